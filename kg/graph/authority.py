@@ -1,0 +1,108 @@
+"""Authority data (data/authority/*.yaml) → RDF: actors, actor groups, municipalities, regions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from .. import config
+from ..namespaces import DCT, KLASS_MUNICIPALITIES, ORG, PROV, RDFS, RP, SKOS, XSD
+from .common import RecordError, Sink, lit
+
+ACTOR_CLASSES = {
+    "county-authority": "CountyAuthority",
+    "state-agency": "StateAgency",
+    "municipality": "MunicipalAuthority",
+    "university-or-college": "UniversityOrCollege",
+    "research-institute": "ResearchInstitute",
+    "company": "Company",
+    "ngo": "NGO",
+    "council-or-network": "CouncilOrNetwork",
+    "museum": "Museum",
+    "school": "School",
+    "business-garden": "BusinessGarden",
+    "foreign-authority": "ForeignAuthority",
+    "other": "OtherOrganisation",
+}
+
+
+def load_municipalities(path: Path | None = None) -> dict:
+    path = path or config.AUTHORITY / "municipalities.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data
+
+
+def municipality_list(data) -> list[dict]:
+    return data["municipalities"] if isinstance(data, dict) else data
+
+
+def map_municipalities(sink: Sink, path: Path | None = None) -> dict[str, str]:
+    """Returns {name: number}; validates numbers are four digits and unique."""
+    path = path or config.AUTHORITY / "municipalities.yaml"
+    data = load_municipalities(path)
+    meta = data if isinstance(data, dict) else {}
+    valid_from = str(meta.get("valid_from", "2024-01-01"))
+    names: dict[str, str] = {}
+    for i, row in enumerate(municipality_list(data)):
+        number, name = str(row.get("number", "")), row.get("name")
+        if not (len(number) == 4 and number.isdigit()) or not name:
+            raise RecordError(str(path), f"$.municipalities[{i}]", f"needs a four-digit number and a name, found {row!r}")
+        if name in names:
+            raise RecordError(str(path), f"$.municipalities[{i}]", f"duplicate municipality {name!r}")
+        names[name] = number
+        node = sink.mint.municipality(number)
+        sink.a(node, RP + "Municipality")
+        sink.add(node, RP + "municipalityNumber", lit(number))
+        sink.text(node, SKOS + "prefLabel", name)
+        sink.add(node, RP + "codeValidFrom", lit(valid_from, dt=XSD + "date"))
+        sink.add(node, DCT + "source", KLASS_MUNICIPALITIES)
+        region = row.get("region")
+        if region:
+            r = sink.mint.region(region)
+            sink.a(r, RP + "Region")
+            sink.text(r, SKOS + "prefLabel", region)
+            sink.add(node, RP + "inRegion", r)
+    return names
+
+
+def map_actors(sink: Sink, authority, municipality_numbers: dict[str, str]) -> tuple[set[str], set[str]]:
+    """Map the actor authority (kg.extract.actors.Authority); returns (actor ids, group ids)."""
+    path = str(authority.path)
+    for ident, entry in sorted(authority.actors.items()):
+        node = sink.mint.actor(ident)
+        cls = ACTOR_CLASSES.get(entry.get("type"))
+        if cls is None:
+            raise RecordError(path, f"actors[{ident}].type", f"unknown actor type {entry.get('type')!r}")
+        sink.a(node, ORG + "Organization", RP + cls, PROV + "Agent")
+        sink.text(node, SKOS + "prefLabel", entry.get("label"))
+        for alias in entry.get("aliases") or []:
+            if alias != entry.get("label"):
+                sink.text(node, SKOS + "altLabel", alias)
+        for former in entry.get("former_names") or []:
+            sink.text(node, RP + "formerName", former)
+            sink.text(node, SKOS + "hiddenLabel", former)
+        parent = entry.get("parent")
+        if parent:
+            if parent not in authority.actors:
+                raise RecordError(path, f"actors[{ident}].parent", f"unknown parent {parent!r}")
+            sink.add(node, ORG + "subOrganizationOf", sink.mint.actor(parent))
+        if entry.get("note"):
+            sink.add(node, RDFS + "comment", lit(entry["note"], lang="en"))
+        if entry.get("source"):
+            sink.add(node, DCT + "source", lit(str(entry["source"])))
+    for ident, entry in sorted(authority.groups.items()):
+        node = sink.mint.group(ident)
+        sink.a(node, RP + "ActorGroup", PROV + "Agent")
+        sink.text(node, SKOS + "prefLabel", entry.get("label"))
+        for alias in entry.get("aliases") or []:
+            if alias != entry.get("label"):
+                sink.text(node, SKOS + "altLabel", alias)
+        for member in entry.get("members") or []:
+            number = municipality_numbers.get(member)
+            if number is None:
+                raise RecordError(path, f"groups[{ident}].members", f"{member!r} is not in municipalities.yaml")
+            sink.add(node, RP + "groupMember", sink.mint.municipality(number))
+        if entry.get("note"):
+            sink.add(node, RDFS + "comment", lit(entry["note"], lang="en"))
+    return set(authority.actors), set(authority.groups)

@@ -1,0 +1,140 @@
+"""Shared helpers for the record → RDF mappers: a quad sink, literals, provenance, record paths."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+
+from ..namespaces import DCT, PROV, RDF, RP, XSD
+from ..uris import Minter
+
+
+class RecordError(Exception):
+    """A record that cannot be mapped; names the record file and the JSON path inside it."""
+
+    def __init__(self, file: str, path: str, message: str):
+        super().__init__(f"{file}: at {path}: {message}")
+        self.file, self.path, self.message = file, path, message
+
+
+class Rec:
+    """A dict from a record file that knows where it is, so errors can name file and path."""
+
+    def __init__(self, data: Any, file: str, path: str = "$"):
+        self.data, self.file, self.path = data, file, path
+
+    def req(self, key: str, types: type | tuple = object) -> Any:
+        if not isinstance(self.data, dict) or key not in self.data or self.data[key] is None:
+            raise RecordError(self.file, f"{self.path}.{key}", "required field is missing")
+        return self._check(key, self.data[key], types)
+
+    def opt(self, key: str, types: type | tuple = object, default: Any = None) -> Any:
+        if not isinstance(self.data, dict):
+            raise RecordError(self.file, self.path, f"expected an object, found {type(self.data).__name__}")
+        value = self.data.get(key)
+        return default if value is None else self._check(key, value, types)
+
+    def _check(self, key: str, value: Any, types: type | tuple) -> Any:
+        if types is not object and not isinstance(value, types) or (isinstance(value, bool) and types in (int, (int, float))):
+            want = types.__name__ if isinstance(types, type) else " or ".join(t.__name__ for t in types)
+            raise RecordError(self.file, f"{self.path}.{key}", f"expected {want}, found {type(value).__name__} {value!r}")
+        return value
+
+    def sub(self, key: str, required: bool = False) -> "Rec | None":
+        value = self.req(key, dict) if required else self.opt(key, dict)
+        return None if value is None else Rec(value, self.file, f"{self.path}.{key}")
+
+    def items(self, key: str) -> list["Rec"]:
+        value = self.opt(key, list, [])
+        return [Rec(v, self.file, f"{self.path}.{key}[{i}]") for i, v in enumerate(value)]
+
+    def error(self, message: str, key: str | None = None) -> RecordError:
+        return RecordError(self.file, f"{self.path}.{key}" if key else self.path, message)
+
+
+def nn(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def lit(value: Any, lang: str | None = None, dt: str | None = None) -> ox.Literal:
+    if lang:
+        return ox.Literal(str(value), language=lang)
+    if dt:
+        return ox.Literal(str(value), datatype=ox.NamedNode(dt))
+    if isinstance(value, bool):
+        return ox.Literal("true" if value else "false", datatype=ox.NamedNode(XSD + "boolean"))
+    if isinstance(value, int):
+        return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
+    if isinstance(value, (float, Decimal)):
+        return decimal(value)
+    return ox.Literal(str(value))
+
+
+def decimal(value: Any) -> ox.Literal:
+    d = Decimal(str(value))
+    text = format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
+    if "." not in text:
+        text += ".0"
+    return ox.Literal(text, datatype=ox.NamedNode(XSD + "decimal"))
+
+
+def gyear(year: int) -> ox.Literal:
+    return ox.Literal(f"{int(year):04d}", datatype=ox.NamedNode(XSD + "gYear"))
+
+
+def posint(n: int) -> ox.Literal:
+    return ox.Literal(str(int(n)), datatype=ox.NamedNode(XSD + "positiveInteger"))
+
+
+class Sink:
+    """Collects quads for one named graph at a time."""
+
+    def __init__(self, mint: Minter):
+        self.mint = mint
+        self.quads: list[ox.Quad] = []
+        self.graph: ox.NamedNode | None = None
+        self.source: ox.NamedNode | None = None
+        self.run: ox.NamedNode | None = None
+
+    def use_graph(self, name: str, source_id: str | None = None, run: str | None = None) -> None:
+        self.graph = nn(self.mint.graph(name))
+        self.source = nn(self.mint.source(source_id)) if source_id else None
+        self.run = nn(run) if run else None
+
+    def add(self, s: Any, p: str, o: Any) -> None:
+        if o is None:
+            return
+        s = nn(s) if isinstance(s, str) else s
+        o = nn(o) if isinstance(o, str) else o
+        self.quads.append(ox.Quad(s, nn(p), o, self.graph))
+
+    def a(self, s: Any, *classes: str) -> None:
+        for c in classes:
+            self.add(s, RDF + "type", c)
+
+    def text(self, s: Any, p: str, value: str | None, lang: str = "nb") -> None:
+        if value:
+            self.add(s, p, lit(value, lang=lang))
+
+    def bnode(self) -> ox.BlankNode:
+        return ox.BlankNode()
+
+    def provenance(self, s: Any, lines: Iterable[int] | None) -> None:
+        """prov:wasDerivedFrom the current source, with the line span, and the extraction run."""
+        if self.source is not None:
+            self.add(s, PROV + "wasDerivedFrom", self.source)
+        if lines:
+            first, last = list(lines)[0], list(lines)[-1]
+            self.add(s, RP + "sourceLineStart", posint(first))
+            self.add(s, RP + "sourceLineEnd", posint(last))
+        if self.run is not None:
+            self.add(s, RP + "extractionRun", self.run)
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        self.quads.extend(quads)
+
+
+def dct(term: str) -> str:
+    return DCT + term

@@ -1,0 +1,50 @@
+"""Successor links between programme years (successors.json) → rp:continues, rp:Succession, lineages."""
+
+from __future__ import annotations
+
+from ..namespaces import DCT, RP, SKOS
+from .common import Rec, Sink, decimal, lit
+
+
+def _ref(rec: Rec, key: str, measures: dict[tuple[int, str], str]) -> tuple[int, str]:
+    value = rec.req(key, str)
+    try:
+        year, mid = value.split("/", 1)
+        ref = (int(year), mid)
+    except ValueError:
+        raise rec.error(f"expected 'YEAR/ID', found {value!r}", key) from None
+    if ref not in measures:
+        raise rec.error(f"{value!r} is not a measure in the programme records", key)
+    return ref
+
+
+def map_successors(rec: Rec, sink: Sink, measures: dict[tuple[int, str], str]) -> None:
+    """measures: {(year, id): IRI} of every programme. Every measure gets a lineage."""
+    prev: dict[tuple[int, str], tuple[int, str]] = {}
+    for i, pair in enumerate(rec.items("pairs"), start=1):
+        a, b = _ref(pair, "from", measures), _ref(pair, "to", measures)
+        prev[b] = a
+        sink.add(measures[b], RP + "continues", measures[a])
+        sink.add(measures[a], RP + "continuedBy", measures[b])
+        node = sink.mint(f"succession/{a[0]}-{a[1]}--{b[0]}-{b[1]}")
+        sink.a(node, RP + "Succession")
+        sink.add(node, RP + "predecessor", measures[a])
+        sink.add(node, RP + "successor", measures[b])
+        sink.add(measures[b], RP + "succession", node)
+        score = pair.opt("score", (int, float))
+        if score is not None:
+            sink.add(node, RP + "similarity", decimal(round(float(score), 4)))
+        if pair.opt("reason", str):
+            sink.add(node, RP + "reason", lit(pair.opt("reason", str), lang="en"))
+        sink.add(node, SKOS + "prefLabel", lit(f"{a[0]} {a[1]} → {b[0]} {b[1]}", lang="nb"))
+    for ref in sorted(measures):
+        first = ref
+        seen = set()
+        while first in prev and first not in seen:
+            seen.add(first)
+            first = prev[first]
+        lineage = sink.mint.lineage(first[0], first[1])
+        sink.a(lineage, RP + "MeasureLineage")
+        sink.add(lineage, SKOS + "prefLabel", lit(f"Satsing {first[1]} fra {first[0]}", lang="nb"))
+        sink.add(measures[ref], RP + "lineage", lineage)
+        sink.add(lineage, DCT + "hasVersion", measures[ref])

@@ -1,0 +1,266 @@
+"""DCAT catalog / dataset / distributions / data service of a release (DCAT-AP-NO 2 and DCAT-AP 3).
+
+Two profile variants differ in exactly two places, because the official shapes disagree
+(see kg/publish/README.md):
+
+| | `dcat-ap-3` (canonical, `metadata/catalog.ttl`) | `dcat-ap-no-2` (`metadata/catalog-dcat-ap-no.ttl`) |
+|---|---|---|
+| `dcat:byteSize` datatype | `xsd:nonNegativeInteger` | `xsd:decimal` |
+| `spdx:checksum` algorithm | SHA-256 | SHA-1 (the DCAT-AP-NO 2.00 shape pins `spdx:checksumAlgorithm_sha1`) |
+
+Controlled-vocabulary values (EU authority tables, IANA media types) are described by a few triples
+each (type, `skos:inScheme`, label) so the file validates without downloading the vocabularies.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS
+
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
+DCATAP = Namespace("http://data.europa.eu/r5r/")
+EU = "http://publications.europa.eu/resource/authority/"
+IANA = "https://www.iana.org/assignments/media-types/"
+
+PROFILES = ("dcat-ap-3", "dcat-ap-no-2")
+
+# Publisher: Innlandet fylkeskommune, organisation number 920717152 (Enhetsregisteret,
+# Brønnøysundregistrene). DCAT-AP-NO identifies public bodies by this organisation-catalogue IRI.
+ORG_CATALOG = os.environ.get(
+    "KG_ORG_CATALOG_BASE", "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/")
+PUBLISHER_ORGNR = "920717152"
+PUBLISHER_NAME = "Innlandet fylkeskommune"
+PUBLISHER_HOMEPAGE = "https://innlandetfylke.no/"   # cited in the source documents
+NLOD_EU = EU + "licence/NLOD_2_0"                   # the EU licence table's entry for NLOD 2.0
+NLOD_NO = "http://data.norge.no/nlod/no/2.0"        # the licence's own IRI (skos:exactMatch)
+
+#: media type suffix → (IANA IRI path, EU file-type code, label)
+FORMATS = {
+    "ttl": ("text/turtle", "RDF_TURTLE", "Turtle"),
+    "trig": ("application/trig", "RDF_TRIG", "TriG"),
+    "nq": ("application/n-quads", "RDF_N_QUADS", "N-Quads"),
+    "nt.gz": ("application/n-triples", "RDF_N_TRIPLES", "N-Triples (gzip)"),
+    "jsonld": ("application/ld+json", "JSON_LD", "JSON-LD"),
+    "csv": ("text/csv", "CSV", "CSV"),
+    "html": ("text/html", "HTML", "HTML"),
+    "txt": ("text/plain", "TXT", "plain text"),
+}
+
+
+@dataclass
+class Distribution:
+    path: str            # relative to the release directory, POSIX
+    title: str
+    description: str
+    byte_size: int
+    sha256: str
+    sha1: str
+    kind: str = ""       # key of FORMATS; derived from path when empty
+
+    def fmt(self) -> tuple[str, str, str]:
+        if self.kind:
+            return FORMATS[self.kind]
+        for suffix in sorted(FORMATS, key=len, reverse=True):
+            if self.path.endswith("." + suffix):
+                return FORMATS[suffix]
+        raise ValueError(f"{self.path}: no media type known for this file type")
+
+
+@dataclass
+class ReleaseInfo:
+    base: str
+    version: str
+    issued: str          # xsd:date of the first release
+    modified: str        # xsd:date of this release
+    download_base: str   # URL the release directory is served from, ending in /
+    sparql_endpoint: str
+    forced: bool = False
+    violations: int = 0
+    warnings: int = 0
+    temporal: tuple[str, str] = ("2022-01-01", "2025-12-31")
+    extra_notes: list[str] = field(default_factory=list)
+
+
+def _concept(g: Graph, iri: str, scheme: str, label: str, *types) -> URIRef:
+    node = URIRef(iri)
+    g.add((node, RDF.type, SKOS.Concept))
+    for t in types:
+        g.add((node, RDF.type, t))
+    g.add((node, SKOS.inScheme, URIRef(scheme)))
+    g.add((URIRef(scheme), RDF.type, SKOS.ConceptScheme))
+    g.add((URIRef(scheme), DCTERMS.title, Literal(scheme.rstrip("/").rsplit("/", 1)[-1], lang="en")))
+    g.add((node, SKOS.prefLabel, Literal(label, lang="en")))
+    return node
+
+
+def dcat_graph(info: ReleaseInfo, distributions: list[Distribution], profile: str = "dcat-ap-3") -> Graph:
+    if profile not in PROFILES:
+        raise ValueError(f"unknown DCAT profile {profile!r} (known: {', '.join(PROFILES)})")
+    base = info.base
+    g = Graph()
+    for prefix, ns in (("dcat", DCAT), ("dcterms", DCTERMS), ("foaf", FOAF), ("vcard", VCARD),
+                       ("spdx", SPDX), ("skos", SKOS), ("adms", ADMS), ("dcatap", DCATAP), ("owl", OWL)):
+        g.bind(prefix, ns)
+
+    catalog, dataset = URIRef(f"{base}catalog"), URIRef(f"{base}dataset")
+    service = URIRef(f"{base}service/sparql")
+    publisher = URIRef(ORG_CATALOG + PUBLISHER_ORGNR)
+    contact = URIRef(f"{base}catalog/contact-point")
+    nb = lambda s: Literal(s, lang="nb")  # noqa: E731
+    en = lambda s: Literal(s, lang="en")  # noqa: E731
+    modified = Literal(info.modified, datatype=XSD.date)
+    issued = Literal(info.issued, datatype=XSD.date)
+
+    # agent and contact point
+    g.add((publisher, RDF.type, FOAF.Agent))
+    g.add((publisher, RDF.type, FOAF.Organization))
+    g.add((publisher, FOAF.name, nb(PUBLISHER_NAME)))
+    g.add((publisher, DCTERMS.identifier, Literal(PUBLISHER_ORGNR)))
+    g.add((publisher, FOAF.homepage, URIRef(PUBLISHER_HOMEPAGE)))
+    g.add((publisher, DCTERMS.type, _concept(g, "http://purl.org/adms/publishertype/RegionalAuthority",
+                                                "http://purl.org/adms/publishertype/1.0", "Regional authority")))
+    g.add((contact, RDF.type, VCARD.Organization))
+    g.add((contact, RDF.type, VCARD.Kind))  # explicit: the range shapes run without RDFS inference
+    g.add((contact, VCARD.fn, nb(PUBLISHER_NAME)))
+    g.add((contact, VCARD.hasURL, URIRef(PUBLISHER_HOMEPAGE)))
+
+    licence = _concept(g, NLOD_EU, EU + "licence", "Norwegian Licence for Open Government Data 2.0",
+                       DCTERMS.LicenseDocument)
+    g.add((licence, SKOS.exactMatch, URIRef(NLOD_NO)))
+    public = _concept(g, EU + "access-right/PUBLIC", EU + "access-right", "public", DCTERMS.RightsStatement)
+    nob = _concept(g, EU + "language/NOB", EU + "language", "Norwegian Bokmål", DCTERMS.LinguisticSystem)
+    annual = _concept(g, EU + "frequency/ANNUAL", EU + "frequency", "annual", DCTERMS.Frequency)
+    themes = [_concept(g, EU + "data-theme/SOCI", EU + "data-theme", "Population and society"),
+              _concept(g, EU + "data-theme/GOVE", EU + "data-theme", "Government and public sector")]
+    norway = _concept(g, EU + "country/NOR", EU + "country", "Norway", DCTERMS.Location)
+    # Innlandet county (fylkesnummer 34, SSB classification 104): not in an EU table, so
+    # DCAT-AP-NO reports a Warning (spatial values "should" come from EU/GeoNames lists).
+    innlandet = URIRef(f"{base}place/county/34")
+    g.add((innlandet, RDF.type, DCTERMS.Location))
+    g.add((innlandet, SKOS.prefLabel, nb("Innlandet")))
+    g.add((innlandet, DCTERMS.identifier, Literal("34")))
+    g.add((innlandet, DCTERMS.source, URIRef("urn:ssb:classification:klass:104")))
+    period = BNode("temporal")
+    g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+    g.add((period, DCAT.startDate, Literal(info.temporal[0], datatype=XSD.date)))
+    g.add((period, DCAT.endDate, Literal(info.temporal[1], datatype=XSD.date)))
+    ontology = URIRef("https://w3id.org/regplan/ontology")
+    g.add((ontology, RDF.type, DCTERMS.Standard))
+    g.add((ontology, DCTERMS.title, en("Regional plan ontology (rp:)")))
+
+    # catalog
+    g.add((catalog, RDF.type, DCAT.Catalog))
+    g.add((catalog, DCTERMS.title, nb("Katalog over åpne data om regionale handlingsprogram i Innlandet")))
+    g.add((catalog, DCTERMS.title, en("Catalogue of open data on regional action programmes in Innlandet")))
+    g.add((catalog, DCTERMS.description, nb("Lenkede data om handlingsprogrammene til Regional plan for det "
+                                            "inkluderende Innlandet, med SPARQL-endepunkt og nedlastbare utgaver.")))
+    g.add((catalog, DCTERMS.description, en("Linked data on the action programmes of the regional plan for an "
+                                            "inclusive Innlandet, with a SPARQL endpoint and downloadable releases.")))
+    g.add((catalog, DCTERMS.identifier, Literal(str(catalog))))
+    g.add((catalog, DCTERMS.publisher, publisher))
+    g.add((catalog, DCTERMS.language, nob))
+    g.add((catalog, DCTERMS.license, licence))
+    g.add((catalog, DCTERMS.issued, issued))
+    g.add((catalog, DCTERMS.modified, modified))
+    g.add((catalog, FOAF.homepage, URIRef(base)))
+    g.add((URIRef(base), RDF.type, FOAF.Document))
+    g.add((catalog, DCAT.dataset, dataset))
+    g.add((catalog, DCAT.service, service))
+    g.add((catalog, DCTERMS.spatial, norway))
+
+    # dataset
+    g.add((dataset, RDF.type, DCAT.Dataset))
+    g.add((dataset, DCTERMS.title, nb("Handlingsprogram for Regional plan for det inkluderende Innlandet")))
+    g.add((dataset, DCTERMS.title, en("Action programmes of the regional plan for an inclusive Innlandet")))
+    g.add((dataset, DCTERMS.description, nb(
+        "Tiltak, ansvarlige aktører, samarbeidspartnere, koblinger, prioriteringer og midler i "
+        "handlingsprogrammene 2024 og 2025, med tilskuddsrunden 2022 og kildehenvisning til linje i "
+        "kildedokumentet for hvert faktum.")))
+    g.add((dataset, DCTERMS.description, en(
+        "Measures, responsible actors, partners, links, priorities and money of the 2024 and 2025 action "
+        "programmes, with the 2022 grant round; every fact cites its source document and line.")))
+    g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
+    g.add((dataset, DCTERMS.publisher, publisher))
+    g.add((dataset, DCAT.contactPoint, contact))
+    for t in themes:
+        g.add((dataset, DCAT.theme, t))
+    for kw in ("inkludering", "handlingsprogram", "regional plan", "Innlandet"):
+        g.add((dataset, DCAT.keyword, nb(kw)))
+    g.add((dataset, DCTERMS.spatial, norway))
+    g.add((dataset, DCTERMS.spatial, innlandet))
+    g.add((dataset, DCTERMS.temporal, period))
+    g.add((dataset, DCTERMS.language, nob))
+    g.add((dataset, DCTERMS.accessRights, public))
+    g.add((dataset, DCTERMS.accrualPeriodicity, annual))
+    g.add((dataset, DCTERMS.issued, issued))
+    g.add((dataset, DCTERMS.modified, modified))
+    g.add((dataset, DCTERMS.conformsTo, ontology))
+    g.add((dataset, OWL.versionInfo, Literal(info.version)))
+    g.add((dataset, DCAT.landingPage, URIRef(base)))
+    notes = [f"Release {info.version}."]
+    if info.forced:
+        notes.append(f"Published with --force despite {info.violations} SHACL violation(s); "
+                     "see validation/report.txt.")
+    else:
+        notes.append(f"Validated: 0 SHACL violations, {info.warnings} warning(s).")
+    notes += info.extra_notes
+    g.add((dataset, ADMS.versionNotes, en(" ".join(notes))))
+
+    # data service
+    g.add((service, RDF.type, DCAT.DataService))
+    g.add((service, DCTERMS.title, en("SPARQL endpoint")))
+    g.add((service, DCTERMS.title, nb("SPARQL-endepunkt")))
+    g.add((service, DCTERMS.description, en("SPARQL 1.1 Protocol endpoint serving the current release.")))
+    g.add((service, DCTERMS.identifier, Literal(str(service))))
+    g.add((service, DCAT.endpointURL, URIRef(info.sparql_endpoint)))
+    g.add((service, DCAT.servesDataset, dataset))
+    g.add((service, DCTERMS.publisher, publisher))
+    g.add((service, DCAT.contactPoint, contact))
+    g.add((service, DCTERMS.license, licence))
+    g.add((service, DCTERMS.accessRights, public))
+    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+    g.add((URIRef("https://www.w3.org/TR/sparql11-protocol/"), RDF.type, DCTERMS.Standard))
+    g.add((URIRef("https://www.w3.org/TR/sparql11-protocol/"), DCTERMS.title, en("SPARQL 1.1 Protocol")))
+
+    # distributions
+    for d in distributions:
+        media, code, label = d.fmt()
+        node = URIRef(f"{base}release/{info.version}/distribution/{d.path}")
+        url = URIRef(info.download_base + d.path)
+        g.add((dataset, DCAT.distribution, node))
+        g.add((node, RDF.type, DCAT.Distribution))
+        g.add((node, DCTERMS.title, en(d.title)))
+        g.add((node, DCTERMS.description, en(d.description)))
+        g.add((node, DCAT.accessURL, url))
+        g.add((node, DCAT.downloadURL, url))
+        mt = URIRef(IANA + media)
+        g.add((mt, RDF.type, DCTERMS.MediaType))
+        g.add((node, DCAT.mediaType, mt))
+        g.add((node, DCTERMS.format, _concept(g, f"{EU}file-type/{code}", EU + "file-type", label,
+                                              DCTERMS.MediaTypeOrExtent)))
+        if d.path.endswith(".gz"):
+            gz = URIRef(IANA + "application/gzip")
+            g.add((gz, RDF.type, DCTERMS.MediaType))
+            g.add((node, DCAT.compressFormat, gz))
+        g.add((node, DCTERMS.license, licence))
+        g.add((node, DCTERMS.issued, modified))
+        size_type = XSD.nonNegativeInteger if profile == "dcat-ap-3" else XSD.decimal
+        g.add((node, DCAT.byteSize, Literal(str(d.byte_size), datatype=size_type)))
+        ck = BNode(f"checksum-{d.path}".replace("/", "-").replace(".", "-"))
+        g.add((node, SPDX.checksum, ck))
+        g.add((ck, RDF.type, SPDX.Checksum))
+        algorithm = SPDX.checksumAlgorithm_sha256 if profile == "dcat-ap-3" else SPDX.checksumAlgorithm_sha1
+        g.add((algorithm, RDF.type, SPDX.ChecksumAlgorithm))
+        if profile == "dcat-ap-3":
+            g.add((ck, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
+            g.add((ck, SPDX.checksumValue, Literal(d.sha256, datatype=XSD.hexBinary)))
+        else:
+            g.add((ck, SPDX.algorithm, SPDX.checksumAlgorithm_sha1))
+            g.add((ck, SPDX.checksumValue, Literal(d.sha1, datatype=XSD.hexBinary)))
+    g.add((dataset, RDFS.seeAlso, URIRef(info.download_base + "metadata/void.ttl")))
+    return g

@@ -1,0 +1,139 @@
+"""Ready-made research questions (queries/*.rq): header parsing, parameters, running.
+
+A question file starts with comment lines:
+    # title: Measures by focus area and level
+    # description: How many measures each focus area has at each level, per programme year.
+    # param: year integer 2025 Programme year
+and then the SPARQL query, where `$year` is the parameter's placeholder. Values are inserted as
+properly escaped RDF terms (string literal, integer, gYear or IRI), never as raw text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import config
+
+TYPES = ("string", "integer", "year", "iri")
+
+
+class QueryError(Exception):
+    pass
+
+
+@dataclass
+class Param:
+    name: str
+    type: str
+    default: str
+    description: str
+
+
+@dataclass
+class Question:
+    name: str
+    path: Path
+    title: str
+    description: str
+    params: list[Param] = field(default_factory=list)
+    body: str = ""
+
+    def render(self, values: dict[str, str] | None = None) -> str:
+        values = dict(values or {})
+        unknown = set(values) - {p.name for p in self.params}
+        if unknown:
+            raise QueryError(f"{self.name}: unknown parameter(s) {', '.join(sorted(unknown))}; "
+                             f"known: {', '.join(p.name for p in self.params) or 'none'}")
+        text = self.body
+        for p in sorted(self.params, key=lambda p: -len(p.name)):
+            text = re.sub(r"\$" + re.escape(p.name) + r"\b", lambda _m, p=p: term(p, values.get(p.name, p.default)), text)
+        return text
+
+
+def term(p: Param, value: str) -> str:
+    if p.type == "integer":
+        if not re.fullmatch(r"-?\d+", str(value)):
+            raise QueryError(f"parameter {p.name} must be an integer, got {value!r}")
+        return str(int(value))
+    if p.type == "year":
+        if not re.fullmatch(r"\d{4}", str(value)):
+            raise QueryError(f"parameter {p.name} must be a four-digit year, got {value!r}")
+        return f'"{value}"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    if p.type == "iri":
+        if re.search(r"[\s<>\"{}|\\^`]", value):
+            raise QueryError(f"parameter {p.name} is not a valid IRI: {value!r}")
+        return f"<{value}>"
+    escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    return f'"{escaped}"'
+
+
+def parse(path: Path) -> Question:
+    text = path.read_text(encoding="utf-8")
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        m = re.match(r"#\s*(title|description|param):\s*(.*)$", line)
+        if not m:
+            if line.startswith("#"):
+                continue
+            break
+        key, value = m.groups()
+        if key == "param":
+            parts = value.split(None, 3)
+            if len(parts) < 3 or parts[1] not in TYPES:
+                raise QueryError(f"{path}:{n}: expected '# param: NAME TYPE DEFAULT description' with TYPE in {TYPES}")
+            params.append(Param(parts[0], parts[1], parts[2], parts[3] if len(parts) > 3 else ""))
+        else:
+            meta[key] = (meta.get(key, "") + " " + value).strip()
+    if "title" not in meta:
+        raise QueryError(f"{path}:1: missing '# title:' header")
+    return Question(path.stem, path, meta["title"], meta.get("description", ""), params, text)
+
+
+def catalogue(folder: Path | None = None) -> dict[str, Question]:
+    folder = folder or config.QUERIES
+    return {p.stem: parse(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def get(name: str, folder: Path | None = None) -> Question:
+    cat = catalogue(folder)
+    if name not in cat:
+        raise QueryError(f"no ready-made question {name!r}; available: {', '.join(cat)}")
+    return cat[name]
+
+
+def run_local(sparql: str, store) -> tuple[list[str], list[list]]:
+    """Run a SELECT on a pyoxigraph store (union default graph); returns (columns, rows of terms)."""
+    res = store.query(sparql, use_default_graph_as_union=True)
+    if isinstance(res, bool):
+        return ["result"], [[res]]
+    cols = [v.value for v in res.variables]
+    return cols, [[row[c] for c in cols] for row in res]
+
+
+def run_remote(sparql: str, endpoint: str) -> tuple[list[str], list[list]]:
+    """Run a SELECT against any SPARQL endpoint (SPARQLWrapper); values come back as plain dicts."""
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(endpoint)
+    client.setQuery(sparql)
+    client.setReturnFormat(JSON)
+    client.setMethod("POST")
+    data = client.queryAndConvert()
+    if "boolean" in data:
+        return ["result"], [[data["boolean"]]]
+    cols = data["head"]["vars"]
+    return cols, [[b.get(c) for c in cols] for b in data["results"]["bindings"]]
+
+
+def plain(value) -> str:
+    """A cell as text: local pyoxigraph terms and remote JSON bindings alike."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        return value.get("value", "")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return getattr(value, "value", str(value))

@@ -1,0 +1,315 @@
+"""Read a resource out of the store: existence, labels, its machine description, its page data.
+
+All lookups use the store's quad-pattern API (no SPARQL parsing) over every graph, so a resource
+lookup costs microseconds. Labels prefer Norwegian Bokmål, then English, then any language.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from ..namespaces import DCT, ORG, PROV, RDFS, RP, SCHEMA, SH, SKOS
+
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+LABEL_PROPS = [ox.NamedNode(p) for p in (
+    SKOS + "prefLabel", DCT + "title", RDFS + "label", SCHEMA + "name", "http://xmlns.com/foaf/0.1/name",
+)]
+LANG_ORDER = ("nb", "no", "nn", "en")
+
+
+def N(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
+def local_name(iri: str) -> str:
+    for sep in ("#", "/"):
+        if sep in iri.rstrip(sep):
+            tail = iri.rstrip(sep).rsplit(sep, 1)[1]
+            if tail:
+                return tail
+    return iri
+
+
+class Labeler:
+    """Caches labels of terms from one (immutable) store."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._cache: dict[str, str | None] = {}
+
+    def find(self, iri: str) -> str | None:
+        if iri in self._cache:
+            return self._cache[iri]
+        best: tuple[int, int, str] | None = None
+        node = N(iri)
+        for pi, p in enumerate(LABEL_PROPS):
+            for q in self.store.quads_for_pattern(node, p, None, None):
+                o = q.object
+                if not isinstance(o, ox.Literal):
+                    continue
+                lang = (o.language or "").split("-")[0].lower()
+                rank = LANG_ORDER.index(lang) if lang in LANG_ORDER else (len(LANG_ORDER) if lang else len(LANG_ORDER) + 1)
+                cand = (rank, pi, o.value)
+                if best is None or cand < best:
+                    best = cand
+        self._cache[iri] = best[2] if best else None
+        return self._cache[iri]
+
+    def label(self, term) -> str:
+        if isinstance(term, ox.NamedNode):
+            return self.find(term.value) or local_name(term.value)
+        if isinstance(term, ox.Literal):
+            return term.value
+        if isinstance(term, ox.BlankNode):
+            return "_:" + term.value
+        return str(term)
+
+
+def exists(store: ox.Store, iri: str) -> bool:
+    """True if the dataset says anything about `iri` (as subject, object or graph name)."""
+    node = N(iri)
+    for _ in store.quads_for_pattern(node, None, None, None):
+        return True
+    for _ in store.quads_for_pattern(None, None, node, None):
+        return True
+    return store.contains_named_graph(node)
+
+
+def _objects(store, s, p) -> list:
+    seen, out = set(), []
+    for q in store.quads_for_pattern(s, N(p) if isinstance(p, str) else p, None, None):
+        if q.object not in seen:
+            seen.add(q.object)
+            out.append(q.object)
+    return out
+
+
+def _subjects(store, p, o) -> list:
+    seen, out = set(), []
+    for q in store.quads_for_pattern(None, N(p) if isinstance(p, str) else p, o, None):
+        if q.subject not in seen:
+            seen.add(q.subject)
+            out.append(q.subject)
+    return out
+
+
+def description(store: ox.Store, iri: str, max_incoming: int = 2000) -> list[ox.Triple]:
+    """Concise bounded description (outgoing triples, blank nodes followed) plus labels of the
+    resources it links to and of the resources linking to it, and those incoming triples."""
+    node = N(iri)
+    triples: dict[ox.Triple, None] = {}
+    todo, done = [node], set()
+    linked: set = set()
+    while todo:
+        s = todo.pop()
+        if s in done:
+            continue
+        done.add(s)
+        for q in store.quads_for_pattern(s, None, None, None):
+            triples[ox.Triple(q.subject, q.predicate, q.object)] = None
+            if isinstance(q.object, ox.BlankNode):
+                todo.append(q.object)
+            elif isinstance(q.object, ox.NamedNode):
+                linked.add(q.object)
+    for i, q in enumerate(store.quads_for_pattern(None, None, node, None)):
+        if i >= max_incoming:
+            break
+        triples[ox.Triple(q.subject, q.predicate, q.object)] = None
+        if isinstance(q.subject, ox.NamedNode):
+            linked.add(q.subject)
+    for t in linked:
+        if t == node:
+            continue
+        for p in LABEL_PROPS:
+            for q in store.quads_for_pattern(t, p, None, None):
+                triples[ox.Triple(q.subject, q.predicate, q.object)] = None
+    return list(triples)
+
+
+# --------------------------------------------------------------------------- page data
+
+
+@dataclass
+class Value:
+    term: object
+    label: str
+    iri: str | None = None  # for links
+    lang: str | None = None
+    datatype: str | None = None
+
+
+@dataclass
+class Resource:
+    iri: str
+    label: str
+    types: list[Value]
+    properties: list[tuple[Value, list[Value]]]  # (predicate, values) in a stable order
+    incoming: list[tuple[Value, list[Value]]]
+    kind: str = "generic"  # measure | actor | programme | focus-area | place | concept | generic
+    extra: dict = field(default_factory=dict)
+
+
+def _value(lab: Labeler, t) -> Value:
+    if isinstance(t, ox.NamedNode):
+        return Value(t, lab.label(t), iri=t.value)
+    if isinstance(t, ox.Literal):
+        dt = t.datatype.value if t.datatype else None
+        return Value(t, t.value, lang=t.language, datatype=dt)
+    return Value(t, lab.label(t))
+
+
+def _sort_key(v: Value):
+    try:
+        return (0, float(v.label), "")
+    except ValueError:
+        return (1, 0, v.label.casefold())
+
+
+def _grouped(lab: Labeler, pairs) -> list[tuple[Value, list[Value]]]:
+    groups: dict = defaultdict(dict)
+    for p, v in pairs:
+        groups[p][v] = None
+    out = []
+    for p, vals in groups.items():
+        out.append((_value(lab, p), sorted((_value(lab, v) for v in vals), key=_sort_key)))
+    out.sort(key=lambda pv: pv[0].label.casefold())
+    return out
+
+
+def _year_of(store: ox.Store, lab: Labeler, programme) -> str | None:
+    for p in (RP + "year", RP + "programmeYear", DCT + "date", SCHEMA + "temporalCoverage"):
+        vals = _objects(store, programme, p)
+        if vals and isinstance(vals[0], ox.Literal):
+            return vals[0].value[:4]
+    if isinstance(programme, ox.NamedNode) and "/programme/" in programme.value:
+        return programme.value.split("/programme/")[1].split("/")[0]
+    return None
+
+
+def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
+    def vals(p):
+        return [_value(lab, o) for o in _objects(store, node, p)]
+
+    def one(p):
+        v = vals(p)
+        return v[0] if v else None
+
+    programmes = _objects(store, node, RP + "inProgramme")
+    linked_out = {o.value: o for o in _objects(store, node, RP + "linkedTo")}
+    linked_in = {s.value: s for s in _subjects(store, RP + "linkedTo", node) if isinstance(s, ox.NamedNode)}
+    allocations = []
+    for a in _objects(store, node, RP + "hasAllocation"):
+        amount = _objects(store, a, SCHEMA + "value") or _objects(store, a, RP + "amount")
+        allocations.append({
+            "node": _value(lab, a),
+            "amount": amount[0].value if amount else None,
+            "currency": (_objects(store, a, SCHEMA + "currency") or [None])[0],
+            "properties": _grouped(lab, ((q.predicate, q.object) for q in store.quads_for_pattern(a, None, None, None)
+                                         if q.predicate != RDF_TYPE)),
+        })
+    sources = []
+    start, end = one(RP + "sourceLineStart"), one(RP + "sourceLineEnd")
+    for src in _objects(store, node, PROV + "wasDerivedFrom"):
+        sources.append({"source": _value(lab, src), "start": start.label if start else None, "end": end.label if end else None})
+    return {
+        "measure_id": one(RP + "measureId"),
+        "title": one(DCT + "title"),
+        "description": one(DCT + "description"),
+        "programmes": [(_value(lab, p), _year_of(store, lab, p)) for p in programmes],
+        "focus_areas": vals(RP + "focusArea"),
+        "levels": vals(RP + "level"),
+        "responsible": sorted(vals(RP + "responsible"), key=_sort_key),
+        "partners": sorted(vals(RP + "partner"), key=_sort_key),
+        "links_both": [_value(lab, linked_out[k]) for k in sorted(linked_out.keys() & linked_in.keys())],
+        "links_out": [_value(lab, linked_out[k]) for k in sorted(linked_out.keys() - linked_in.keys())],
+        "links_in": [_value(lab, linked_in[k]) for k in sorted(linked_in.keys() - linked_out.keys())],
+        "predecessors": sorted({v.iri: v for v in vals(RP + "continues") + [_value(lab, s) for s in _subjects(store, RP + "continuedBy", node)]}.values(), key=lambda v: v.iri or ""),
+        "successors": sorted({v.iri: v for v in vals(RP + "continuedBy") + [_value(lab, s) for s in _subjects(store, RP + "continues", node)]}.values(), key=lambda v: v.iri or ""),
+        "allocations": allocations,
+        "sources": sources,
+    }
+
+
+def _actor_extra(store: ox.Store, lab: Labeler, node) -> dict:
+    roles = []
+    for role, prop in (("responsible", RP + "responsible"), ("partner", RP + "partner")):
+        rows = []
+        for m in _subjects(store, prop, node):
+            progs = _objects(store, m, RP + "inProgramme")
+            year = _year_of(store, lab, progs[0]) if progs else None
+            mid = _objects(store, m, RP + "measureId")
+            rows.append({"measure": _value(lab, m), "year": year, "id": mid[0].value if mid else None})
+        rows.sort(key=lambda r: (-(int(r["year"]) if (r["year"] or "").isdigit() else 0), r["id"] or "", r["measure"].label))
+        roles.append((role, rows))
+    return {
+        "roles": roles,
+        "aliases": sorted({v.value for v in _objects(store, node, SKOS + "altLabel") if isinstance(v, ox.Literal)}),
+        "parents": [_value(lab, o) for o in _objects(store, node, ORG + "subOrganizationOf")],
+        "children": [_value(lab, s) for s in _subjects(store, ORG + "subOrganizationOf", node)],
+    }
+
+
+def validation_results(store: ox.Store, lab: Labeler, node, base_iri: str) -> list[dict]:
+    """sh:results of the validation graph whose focus node is `node`."""
+    graph = N(base_iri + "graph/validation")
+    out = []
+    for q in store.quads_for_pattern(None, N(SH + "focusNode"), node, graph):
+        r = q.subject
+
+        def first(p):
+            for qq in store.quads_for_pattern(r, N(SH + p), None, graph):
+                return qq.object
+            return None
+
+        sev = first("resultSeverity")
+        msgs = [qq.object for qq in store.quads_for_pattern(r, N(SH + "resultMessage"), None, graph)]
+        msg = sorted(msgs, key=lambda m: 0 if getattr(m, "language", None) in ("nb", "no") else 1 if getattr(m, "language", None) == "en" else 2)
+        path = first("resultPath")
+        out.append({
+            "severity": local_name(sev.value) if isinstance(sev, ox.NamedNode) else "Violation",
+            "message": msg[0].value if msg else "",
+            "path": _value(lab, path) if path is not None else None,
+            "shape": _value(lab, first("sourceShape")) if first("sourceShape") is not None else None,
+        })
+    out.sort(key=lambda r: (r["severity"], r["message"]))
+    return out
+
+
+def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None = None, max_incoming: int = 500) -> Resource:
+    lab = labeler or Labeler(store)
+    node = N(iri)
+    types = [_value(lab, t) for t in _objects(store, node, RDF_TYPE)]
+    props = _grouped(lab, ((q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None) if q.predicate != RDF_TYPE))
+    inc = []
+    for i, q in enumerate(store.quads_for_pattern(None, None, node, None)):
+        if i >= max_incoming:
+            break
+        inc.append((q.predicate, q.subject))
+    incoming = _grouped(lab, inc)
+    type_iris = {t.iri for t in types}
+    rel = iri[len(base_iri):] if iri.startswith(base_iri) else ""
+    if RP + "Measure" in type_iris or "/measure/" in rel and "/money/" not in rel:
+        kind = "measure"
+    elif rel.startswith(("actor/", "actor-group/")) or any(t and t.startswith(RP + "Actor") for t in type_iris):
+        kind = "actor"
+    elif RP + "ActionProgramme" in type_iris:
+        kind = "programme"
+    elif RP + "FocusArea" in type_iris:
+        kind = "focus-area"
+    elif rel.startswith("place/"):
+        kind = "place"
+    elif rel.startswith("concept/"):
+        kind = "concept"
+    else:
+        kind = "generic"
+    extra: dict = {}
+    if kind == "measure":
+        extra = _measure_extra(store, lab, node)
+    elif kind == "actor":
+        extra = _actor_extra(store, lab, node)
+    extra["validation"] = validation_results(store, lab, node, base_iri)
+    return Resource(iri, lab.label(node), types, props, incoming, kind, extra)

@@ -1,0 +1,204 @@
+"""SPARQL 1.1 Protocol request parsing and content negotiation (no I/O, no store access).
+
+The result format depends on the query form (SELECT/ASK → results formats, CONSTRUCT/DESCRIBE →
+RDF formats), which is only known once the query has been parsed, so negotiation is a pure function
+(`negotiate`) that the executor calls after running the query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+#: SELECT/ASK result formats: key → media type (first = default).
+RESULT_TYPES = {
+    "json": "application/sparql-results+json",
+    "xml": "application/sparql-results+xml",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+#: CONSTRUCT/DESCRIBE (and resource description) formats: key → media type (first = default).
+GRAPH_TYPES = {
+    "turtle": "text/turtle",
+    "ntriples": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdfxml": "application/rdf+xml",
+}
+#: Extra media types accepted in `Accept` and mapped onto a format key.
+_RESULT_ALIASES = {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
+_GRAPH_ALIASES = {
+    "application/x-turtle": "turtle",
+    "text/plain": "ntriples",
+    "application/json": "jsonld",
+    "application/xml": "rdfxml",
+    "text/xml": "rdfxml",
+}
+#: Values of the `format` parameter (as used by many endpoints) → format key.
+_FORMAT_PARAM = {
+    "json": ("json", "jsonld"), "srj": ("json", None), "xml": ("xml", "rdfxml"), "srx": ("xml", None),
+    "csv": ("csv", None), "tsv": ("tsv", None),
+    "turtle": (None, "turtle"), "ttl": (None, "turtle"), "text/turtle": (None, "turtle"),
+    "nt": (None, "ntriples"), "ntriples": (None, "ntriples"), "n-triples": (None, "ntriples"),
+    "jsonld": (None, "jsonld"), "json-ld": (None, "jsonld"),
+    "rdfxml": (None, "rdfxml"), "rdf": (None, "rdfxml"), "rdf/xml": (None, "rdfxml"),
+}
+for _k, _v in RESULT_TYPES.items():
+    _FORMAT_PARAM.setdefault(_v, (_k, None))
+for _k, _v in GRAPH_TYPES.items():
+    _FORMAT_PARAM.setdefault(_v, (None, _k))
+
+
+class ProtocolError(Exception):
+    """A request the endpoint answers with a 4xx: `status` and a human-readable message."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    accept: str = "*/*"
+    format: str | None = None  # the raw `format` parameter, if any
+
+    def cache_key(self) -> tuple:
+        return (self.query, self.default_graphs, self.named_graphs, self.format or "", self.accept)
+
+
+@dataclass
+class _Params:
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.items if k == name]
+
+    def one(self, name: str) -> str | None:
+        vals = self.all(name)
+        if len(vals) > 1:
+            raise ProtocolError(400, f"parameter '{name}' given {len(vals)} times; give it once")
+        return vals[0] if vals else None
+
+
+def parse_request(method: str, url_query: str, content_type: str | None, body: bytes, accept: str | None) -> QueryRequest:
+    """Turn a GET/POST into a QueryRequest, or raise ProtocolError (400/403/405/415)."""
+    params = _Params(parse_qsl(url_query, keep_blank_values=True))
+    ctype = (content_type or "").split(";")[0].strip().lower()
+    query: str | None
+    if method == "GET":
+        if params.all("update"):
+            raise ProtocolError(403, "This endpoint is read-only: SPARQL Update ('update' parameter) is refused.")
+        query = params.one("query")
+    elif method == "POST":
+        if ctype == "application/x-www-form-urlencoded":
+            try:
+                form = parse_qsl(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+            except UnicodeDecodeError as e:
+                raise ProtocolError(400, f"request body is not UTF-8: {e}") from None
+            params = _Params(params.items + form)
+            if params.all("update"):
+                raise ProtocolError(403, "This endpoint is read-only: SPARQL Update ('update' parameter) is refused.")
+            query = params.one("query")
+        elif ctype == "application/sparql-query":
+            try:
+                query = body.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise ProtocolError(400, f"query body is not UTF-8: {e}") from None
+        elif ctype == "application/sparql-update":
+            raise ProtocolError(403, "This endpoint is read-only: SPARQL Update (application/sparql-update) is refused.")
+        else:
+            raise ProtocolError(
+                415,
+                f"unsupported Content-Type '{ctype or '(none)'}': use application/x-www-form-urlencoded "
+                "or application/sparql-query",
+            )
+    else:
+        raise ProtocolError(405, f"method {method} not allowed: use GET or POST")
+    if query is None or not query.strip():
+        raise ProtocolError(400, "missing 'query' parameter (SPARQL 1.1 Protocol: query=… or an application/sparql-query body)")
+    return QueryRequest(
+        query=query,
+        default_graphs=tuple(params.all("default-graph-uri")),
+        named_graphs=tuple(params.all("named-graph-uri")),
+        accept=accept or "*/*",
+        format=params.one("format"),
+    )
+
+
+def parse_accept(accept: str | None) -> list[tuple[str, float]]:
+    """`Accept` header → [(media-range, q)] (malformed q → 0, parameters other than q ignored)."""
+    out: list[tuple[str, float]] = []
+    for part in (accept or "*/*").split(","):
+        bits = [b.strip() for b in part.split(";")]
+        mtype = bits[0].lower()
+        if not mtype:
+            continue
+        q = 1.0
+        for b in bits[1:]:
+            if b.lower().startswith("q="):
+                try:
+                    q = max(0.0, min(1.0, float(b[2:])))
+                except ValueError:
+                    q = 0.0
+        out.append((mtype, q))
+    return out
+
+
+def _q_for(offer: str, ranges: list[tuple[str, float]]) -> float:
+    """q of the most specific range matching `offer` (exact > type/* > */*)."""
+    best, spec = 0.0, -1
+    otype = offer.split("/")[0]
+    for r, q in ranges:
+        if r == offer:
+            s = 2
+        elif r == otype + "/*":
+            s = 1
+        elif r == "*/*":
+            s = 0
+        else:
+            continue
+        if s > spec:
+            best, spec = q, s
+    return best
+
+
+def choose(accept: str | None, offers: list[str]) -> str | None:
+    """Best offer for `accept` (highest q; ties → server order); None if nothing is acceptable."""
+    ranges = parse_accept(accept)
+    scored = [(_q_for(o, ranges), -i, o) for i, o in enumerate(offers)]
+    q, _, offer = max(scored)
+    return offer if q > 0 else None
+
+
+def negotiate(kind: str, accept: str | None, fmt: str | None) -> str:
+    """Format key for a result of `kind` ('results' or 'graph'); raises ProtocolError(406)."""
+    table, aliases, idx = (RESULT_TYPES, _RESULT_ALIASES, 0) if kind == "results" else (GRAPH_TYPES, _GRAPH_ALIASES, 1)
+    if fmt:
+        key = _FORMAT_PARAM.get(fmt.strip().lower(), (None, None))[idx]
+        if key is None:
+            raise ProtocolError(406, f"format '{fmt}' is not available for this query form; use one of {', '.join(table)}")
+        return key
+    offers = list(table.values()) + list(aliases)
+    best = choose(accept, offers)
+    if best is None:
+        if any(q > 0 for _, q in parse_accept(accept)):
+            # Nothing listed matches (e.g. a browser asking for text/html only): fall back to the default.
+            return next(iter(table))
+        raise ProtocolError(406, f"none of the accepted types is available; offered: {', '.join(table.values())}")
+    for key, mt in table.items():
+        if mt == best:
+            return key
+    return aliases[best]
+
+
+def wants_html(accept: str | None) -> bool:
+    """True if text/html is preferred over every RDF/results type (i.e. a browser)."""
+    ranges = parse_accept(accept)
+    html = _q_for("text/html", [r for r in ranges if r[0] != "*/*"])
+    if html <= 0:
+        return False
+    others = [o for o in list(GRAPH_TYPES.values()) + list(RESULT_TYPES.values()) if _q_for(o, [r for r in ranges if r[0] != "*/*"]) >= html]
+    return not others

@@ -1,0 +1,76 @@
+"""Minting IRIs by the URI policy in README.md ("URI policy"): one configurable base, readable paths.
+
+Versioned (per programme year): programme, measure, its money and table rows. Not versioned: plan,
+focus area, goal, lineage, actor, group, municipality, region, document, source. Concepts are fixed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from . import config
+from .namespaces import CONCEPT
+
+PLAN_SLUG = "inkluderende-innlandet"
+
+
+def slug(text: str) -> str:
+    """Readable ASCII slug: 'Hamarregionen' -> 'hamarregionen', 'NOU 2024: 8' -> 'nou-2024-8'."""
+    t = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
+    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+
+
+class Minter:
+    def __init__(self, base: str | None = None):
+        self.base = base or config.base_iri()
+
+    def __call__(self, path: str) -> str:
+        return self.base + path
+
+    def plan(self, plan: str = PLAN_SLUG) -> str:
+        return self(f"plan/{plan}")
+
+    def programme(self, year: int, plan: str = PLAN_SLUG) -> str:
+        return f"{self.plan(plan)}/programme/{year}"
+
+    def measure(self, year: int, mid: str, plan: str = PLAN_SLUG) -> str:
+        return f"{self.programme(year, plan)}/measure/{mid}"
+
+    def lineage(self, first_year: int, mid: str, plan: str = PLAN_SLUG) -> str:
+        return f"{self.plan(plan)}/lineage/{first_year}-{mid}"
+
+    def focus_area(self, code: str, plan: str = PLAN_SLUG) -> str:
+        return f"{self.plan(plan)}/focus-area/{code}"
+
+    def goal(self, code: str, plan: str = PLAN_SLUG) -> str:
+        return f"{self.plan(plan)}/goal/{code}"
+
+    def actor(self, actor_id: str) -> str:
+        return self(f"actor/{actor_id}")
+
+    def group(self, group_id: str) -> str:
+        return self(f"actor-group/{group_id}")
+
+    def municipality(self, number: str) -> str:
+        return self(f"place/municipality/{number}")
+
+    def region(self, name: str) -> str:
+        return self(f"place/region/{slug(name)}")
+
+    def document(self, key: str) -> str:
+        return self(f"document/{slug(key)}")
+
+    def source(self, source_id: str) -> str:
+        return self(f"source/{source_id}")
+
+    def graph(self, name: str) -> str:
+        return self(f"graph/{name}")
+
+    def run(self, digest: str) -> str:
+        return self(f"run/{digest}")
+
+
+def concept(scheme: str, code: str) -> str:
+    return f"{CONCEPT}{scheme}/{code}"

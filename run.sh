@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up (virtualenv + install) and run the main job: extract → build → validate → serve.
+#   ./run.sh                 # then open http://127.0.0.1:8000/
+#   ./run.sh --port 8080     # extra options go to `kg up` (see `.venv/bin/kg up --help`)
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/kg ] || [ pyproject.toml -nt .venv/.installed ]; then
+  "$PY" -m venv .venv
+  .venv/bin/pip install --quiet --upgrade pip
+  .venv/bin/pip install --quiet -e '.[test]'
+  touch .venv/.installed
+fi
+exec .venv/bin/kg up "$@"
