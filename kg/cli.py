@@ -82,5 +82,117 @@ def query(
     raise typer.Exit(run_query(name, param, endpoint, fmt, show))
 
 
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a SPARQL query may run before it is stopped (its worker process is killed)."),
+    max_results: int = typer.Option(10_000, "--max-results", help="Cap on result rows / triples; larger results are cut and flagged in the X-SPARQL-Truncated header."),
+    base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI or https://w3id.org/regplan/)."),
+    dataset: Path = typer.Option(None, "--dataset", help="N-Quads or TriG file to serve (default: build/dataset.nq, built first if missing)."),
+    service_allow: List[str] = typer.Option([], "--service-allow", help="SPARQL endpoint IRI that SERVICE may call (repeatable); all others are refused."),
+    workers: int = typer.Option(2, "--workers", help="Query worker processes (forked once, copy-on-write)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No access log."),
+) -> None:
+    """Serve the dataset: read-only SPARQL 1.1 endpoint (/sparql), linked-data pages, query page (/query).
+
+    Every IRI under the base IRI dereferences here (HTML for browsers; Turtle, JSON-LD, N-Triples,
+    RDF/XML by Accept header or .ttl/.jsonld/.nt/.rdf suffix). Update, LOAD and SERVICE are refused.
+    """
+    from .serve import serve as run_server
+
+    raise typer.Exit(run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet))
+
+
+# --- publish / diff / push (kg/publish/) -------------------------------------------------------
+
+_STORE_HELP = "Store flavour: virtuoso | oxigraph | fuseki | generic (sets the default endpoint paths)."
+
+
+def _push_target(to, store, gsp_url, update_url, query_url, user, password):
+    from .publish.push import Target
+
+    return Target.for_store(to, store, gsp_url=gsp_url, update_url=update_url, query_url=query_url,
+                            user=user, password=password)
+
+
+@app.command()
+def publish(
+    version: Optional[str] = typer.Option(None, "--version", help="Release version (default: today's date)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Release directory (default: release/<version>)."),
+    force: bool = typer.Option(False, "--force", help="Publish despite SHACL violations (recorded in the metadata)."),
+    to: Optional[str] = typer.Option(None, "--to", help="After the release, push it to this SPARQL store."),
+    store: str = typer.Option("generic", "--store", help=_STORE_HELP),
+    gsp_url: Optional[str] = typer.Option(None, "--gsp-url"),
+    update_url: Optional[str] = typer.Option(None, "--update-url"),
+    query_url: Optional[str] = typer.Option(None, "--query-url"),
+    user: Optional[str] = typer.Option(None, "--user", help="Store user (or KG_STORE_USER)."),
+    password: Optional[str] = typer.Option(None, "--password", help="Store password (or KG_STORE_PASSWORD)."),
+) -> None:
+    """Build a release directory (dumps, tables, ontology, shapes, validation report, DCAT, VoID,
+    changelog, static site, SHA256SUMS) from the validated build, atomically; optionally push it.
+
+    Exit 1 when the release exists already, the build has violations (without --force) or a push fails.
+    """
+    from .publish.push import PushError, push
+    from .publish.release import ReleaseError, release
+
+    try:
+        target = _push_target(to, store, gsp_url, update_url, query_url, user, password) if (to or update_url) else None
+        path = release(version, out, force)
+        if target is not None:
+            res = push(path, target)
+            typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
+    except (ReleaseError, PushError, FileNotFoundError) as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def push(
+    release_dir: Path = typer.Argument(..., help="A release directory made by `kg publish`."),
+    to: Optional[str] = typer.Option(None, "--to", help="Store base URL (endpoints derived per --store)."),
+    store: str = typer.Option("generic", "--store", help=_STORE_HELP),
+    gsp_url: Optional[str] = typer.Option(None, "--gsp-url"),
+    update_url: Optional[str] = typer.Option(None, "--update-url"),
+    query_url: Optional[str] = typer.Option(None, "--query-url"),
+    user: Optional[str] = typer.Option(None, "--user", help="Store user (or KG_STORE_USER)."),
+    password: Optional[str] = typer.Option(None, "--password", help="Store password (or KG_STORE_PASSWORD)."),
+) -> None:
+    """Replace each named graph of a release in a SPARQL 1.1 store (temporary graph, then MOVE)."""
+    from .publish.push import PushError, push as do_push
+
+    try:
+        res = do_push(release_dir, _push_target(to, store, gsp_url, update_url, query_url, user, password))
+    except PushError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
+
+
+@app.command()
+def diff(
+    a: str = typer.Argument(..., help="Release directory, or a programme year (e.g. 2024)."),
+    b: str = typer.Argument(..., help="Release directory, or a programme year (e.g. 2025)."),
+    fmt: str = typer.Option("text", "--format", help="text | markdown | rdf"),
+    records: Optional[Path] = typer.Option(None, "--records", help="Records folder for year comparisons."),
+) -> None:
+    """What changed between two releases, or between two programme years (paired by successor links)."""
+    from . import config
+    from .publish import diff as d
+
+    try:
+        if a.isdigit() and b.isdigit():
+            changes = d.diff_years(records or config.RECORDS, int(a), int(b))
+        elif Path(a).is_dir() and Path(b).is_dir():
+            changes = d.diff_releases(Path(a), Path(b))
+        else:
+            raise d.DiffError(f"compare two release directories or two programme years (got {a!r}, {b!r})")
+        typer.echo(d.render(changes, Path(a).name, Path(b).name, fmt, config.base_iri()), nl=False)
+    except d.DiffError as e:
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -105,8 +105,8 @@ def get(name: str, folder: Path | None = None) -> Question:
 
 
 def run_local(sparql: str, store) -> tuple[list[str], list[list]]:
-    """Run a SELECT on a pyoxigraph store (union default graph); returns (columns, rows of terms)."""
-    res = store.query(sparql, use_default_graph_as_union=True)
+    """Run a SELECT on a pyoxigraph store from `kg.store.load_store` (its default graph is the union)."""
+    res = store.query(sparql)
     if isinstance(res, bool):
         return ["result"], [[res]]
     cols = [v.value for v in res.variables]

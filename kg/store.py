@@ -17,12 +17,28 @@ def dataset_path() -> Path:
     return config.BUILD / "dataset.nq"
 
 
-def load_store(path: Path | None = None) -> ox.Store:
-    """Load an N-Quads or TriG dataset (default: build/dataset.nq) into a fresh in-memory store."""
+def load_store(path: Path | None = None, union_default: bool = True) -> ox.Store:
+    """Load an N-Quads or TriG dataset (default: build/dataset.nq) into a fresh in-memory store.
+
+    With union_default (the default), the store's default graph is filled with the *set* union of
+    all named graphs. SPARQL's default graph is an RDF graph, i.e. a set: pyoxigraph's
+    `use_default_graph_as_union` flag yields a triple once per named graph that holds it (a
+    focus area described by both the 2024 and 2025 programme would be counted twice), so queries
+    run on this materialised default graph instead, without that flag.
+    """
     path = Path(path or dataset_path())
     if not path.exists():
         raise FileNotFoundError(f"{path}: no built dataset — run `kg build` first")
     fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.N_QUADS
     store = ox.Store()
     store.bulk_load(path=str(path), format=fmt)
+    if union_default:
+        materialise_union(store)
     return store
+
+
+def materialise_union(store: ox.Store) -> None:
+    """Copy the set union of the named graphs into the default graph (idempotent)."""
+    triples = {(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(None, None, None, None)
+               if not isinstance(q.graph_name, ox.DefaultGraph)}
+    store.bulk_extend(ox.Quad(s, p, o, ox.DefaultGraph()) for s, p, o in triples)

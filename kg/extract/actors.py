@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from .. import config
+from . import ExtractError
 
 AUTHORITY_FILE = config.AUTHORITY / "actors.yaml"
 
@@ -41,8 +42,28 @@ ACTOR_TYPES = (
 FIELDS = ("responsible", "partners")
 
 
-class AuthorityError(ValueError):
-    """The actor authority file is malformed; the message names the file and the entry."""
+class AuthorityError(ExtractError):
+    """The actor authority file is malformed: ``file:line: message`` naming the entry.
+
+    A subclass of the extraction error, so `kg extract` reports it cleanly (exit 2)."""
+
+    def __init__(self, file, line: int | None, message: str):
+        super().__init__(file, line or 1, message)
+
+
+def _entry_lines(text: str) -> dict[tuple[str, int], int]:
+    """(section, index) -> 1-based line of each list item under actors/groups/composites/remarks."""
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError:
+        return {}
+    out = {}
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if isinstance(value, yaml.SequenceNode):
+                for i, item in enumerate(value.value, 1):
+                    out[(key.value, i)] = item.start_mark.line + 1
+    return out
 
 
 def normalise(text: str) -> str:
@@ -101,64 +122,70 @@ def load_authority(path: Path | None = None) -> Authority:
 @lru_cache(maxsize=8)
 def _load(path: Path, _mtime: int | None) -> Authority:
     if not path.exists():
-        raise AuthorityError(f"{path}: actor authority file is missing")
+        raise AuthorityError(path, 1, "actor authority file is missing")
+    text = path.read_text(encoding="utf-8")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise AuthorityError(f"{path}: not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        raise AuthorityError(path, mark.line + 1 if mark else 1, f"not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
-        raise AuthorityError(f"{path}: expected a mapping with an 'actors' list")
+        raise AuthorityError(path, 1, "expected a mapping with an 'actors' list")
+    at = _entry_lines(text)
 
     auth = Authority(path=path, actors={}, groups={}, composites={}, remarks=[])
-    for kind, items, store in (("actor", data.get("actors") or [], auth.actors),
-                               ("group", data.get("groups") or [], auth.groups)):
+    lines: dict[str, int] = {}
+    for kind, section, items, store in (("actor", "actors", data.get("actors") or [], auth.actors),
+                                        ("group", "groups", data.get("groups") or [], auth.groups)):
         for i, entry in enumerate(items, 1):
-            where = f"{path}: {kind} #{i}"
+            line = at.get((section, i))
             if not isinstance(entry, dict) or not entry.get("id") or not entry.get("label"):
-                raise AuthorityError(f"{where}: every {kind} needs an 'id' and a 'label' (got {entry!r})")
+                raise AuthorityError(path, line, f"{kind} #{i}: every {kind} needs an 'id' and a 'label' (got {entry!r})")
             ident = entry["id"]
-            where = f"{path}: {kind} {ident!r}"
+            lines[ident] = line
+            where = f"{kind} {ident!r}"
             if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", ident):
-                raise AuthorityError(f"{where}: id must be a lower-case slug")
+                raise AuthorityError(path, line, f"{where}: id must be a lower-case slug")
             if ident in auth.actors or ident in auth.groups:
-                raise AuthorityError(f"{where}: duplicate id")
+                raise AuthorityError(path, line, f"{where}: duplicate id")
             if kind == "actor" and entry.get("type") not in ACTOR_TYPES:
-                raise AuthorityError(f"{where}: type {entry.get('type')!r} is not one of {', '.join(ACTOR_TYPES)}")
+                raise AuthorityError(path, line, f"{where}: type {entry.get('type')!r} is not one of {', '.join(ACTOR_TYPES)}")
             if kind == "group" and entry.get("member_type") not in ACTOR_TYPES:
-                raise AuthorityError(f"{where}: member_type {entry.get('member_type')!r} is not one of {', '.join(ACTOR_TYPES)}")
+                raise AuthorityError(path, line, f"{where}: member_type {entry.get('member_type')!r} is not one of {', '.join(ACTOR_TYPES)}")
             store[ident] = entry
             for name in _names(entry):
                 key = normalise(str(name))
                 other = auth.index.get(key)
                 if other and other[1] != ident:
-                    raise AuthorityError(f"{where}: alias {name!r} is already claimed by {other[0]} {other[1]!r}")
+                    raise AuthorityError(path, line, f"{where}: alias {name!r} is already claimed by {other[0]} {other[1]!r}")
                 auth.index[key] = (kind, ident)
 
     for ident, entry in auth.actors.items():
         parent = entry.get("parent")
         if parent is not None and parent not in auth.actors:
-            raise AuthorityError(f"{path}: actor {ident!r}: unknown parent {parent!r}")
+            raise AuthorityError(path, lines.get(ident), f"actor {ident!r}: unknown parent {parent!r}")
     for ident, entry in auth.groups.items():
         if entry.get("members") is not None and not isinstance(entry["members"], list):
-            raise AuthorityError(f"{path}: group {ident!r}: members must be a list or null")
+            raise AuthorityError(path, lines.get(ident), f"group {ident!r}: members must be a list or null")
 
     for i, comp in enumerate(data.get("composites") or [], 1):
+        line = at.get(("composites", i))
         phrase = comp.get("text") if isinstance(comp, dict) else None
         refs = comp.get("parts") if isinstance(comp, dict) else None
         if not phrase or not refs:
-            raise AuthorityError(f"{path}: composite #{i}: needs 'text' and 'parts'")
+            raise AuthorityError(path, line, f"composite #{i}: needs 'text' and 'parts'")
         for ref in refs:
             if auth.entry(ref) is None:
-                raise AuthorityError(f"{path}: composite {phrase!r}: unknown actor or group {ref!r}")
+                raise AuthorityError(path, line, f"composite {phrase!r}: unknown actor or group {ref!r}")
         key = normalise(phrase)
         if key in auth.index or key in auth.composites:
-            raise AuthorityError(f"{path}: composite {phrase!r}: phrase is already an alias or composite")
+            raise AuthorityError(path, line, f"composite {phrase!r}: phrase is already an alias or composite")
         auth.composites[key] = list(refs)
 
     for i, rem in enumerate(data.get("remarks") or [], 1):
         text = rem.get("text") if isinstance(rem, dict) else rem
         if not text:
-            raise AuthorityError(f"{path}: remark #{i}: needs 'text'")
+            raise AuthorityError(path, at.get(("remarks", i)), f"remark #{i}: needs 'text'")
         auth.remarks.append(str(text))
     return auth
 
@@ -292,6 +319,11 @@ def annotate(record: dict, authority: Authority | None = None) -> None:
             ids_by_field[fname] = seen
         both = [i for i in ids_by_field.get("responsible", []) if i in ids_by_field.get("partners", [])]
         for ident in both:
+            texts = {m["text"] for f in FIELDS for m in (measure.get(f) or {}).get("mentions", [])
+                     if ident in (m.get("actor"), m.get("group"))}
+            if any(a.get("kind") == "responsible-also-partner" and a.get("subject") == subject
+                   and any(repr(t) in a.get("message", "") for t in texts) for a in anomalies):
+                continue  # the programme extractor already reported it (by raw text)
             lines = [*(measure["responsible"].get("lines") or [])[:1], *(measure["partners"].get("lines") or [])[-1:]]
             add({"kind": "responsible-also-partner", "severity": "warning", "subject": subject,
                  "message": f"{ident!r} is both responsible and partner",

@@ -22,11 +22,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from difflib import SequenceMatcher
-from pathlib import Path
 
 import yaml
 
 from .. import config
+from . import ExtractError
 from ..sources import Source, get
 from .anomalies import anomaly, correction, sort_key
 from .money import find_amounts
@@ -54,10 +54,6 @@ CENTRALITY_RE = re.compile(r"^([1-6]) \(([^)]+)\): (.+)$")
 MONTHS = {m: i for i, m in enumerate(["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
                                       "september", "oktober", "november", "desember"], 1)}
 DATE_RE = re.compile(r"(\d{1,2})\. (" + "|".join(MONTHS) + r") (\d{4})")
-
-
-class ExtractError(ValueError):
-    """The document does not have the structure this extractor relies on (message names file and line)."""
 
 
 def _clean(text: str) -> str:
@@ -102,7 +98,7 @@ def _parse(src: Source, with_descriptions: bool) -> dict:
         if m_focus:
             title = m_focus.group(2)
             if title not in FOCUS_AREAS:
-                raise ExtractError(f"{where}:{lineno}: unknown focus area heading {text!r}")
+                raise ExtractError(where, lineno, f"unknown focus area heading {text!r}")
             area = {"code": FOCUS_AREAS[title], "title": title, "section": f"5.{m_focus.group(1)}",
                     "goal": None, "goal_year": None, "lines": [lineno, lineno]}
             focus_areas.append(area)
@@ -113,9 +109,9 @@ def _parse(src: Source, with_descriptions: bool) -> dict:
             continue
         if m_level:
             if area is None or f"5.{m_level.group(1)}" != area["section"]:
-                raise ExtractError(f"{where}:{lineno}: level heading {text!r} outside its focus area")
+                raise ExtractError(where, lineno, f"level heading {text!r} outside its focus area")
             if m_level.group(3) not in LEVELS:
-                raise ExtractError(f"{where}:{lineno}: unknown level heading {text!r}")
+                raise ExtractError(where, lineno, f"unknown level heading {text!r}")
             level = LEVELS[m_level.group(3)]
             section = text.split(" ", 1)[0]
             frame.append(lineno)
@@ -134,7 +130,7 @@ def _parse(src: Source, with_descriptions: bool) -> dict:
             continue
         if FIELD_RE.match(raw):
             if section is None:
-                raise ExtractError(f"{where}:{lineno}: labelled field outside a numbered section")
+                raise ExtractError(where, lineno, f"labelled field outside a numbered section")
             measure, i = _field_block(lines, i, where)
             counters[area["code"]] += 1
             measure.update(id=f"{area['code']}{counters[area['code']]}", focus_area=area["code"],
@@ -151,7 +147,7 @@ def _parse(src: Source, with_descriptions: bool) -> dict:
         if section is not None and with_descriptions:
             pending.append(lineno)
         elif section is not None:
-            raise ExtractError(f"{where}:{lineno}: unexpected text between field blocks in a fields-only capture: {text!r}")
+            raise ExtractError(where, lineno, f"unexpected text between field blocks in a fields-only capture: {text!r}")
         else:
             frame.append(lineno)
         i += 1
@@ -161,7 +157,7 @@ def _parse(src: Source, with_descriptions: bool) -> dict:
 
 def _flush_orphans(pending: list[int], where: str, with_descriptions: bool) -> None:
     if pending:
-        raise ExtractError(f"{where}:{pending[0]}: description text not followed by the four labelled fields")
+        raise ExtractError(where, pending[0], f"description text not followed by the four labelled fields")
 
 
 def _field_block(lines: list[str], i: int, where: str) -> tuple[dict, int]:
@@ -170,10 +166,10 @@ def _field_block(lines: list[str], i: int, where: str) -> tuple[dict, int]:
     labels: dict = {}
     for field in FIELDS:
         if i >= len(lines):
-            raise ExtractError(f"{where}:{i}: field block ends before {LABELS[field]!r}")
+            raise ExtractError(where, i, f"field block ends before {LABELS[field]!r}")
         m = FIELD_RE.match(lines[i])
         if not m or _label_field(m.group("label")) != field:
-            raise ExtractError(f"{where}:{i + 1}: expected {LABELS[field]!r}, found {lines[i]!r}")
+            raise ExtractError(where, i + 1, f"expected {LABELS[field]!r}, found {lines[i]!r}")
         out[field] = {"text": _clean(m.group("text")), "raw": lines[i], "lines": [i + 1, i + 1]}
         labels[field] = m.group("label")
         i += 1
@@ -519,6 +515,13 @@ def _place_checks(centrality: list[dict], regions: list[dict]) -> list[dict]:
     for name in sorted(names - listed):
         out.append(anomaly("missing-entry", f"centrality {name}",
                            f"{name} (authority file) has no centrality class in the 2024 list", span))
+    for r in regions:
+        named = re.findall(r"[A-ZÆØÅ][\wæøå-]+", r["note"] or "")
+        outside = [x for x in named if x not in names and not x.endswith("fylkeskommune") and x not in {"Viken"}]
+        if outside:
+            out.append(anomaly("region-note-outside-county", f"region {r['name']}",
+                               f"the note {r['note']!r} names {', '.join(outside)}, not municipalities of the county "
+                               "in the authority file (valid from 2024-01-01)", r["line"], severity="info"))
     region_names = {m.get("region") for m in auth if m.get("region")}
     if region_names:
         for r in regions:
@@ -689,7 +692,7 @@ def _record(src: Source, with_descriptions: bool) -> tuple[dict, dict]:
     measures, anomalies = _build_measures(parsed, src, with_descriptions)
     focus_areas = [{k: v for k, v in fa.items()} for fa in parsed["focus_areas"]]
     if len(measures) == 0:
-        raise ExtractError(f"data/sources/{src.file}: no measures found")
+        raise ExtractError(f"data/sources/{src.file}", 1, "no measures found")
     rec = {"source": src.meta(), "extractor": {"module": MODULE, "version": VERSION},
            "focus_areas": focus_areas, "measures": measures, "anomalies": anomalies}
     return rec, parsed

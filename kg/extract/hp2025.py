@@ -26,7 +26,6 @@ from pathlib import Path
 from . import ExtractError
 from .anomalies import anomaly, correction, sort_key
 from .money import find_amounts, parse_amount
-from .vedlegg2025 import parse_appendices
 
 VERSION = 1
 
@@ -100,7 +99,7 @@ def _heading_wraps(text: str) -> bool:
 def readable_end(lines: list[str]) -> int:
     """1-based number of the last line of the readable copy (the garbled copy starts with a tab)."""
     for i, line in enumerate(lines):
-        if line.startswith("\t"):
+        if line.lstrip(" ").startswith("\t"):
             return i
     return len(lines)
 
@@ -143,7 +142,7 @@ def _fields_of(body: list[tuple[int, str]]):
 def extract(src, lines: list[str] | None = None) -> dict:
     """The hp2025 record (see docs/design.md "Action programme records")."""
     lines = src.lines() if lines is None else lines
-    path = f"data/sources/{src.file}"
+    path = _display_path(src.path)
     anomalies: list[dict] = []
     end = readable_end(lines)
 
@@ -173,6 +172,8 @@ def extract(src, lines: list[str] | None = None) -> dict:
         "focus_areas": focus_areas,
         "measures": measures,
     }
+    from .hp2025_vedlegg import parse_appendices  # imports this module's text helpers
+
     record.update(parse_appendices(lines, stop, end, measures, anomalies, path))
     _cross_check_garbled(lines, end, measures, anomalies)
     for m in measures:
@@ -200,11 +201,9 @@ def _plan_and_programme(lines, start, stop, path, anomalies):
     main_goal = lines[goal_line].strip()
     # the plan's title as the document names it
     title = "Regional plan for det inkluderende Innlandet"
-    title_line = next((n for n, s in text.items() if n <= stop and title.split()[-1] in s and "Regional plan for det" in s), None)
-    if title_line is None:
-        joined = join_lines(lines[:stop])
-        if title not in joined:
-            raise ExtractError(path, 1, f"plan title {title!r} not found in the document")
+    title_line = next((n for n, s in text.items() if n <= stop and title.rsplit(" ", 1)[0] in s), None)
+    if title_line is None or title not in join_lines(lines[title_line - 1:title_line + 1]):
+        raise ExtractError(path, 1, f"plan title {title!r} not found in the document")
     plan = {"id": "inkluderende-innlandet", "title": title, "title_line": title_line,
             "vision": vision, "vision_lines": [vis_i + 1, goal_i], "main_goal": main_goal,
             "main_goal_line": goal_line + 1, "lines": [vis_i + 1, goal_line + 1]}
@@ -220,7 +219,7 @@ def _plan_and_programme(lines, start, stop, path, anomalies):
     prev = None
     for i in range(0, start):
         if "mill." in lines[i] and "handlingsprogram" in join_lines(lines[i:i + 2]).lower():
-            sentence = join_lines(lines[i:i + 2]).split(".  ")[0]
+            sentence = re.split(r"(?<=\.)\s+(?=[A-ZÆØÅ])", join_lines(lines[i:i + 2]))[0]
             amount = parse_amount(lines[i])
             ym = re.search(r"i (\d{4})", join_lines(lines[i:i + 2]))
             programme["money"].append({"amount": amount, "currency": "NOK", "year": int(ym.group(1)) if ym else None,
@@ -333,6 +332,9 @@ def _measure(b: dict, path: str, anomalies: list[dict]) -> dict:
     responsible = [f for f in fields if f["label"] == "Ansvarlig"]
     if len(responsible) > 1:
         _items_measure(m, desc, fields, subject, path, anomalies)
+        desc_lines = [(n, l) for n, l in desc if l.strip()]
+        m["description"] = _paragraphs(desc)
+        m["description_lines"] = [desc_lines[0][0], desc_lines[-1][0]] if desc_lines else None
     else:
         for f in fields:
             key = FIELDS[f["label"]]
@@ -506,8 +508,10 @@ def _money(desc, m, anomalies) -> list[dict]:
         rest = text[end:s1]
         rest = re.sub(r"\b(årlig|kr\.?|kroner)\b|(?:for )?(?:perioden |årene )?(?:ut )?\d{4}(?:\s*(?:[-–]|og)\s*\d{4})?", " ", rest, flags=re.IGNORECASE)
         rest = re.sub(r"^[\s.,:–-]+|[\s.,:–-]+$", "", re.sub(r"\s+", " ", rest))
-        rest = re.sub(r"^(for|i)\s+", "", rest) if rest.startswith(("for fullføring",)) is False else rest
-        purpose, basis_p = (rest, "text") if len(rest) > 3 else (m["title"], "measure-title")
+        rest = re.sub(r"^til\s+", "", rest)
+        # a purpose needs at least two words ("i Innlandet" names a place, not a purpose)
+        rest = "" if len(re.sub(r"^i\s+", "", rest).split()) < 2 else rest
+        purpose, basis_p = (rest, "text") if rest else (m["title"], "measure-title")
         out.append({"amount": amount, "currency": "NOK", "year": year, "period": period, "basis": basis,
                     "purpose": purpose, "purpose_basis": basis_p, "amount_text": matched.strip(), "text": sentence, "line": line})
     return out
@@ -597,7 +601,7 @@ def _check_text_references(measures, anomalies):
 def _check_year_typos(lines, end, anomalies):
     """Year-like five-digit numbers such as '20230' (→ 2030 in 'Innlandet universelt utformet 20230')."""
     for i in range(end):
-        for ym in re.finditer(r"(?<![\d/.-])20\d{3}(?![\d/.-])", lines[i]):
+        for ym in re.finditer(r"(?<![\d/.-])20\d{3}(?!\d)(?![./-]\d)", lines[i]):
             anomalies.append(anomaly("typo", "document text", f"year-like number {ym.group(0)!r} has five digits: "
                                      f"{lines[i].strip()[max(0, ym.start() - 40):ym.end() + 10]!r}", i + 1, "info"))
 
@@ -686,7 +690,7 @@ def _cross_check_garbled(lines, end, measures, anomalies):
             continue
         k_end = heads[idx + 1][1] if idx + 1 < len(heads) else ge
         gline = end + k + 1
-        if not fold(gtitle).startswith(fold(m["title"])):
+        if not _same_text(m["title"], gtitle):
             anomalies.append(anomaly("garbled-duplicate-mismatch", f"measure {mid}",
                                      f"title differs: {m['title']!r} vs garbled {gtitle.strip()!r}", [m["heading"]["lines"][0], gline], "info"))
         if m.get("items") or m.get("shared_fields", {}).get("with") and m["responsible"].get("shared_with"):
@@ -699,10 +703,32 @@ def _cross_check_garbled(lines, end, measures, anomalies):
             theirs = gfields.get(key)
             if mine is None and theirs is None:
                 continue
-            if mine is None or theirs is None or not fold(theirs).startswith(fold(mine)):
+            if mine is None or theirs is None or not _same_text(mine, theirs):
+                label = {"responsible": "Ansvarlig:", "partners": "Samarbeidspartnere:",
+                         "links": "Koblinger til andre satsinger:", "priority": "Priorit"}[key]
+                g_at = next((end + j + 1 for j in range(k, k_end) if label in g[j]), gline)
                 anomalies.append(anomaly("garbled-duplicate-mismatch", f"measure {mid}",
                                          f"{key} differs: {mine!r} vs garbled {theirs!r}",
-                                         [m[key]["lines"][0] if m[key] else m["lines"][0], gline], "info"))
+                                         [m[key]["lines"][0] if m[key] else m["lines"][0], g_at], "info"))
+
+
+def _display_path(path: Path) -> str:
+    """The source path as error messages show it: relative to the project root when inside it."""
+    from .. import config
+
+    try:
+        return str(Path(path).resolve().relative_to(config.ROOT.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _same_text(mine: str, garbled: str) -> bool:
+    """The garbled copy drops 'ø' (sometimes with a neighbouring letter: 'følges' → 'fges') and may run
+    on into the next text; compare the folded texts over the readable copy's length."""
+    a, b = fold(mine), fold(garbled)
+    if b.startswith(a):
+        return True
+    return SequenceMatcher(None, a, b[: len(a) + 2], autojunk=False).ratio() >= 0.93
 
 
 def extract_path(path: Path) -> dict:

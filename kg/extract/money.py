@@ -58,7 +58,7 @@ def find_amounts(text: str) -> list[tuple[int, int, int, str]]:
     out: list[tuple[int, int, int, str]] = []
     for m in MILL_RE.finditer(text):
         out.append((m.start(), m.end(), int(_decimal(m.group("num")) * 1_000_000), m.group(0)))
-    for m in re.finditer(r"\bkr\.?\s+(?P<num>\d{1,3}(?:[ .\u00a0]\d{3})+|\d{4,})", text):
+    for m in re.finditer(r"\bkr\.?\s+(?P<num>\d{1,3}(?:[ .\u00a0]\d{3})+)(?!\d)", text):
         amount = int(re.sub(r"[ .\u00a0]", "", m.group("num")))
         out.append((m.start(), m.end(), amount, m.group(0)))
     out.sort()

@@ -83,8 +83,11 @@ def _stated_reason(old: dict, new: dict) -> str | None:
     markers = [m for m in new.get("markers") or [] if "videref" in m.lower()]
     if markers:
         return f"2025 marks {new['id']} '({markers[0]})'"
-    for sentence in re.split(r"(?<=[.!?])\s+", (new.get("description") or "").replace("\n", " ")):
-        if re.search(r"\bvidereføres\b|\bvidereført\b", sentence):
+    before = " ".join((old.get("description") or "").split())
+    for sentence in re.split(r"(?<=[.!?])\s+", " ".join((new.get("description") or "").split())):
+        # the measure itself is said to continue, in a sentence that is new in 2025
+        if (re.match(r"(Prosjektet|Arbeidet|Satsingen|Ordningen|Tiltaket)\b", sentence)
+                and re.search(r"\bvidereføres\b|\bvidereført\b", sentence) and sentence not in before):
             return f"2025 text: {sentence.strip()!r}"
     return None
 
@@ -94,9 +97,14 @@ def _anomaly(kind: str, subject: str, message: str, severity: str = "info") -> d
             "correction": None}
 
 
+def _year(rec: dict, default: int) -> int:
+    return ((rec.get("programme") or {}).get("year")) or default
+
+
 def link(rec2024: dict, rec2025: dict) -> dict:
     old = rec2024["measures"]
     new = rec2025["measures"]
+    y_old, y_new = _year(rec2024, 2024), _year(rec2025, 2025)
     cand = []
     for i, a in enumerate(old):
         for j, b in enumerate(new):
@@ -118,16 +126,16 @@ def link(rec2024: dict, rec2025: dict) -> dict:
         s, _, j, ev = taken_old[i]
         a, b = old[i], new[j]
         reason = _stated_reason(a, b)
-        pairs.append({"from": f"2024/{a['id']}", "to": f"2025/{b['id']}", "score": s, "evidence": ev,
-                      "reason": reason or _reason_from_evidence(ev)})
+        pairs.append({"from": f"{y_old}/{a['id']}", "to": f"{y_new}/{b['id']}", "score": s, "evidence": ev,
+                      "reason": f"{reason}; {_reason_from_evidence(ev)}" if reason else _reason_from_evidence(ev)})
     anomalies = []
     without = []
     for i, a in enumerate(old):
         if i in taken_old:
             continue
         best = next(((s, j, ev) for s, ii, j, ev in cand if ii == i), None)
-        entry = {"measure": f"2024/{a['id']}", "status": a.get("status"),
-                 "best_candidate": f"2025/{new[best[1]]['id']}" if best else None,
+        entry = {"measure": f"{y_old}/{a['id']}", "status": a.get("status"),
+                 "best_candidate": f"{y_new}/{new[best[1]]['id']}" if best else None,
                  "best_score": best[0] if best else None,
                  "reason": (f"withdrawn in 2024: {a['priority']['text']!r}" if a.get("status") == "withdrawn"
                             else f"no 2025 measure scores {THRESHOLD} or more")}
@@ -135,30 +143,30 @@ def link(rec2024: dict, rec2025: dict) -> dict:
         # a merge: the 2024 text is continued inside a 2025 measure already taken by another 2024 measure
         for s, ii, j, ev in cand:
             if ii == i and j in taken_new and ev["description"] >= SPLIT_MIN:
-                anomalies.append(_anomaly("possible-merge", f"measure 2024/{a['id']}",
+                anomalies.append(_anomaly("possible-merge", f"measure {y_old}/{a['id']}",
                                           f"no successor of its own, but 2025/{new[j]['id']} continues much of its "
                                           f"description (description score {ev['description']})"))
     new_in_2025 = []
     for j, b in enumerate(new):
         if j in taken_new:
             if b.get("is_new"):
-                src = next(p for p in pairs if p["to"] == f"2025/{b['id']}")
-                anomalies.append(_anomaly("successor-marker-disagreement", f"measure 2025/{b['id']}",
+                src = next(p for p in pairs if p["to"] == f"{y_new}/{b['id']}")
+                anomalies.append(_anomaly("successor-marker-disagreement", f"measure {y_new}/{b['id']}",
                                           f"marked new in 2025 ({', '.join(b.get('markers') or [])}) but continues "
                                           f"{src['from']} (score {src['score']})", "warning"))
             continue
-        new_in_2025.append({"measure": f"2025/{b['id']}", "marked_new": bool(b.get("is_new")),
+        new_in_2025.append({"measure": f"{y_new}/{b['id']}", "marked_new": bool(b.get("is_new")),
                             "markers": list(b.get("markers") or [])})
         if not b.get("is_new"):
-            anomalies.append(_anomaly("successor-marker-disagreement", f"measure 2025/{b['id']}",
+            anomalies.append(_anomaly("successor-marker-disagreement", f"measure {y_new}/{b['id']}",
                                       "no 2024 predecessor found, but the 2025 text does not mark it '(nytt tiltak)'",
                                       "warning"))
         for s, i, jj, ev in cand:
             if jj == j and i in taken_old and ev["description"] >= SPLIT_MIN:
-                anomalies.append(_anomaly("possible-split", f"measure 2025/{b['id']}",
+                anomalies.append(_anomaly("possible-split", f"measure {y_new}/{b['id']}",
                                           f"no predecessor of its own, but it continues much of the description of "
                                           f"2024/{old[i]['id']} (description score {ev['description']}), whose "
-                                          f"successor is {next(p['to'] for p in pairs if p['from'] == '2024/' + old[i]['id'])}"))
+                                          f"successor is {next(p['to'] for p in pairs if p['from'] == f'{y_old}/' + old[i]['id'])}"))
     return {
         "source": {"id": "successors", "derived_from": [rec2024["source"]["id"], rec2025["source"]["id"]],
                    "title": "Successor links between the 2024 and 2025 action programmes (derived)",

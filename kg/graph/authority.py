@@ -23,6 +23,7 @@ ACTOR_CLASSES = {
     "school": "School",
     "business-garden": "BusinessGarden",
     "foreign-authority": "ForeignAuthority",
+    "interest-organisation": "InterestOrganisation",
     "other": "OtherOrganisation",
 }
 

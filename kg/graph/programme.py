@@ -235,8 +235,10 @@ def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, pro
             sink.add(a, RP + "budgetYear", gyear(money.opt("year", int)))
         period = money.opt("period", list)
         if period:
-            sink.add(a, RP + "periodStart", gyear(period[0]))
-            sink.add(a, RP + "periodEnd", gyear(period[-1]))
+            if period[0] is not None:
+                sink.add(a, RP + "periodStart", gyear(period[0]))
+            if period[-1] is not None:
+                sink.add(a, RP + "periodEnd", gyear(period[-1]))
         basis = money.opt("basis", str)
         if basis:
             sink.add(a, RP + "amountBasis", concept("amount-basis", basis))

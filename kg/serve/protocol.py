@@ -7,6 +7,7 @@ RDF formats), which is only known once the query has been parsed, so negotiation
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -83,6 +84,13 @@ class _Params:
         return vals[0] if vals else None
 
 
+def _update_refusal(texts: list[str]) -> str:
+    ops = [op for op in ("LOAD", "INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "COPY", "MOVE", "ADD")
+           if any(re.search(rf"\b{op}\b", t, re.IGNORECASE) for t in texts)]
+    what = f" ({', '.join(ops)})" if ops else ""
+    return f"This endpoint is read-only: SPARQL Update{what} is refused."
+
+
 def parse_request(method: str, url_query: str, content_type: str | None, body: bytes, accept: str | None) -> QueryRequest:
     """Turn a GET/POST into a QueryRequest, or raise ProtocolError (400/403/405/415)."""
     params = _Params(parse_qsl(url_query, keep_blank_values=True))
@@ -90,7 +98,7 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
     query: str | None
     if method == "GET":
         if params.all("update"):
-            raise ProtocolError(403, "This endpoint is read-only: SPARQL Update ('update' parameter) is refused.")
+            raise ProtocolError(403, _update_refusal(params.all("update")))
         query = params.one("query")
     elif method == "POST":
         if ctype == "application/x-www-form-urlencoded":
@@ -100,7 +108,7 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
                 raise ProtocolError(400, f"request body is not UTF-8: {e}") from None
             params = _Params(params.items + form)
             if params.all("update"):
-                raise ProtocolError(403, "This endpoint is read-only: SPARQL Update ('update' parameter) is refused.")
+                raise ProtocolError(403, _update_refusal(params.all("update")))
             query = params.one("query")
         elif ctype == "application/sparql-query":
             try:
@@ -108,7 +116,7 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
             except UnicodeDecodeError as e:
                 raise ProtocolError(400, f"query body is not UTF-8: {e}") from None
         elif ctype == "application/sparql-update":
-            raise ProtocolError(403, "This endpoint is read-only: SPARQL Update (application/sparql-update) is refused.")
+            raise ProtocolError(403, _update_refusal([body.decode("utf-8", "replace")]))
         else:
             raise ProtocolError(
                 415,

@@ -1,7 +1,7 @@
 """The ready-made research questions (`queries/*.rq`) and the query page's built-in views.
 
-An .rq file starts with comment lines `# title: …`, `# description: …` and any number of
-`# param: name default description…`; whatever files exist are loaded (sorted by file name).
+The .rq header format and parameter rules are kg/queries.py's (`# param: NAME TYPE DEFAULT …`,
+`$name` placeholders); whatever files exist are loaded, sorted by file name.
 """
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import queries as rq
 from ..namespaces import sparql_prefixes
 
 
 @dataclass
 class Param:
     name: str
+    type: str
     default: str
     description: str
 
@@ -24,46 +26,41 @@ class ReadyQuery:
     name: str
     title: str
     description: str
-    text: str
+    text: str  # ready to run: parameters filled with their defaults
     params: list[Param] = field(default_factory=list)
     view: str | None = None  # preferred visual view: table | bar | network
+    template: str = ""  # the .rq text with `$name` placeholders (filled in by the page's script)
 
     def as_json(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description, "text": self.text,
-                "view": self.view, "params": [p.__dict__ for p in self.params]}
+                "template": self.template or self.text, "view": self.view, "params": [p.__dict__ for p in self.params]}
 
 
-def parse_rq(path: Path) -> ReadyQuery:
-    text = path.read_text(encoding="utf-8")
-    title = description = ""
-    params: list[Param] = []
-    view = None
-    for line in text.splitlines():
-        s = line.strip()
-        if not s.startswith("#"):
-            if s:
-                break
-            continue
-        body = s.lstrip("#").strip()
-        key, _, rest = body.partition(":")
-        key = key.strip().lower()
-        rest = rest.strip()
-        if key == "title":
-            title = rest
-        elif key == "description":
-            description = (description + " " + rest).strip()
-        elif key == "param" and rest:
-            bits = rest.split(None, 2)
-            params.append(Param(bits[0].lstrip("?$"), bits[1] if len(bits) > 1 else "", bits[2] if len(bits) > 2 else ""))
-        elif key == "view":
-            view = rest.split()[0].lower() if rest else None
-    return ReadyQuery(path.stem, title or path.stem.replace("-", " ").replace("_", " "), description, text, params, view)
+def _guess_view(name: str, text: str) -> str | None:
+    low = (name + " " + text).lower()
+    if "pair" in low or "network" in low:
+        return "network"
+    if "money" in low or "sum(" in low:
+        return "bar"
+    return None
 
 
-def load_queries(folder: Path) -> list[ReadyQuery]:
+def load_queries(folder: Path) -> tuple[list[ReadyQuery], list[str]]:
+    """The questions in `folder` (parsed by kg.queries, the same rules as `kg query`) and the
+    errors of files that could not be read (shown on the page instead of failing it)."""
+    out, errors = [], []
     if not folder.is_dir():
-        return []
-    return [parse_rq(p) for p in sorted(folder.glob("*.rq"))]
+        return out, errors
+    for path in sorted(folder.glob("*.rq")):
+        try:
+            q = rq.parse(path)
+            text = q.render()
+        except (rq.QueryError, OSError, UnicodeDecodeError) as e:
+            errors.append(str(e))
+            continue
+        params = [Param(p.name, p.type, p.default, p.description) for p in q.params]
+        out.append(ReadyQuery(q.name, q.title, q.description, text, params, _guess_view(q.name, q.body), q.body))
+    return out, errors
 
 
 def builtin_views() -> list[ReadyQuery]:

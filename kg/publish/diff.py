@@ -1,0 +1,267 @@
+"""Data-level differences between two releases or two programme years (the changelog).
+
+Measures are compared field by field (title, status, level, focus area, responsible, partners, links,
+horizon, money). Between two programme years measures are paired by the successor links in
+`successors.json` (an id such as K5 does not prove identity across years); between two releases the
+same programme year's measures are paired by id. Actors are compared by authority id.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, XSD
+
+from ..uris import Minter
+
+CS = Namespace("http://purl.org/vocab/changeset/schema#")
+FIELDS = ("title", "status", "level", "focus_area", "responsible", "partners", "links", "horizon", "money")
+
+
+class DiffError(Exception):
+    """Input the diff cannot read (message names the file)."""
+
+
+def _mentions(f: dict | None) -> list[str]:
+    out = []
+    for m in (f or {}).get("mentions") or []:
+        out.append(m.get("actor") or (f"group:{m['group']}" if m.get("group") else f"text:{m.get('text')}"))
+    return out
+
+
+def _money(items: list[dict] | None) -> list[str]:
+    out = []
+    for m in items or []:
+        when = (f"{m['period'][0]}–{m['period'][1]}" if m.get("period") else str(m.get("year") or ""))
+        out.append(" ".join(str(x) for x in (m.get("amount"), m.get("currency") or "NOK", when, m.get("basis") or "") if x).strip())
+    return out
+
+
+def measure_view(m: dict) -> dict:
+    """The comparable fields of one measure record (see docs/design.md, MEASURE)."""
+    links = m.get("links") or {}
+    return {
+        "title": m.get("title"), "status": m.get("status"), "level": m.get("level"),
+        "focus_area": m.get("focus_area"),
+        "responsible": _mentions(m.get("responsible")) or ([m["responsible"]["text"]] if (m.get("responsible") or {}).get("text") else []),
+        "partners": _mentions(m.get("partners")) or ([m["partners"]["text"]] if (m.get("partners") or {}).get("text") else []),
+        "links": list(links.get("measures") or []) + list(links.get("other") or []),
+        "horizon": (m.get("priority") or {}).get("horizon"),
+        "money": _money(m.get("money")),
+    }
+
+
+@dataclass
+class Change:
+    kind: str                   # added | removed | withdrawn | changed | actor-added | actor-removed | actor-renamed
+    subject: str                # "2025/K3" or "actor:nav"
+    previous: str | None = None
+    title: str | None = None
+    fields: dict = field(default_factory=dict)   # name -> {"from": x, "to": y}
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "subject": self.subject, "previous": self.previous, "title": self.title,
+                "fields": self.fields}
+
+
+@dataclass
+class Snapshot:
+    """What one side of a comparison holds: measures keyed 'year/id', actors keyed by id."""
+    label: str
+    measures: dict[str, dict]
+    actors: dict[str, dict]
+    records_dir: Path | None = None
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DiffError(f"{path}: not found") from None
+    except json.JSONDecodeError as e:
+        raise DiffError(f"{path}:{e.lineno}: not valid JSON: {e.msg}") from None
+
+
+def _actors(authority_file: Path) -> dict[str, dict]:
+    if not authority_file.exists():
+        return {}
+    data = yaml.safe_load(authority_file.read_text(encoding="utf-8")) or {}
+    out = {}
+    for kind, items in (("actor", data.get("actors") or []), ("group", data.get("groups") or [])):
+        for e in items:
+            out[e["id"] if kind == "actor" else f"group:{e['id']}"] = {"label": e.get("label"),
+                                                                      "former_names": e.get("former_names") or []}
+    return out
+
+
+def programme_measures(records_dir: Path, years: list[int] | None = None) -> dict[str, dict]:
+    out = {}
+    for path in sorted(records_dir.glob("hp20[0-9][0-9].json")):
+        rec = _read_json(path)
+        year = int(rec["programme"]["year"])
+        if years is None or year in years:
+            for m in rec.get("measures", []):
+                out[f"{year}/{m['id']}"] = measure_view(m)
+    return out
+
+
+def release_snapshot(release_dir: Path) -> Snapshot:
+    release_dir = Path(release_dir)
+    if not (release_dir / "records").is_dir():
+        raise DiffError(f"{release_dir}: not a release directory (no records/ folder)")
+    return Snapshot(release_dir.name, programme_measures(release_dir / "records"),
+                    _actors(release_dir / "authority" / "actors.yaml"), release_dir / "records")
+
+
+def _compare_measures(a: dict, b: dict, pairs: list[tuple[str, str]], changes: list[Change]) -> None:
+    paired_a = {x for x, _ in pairs}
+    paired_b = {y for _, y in pairs}
+    for x, y in pairs:
+        va, vb = a[x], b[y]
+        diff = {f: {"from": va[f], "to": vb[f]} for f in FIELDS if va[f] != vb[f]}
+        if vb["status"] == "withdrawn" and va["status"] != "withdrawn":
+            changes.append(Change("withdrawn", y, x, vb["title"], diff))
+        elif diff:
+            changes.append(Change("changed", y, x, vb["title"], diff))
+    for y in b:
+        if y not in paired_b:
+            changes.append(Change("added", y, None, b[y]["title"]))
+    for x in a:
+        if x not in paired_a:
+            changes.append(Change("withdrawn" if a[x]["status"] == "withdrawn" else "removed", x, None, a[x]["title"]))
+
+
+def _compare_actors(a: dict, b: dict, changes: list[Change]) -> None:
+    for k in sorted(set(b) - set(a)):
+        changes.append(Change("actor-added", f"actor:{k}", title=b[k]["label"]))
+    for k in sorted(set(a) - set(b)):
+        changes.append(Change("actor-removed", f"actor:{k}", title=a[k]["label"]))
+    for k in sorted(set(a) & set(b)):
+        if a[k]["label"] != b[k]["label"]:
+            changes.append(Change("actor-renamed", f"actor:{k}", title=b[k]["label"],
+                                  fields={"label": {"from": a[k]["label"], "to": b[k]["label"]}}))
+
+
+def _order(c: Change) -> tuple:
+    kinds = ["added", "withdrawn", "removed", "changed", "actor-added", "actor-renamed", "actor-removed"]
+    return (kinds.index(c.kind), c.subject)
+
+
+def diff_releases(a_dir: Path, b_dir: Path) -> list[Change]:
+    a, b = release_snapshot(a_dir), release_snapshot(b_dir)
+    changes: list[Change] = []
+    _compare_measures(a.measures, b.measures, [(k, k) for k in a.measures if k in b.measures], changes)
+    _compare_actors(a.actors, b.actors, changes)
+    return sorted(changes, key=_order)
+
+
+def successor_pairs(records_dir: Path, year_a: int, year_b: int) -> list[tuple[str, str]]:
+    path = records_dir / "successors.json"
+    rec = _read_json(path)
+    pairs = []
+    for i, p in enumerate(rec.get("pairs") or []):
+        try:
+            src, dst = p["from"], p["to"]
+        except (KeyError, TypeError):
+            raise DiffError(f"{path}: pairs[{i}] has no from/to") from None
+        if src.startswith(f"{year_a}/") and dst.startswith(f"{year_b}/"):
+            pairs.append((src, dst))
+    if not pairs:
+        raise DiffError(f"{path}: no successor links from {year_a} to {year_b}")
+    return pairs
+
+
+def diff_years(records_dir: Path, year_a: int, year_b: int) -> list[Change]:
+    a = programme_measures(records_dir, [year_a])
+    b = programme_measures(records_dir, [year_b])
+    for year, side in ((year_a, a), (year_b, b)):
+        if not side:
+            raise DiffError(f"{records_dir}: no records for programme year {year}")
+    changes: list[Change] = []
+    _compare_measures(a, b, successor_pairs(records_dir, year_a, year_b), changes)
+    return sorted(changes, key=_order)
+
+
+# ---------------------------------------------------------------- rendering
+
+def _fmt(v) -> str:
+    if isinstance(v, list):
+        return "[" + ", ".join(str(x) for x in v) + "]"
+    return "—" if v is None else str(v)
+
+
+def summary(changes: list[Change]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for c in changes:
+        out[c.kind] = out.get(c.kind, 0) + 1
+    return out
+
+
+def render_text(changes: list[Change], a: str, b: str) -> str:
+    lines = [f"Changes from {a} to {b}: " + (", ".join(f"{n} {k}" for k, n in summary(changes).items()) or "none")]
+    for c in changes:
+        prev = f" (was {c.previous})" if c.previous and c.previous != c.subject else ""
+        lines.append(f"{c.kind:14} {c.subject}{prev}  {c.title or ''}".rstrip())
+        for f, d in c.fields.items():
+            lines.append(f"    {f}: {_fmt(d['from'])} → {_fmt(d['to'])}")
+    return "\n".join(lines) + "\n"
+
+
+def render_markdown(changes: list[Change], a: str, b: str) -> str:
+    out = [f"# Changes from {a} to {b}\n"]
+    counts = summary(changes)
+    out.append("\n" + (", ".join(f"{n} {k}" for k, n in counts.items()) or "No changes in the data.") + "\n")
+    for kind in dict.fromkeys(c.kind for c in changes):
+        out.append(f"\n## {kind.capitalize()}\n\n")
+        for c in (x for x in changes if x.kind == kind):
+            prev = f" (was {c.previous})" if c.previous and c.previous != c.subject else ""
+            out.append(f"- **{c.subject}**{prev} {c.title or ''}".rstrip() + "\n")
+            for f, d in c.fields.items():
+                out.append(f"  - {f}: {_fmt(d['from'])} → {_fmt(d['to'])}\n")
+    return "".join(out)
+
+
+def _iri(mint: Minter, key: str) -> URIRef:
+    if key.startswith("actor:group:"):
+        return URIRef(mint.group(key[len("actor:group:"):]))
+    if key.startswith("actor:"):
+        return URIRef(mint.actor(key[len("actor:"):]))
+    year, mid = key.split("/", 1)
+    return URIRef(mint.measure(int(year), mid))
+
+
+def render_rdf(changes: list[Change], a: str, b: str, base: str) -> str:
+    """Changes as Changeset-vocabulary resources (one cs:ChangeSet per changed resource)."""
+    mint = Minter(base)
+    g = Graph()
+    g.bind("cs", CS)
+    g.bind("prov", PROV)
+    g.bind("dcterms", DCTERMS)
+    root = f"{base}changelog/{a}..{b}"
+    for n, c in enumerate(changes, 1):
+        node = URIRef(f"{root}/{n}")
+        g.add((node, RDF.type, CS.ChangeSet))
+        g.add((node, CS.subjectOfChange, _iri(mint, c.subject)))
+        g.add((node, DCTERMS.type, Literal(c.kind)))
+        if c.previous:
+            g.add((_iri(mint, c.subject), PROV.wasRevisionOf, _iri(mint, c.previous)))
+        reason = c.kind if not c.fields else "; ".join(
+            f"{f}: {_fmt(d['from'])} → {_fmt(d['to'])}" for f, d in c.fields.items())
+        g.add((node, CS.changeReason, Literal(reason)))
+        g.add((node, DCTERMS.isPartOf, URIRef(root)))
+    g.add((URIRef(root), DCTERMS.description, Literal(f"Changes from {a} to {b}", datatype=XSD.string)))
+    return g.serialize(format="turtle")
+
+
+def render(changes: list[Change], a: str, b: str, fmt: str, base: str) -> str:
+    if fmt == "text":
+        return render_text(changes, a, b)
+    if fmt == "markdown":
+        return render_markdown(changes, a, b)
+    if fmt == "rdf":
+        return render_rdf(changes, a, b, base)
+    raise DiffError(f"unknown format {fmt!r} (text, markdown, rdf)")

@@ -1,0 +1,86 @@
+"""Validation results and the sh:ValidationReport graph built from them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH, XSD
+
+SEVERITY_ORDER = [SH.Violation, SH.Warning, SH.Info]
+
+
+@dataclass
+class Result:
+    focus: object                       # rdflib term
+    path: object | None                 # rdflib node (IRI or blank node in the shapes graph)
+    value: object | None
+    shape: object                       # source shape node
+    component: URIRef
+    severity: URIRef
+    messages: list[Literal] = field(default_factory=list)
+    source_constraint: object | None = None
+
+    def key(self) -> tuple:
+        return (self.focus, self.path, self.value, self.shape, self.component, self.severity)
+
+
+def _copy_node(src: Graph, dst: Graph, node) -> None:
+    """Copy the triples describing a blank node (e.g. a complex sh:path) into the report."""
+    if not isinstance(node, BNode):
+        return
+    seen, todo = set(), [node]
+    while todo:
+        n = todo.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        for p, o in src.predicate_objects(n):
+            dst.add((n, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
+
+
+def report_graph(results: list[Result], shapes: Graph | None = None, conforms: bool | None = None) -> Graph:
+    """The W3C sh:ValidationReport; ``conforms`` defaults to "no sh:Violation"."""
+    g = Graph()
+    g.bind("sh", SH)
+    g.bind("rp", "https://w3id.org/regplan/ontology#")
+    g.bind("rps", "https://w3id.org/regplan/shapes#")
+    rep = BNode()
+    g.add((rep, RDF.type, SH.ValidationReport))
+    if conforms is None:
+        conforms = not any(r.severity == SH.Violation for r in results)
+    g.add((rep, SH.conforms, Literal(bool(conforms))))
+    for r in results:
+        n = BNode()
+        g.add((rep, SH.result, n))
+        g.add((n, RDF.type, SH.ValidationResult))
+        g.add((n, SH.focusNode, r.focus))
+        if r.path is not None:
+            g.add((n, SH.resultPath, r.path))
+            if shapes is not None:
+                _copy_node(shapes, g, r.path)
+        if r.value is not None:
+            g.add((n, SH.value, r.value))
+        g.add((n, SH.sourceShape, r.shape))
+        g.add((n, SH.sourceConstraintComponent, r.component))
+        g.add((n, SH.resultSeverity, r.severity))
+        if r.source_constraint is not None:
+            g.add((n, SH.sourceConstraint, r.source_constraint))
+        for m in r.messages:
+            g.add((n, SH.resultMessage, m))
+    return g
+
+
+def results_from_graph(g: Graph) -> list[Result]:
+    """Read results back from any sh:ValidationReport graph (e.g. pySHACL's)."""
+    out = []
+    for n in g.subjects(RDF.type, SH.ValidationResult):
+        out.append(Result(
+            focus=g.value(n, SH.focusNode), path=g.value(n, SH.resultPath), value=g.value(n, SH.value),
+            shape=g.value(n, SH.sourceShape), component=g.value(n, SH.sourceConstraintComponent),
+            severity=g.value(n, SH.resultSeverity),
+            messages=sorted(g.objects(n, SH.resultMessage), key=lambda m: (getattr(m, "language", None) or "", str(m))),
+            source_constraint=g.value(n, SH.sourceConstraint)))
+    return out

@@ -1,0 +1,224 @@
+"""`kg publish`: release layout, dumps, tables, checksums, atomicity, --force, changelog, site."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from kg.cli import app
+from kg.publish import checksums, release as rel
+from kg.publish.release import ReleaseError, release
+from publish_fixtures import BASE, FIXTURE, fixture_inputs, real_inputs
+
+QUIET = lambda *a, **k: None  # noqa: E731
+
+
+@pytest.fixture(scope="module")
+def fx_release(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("rel") / "0.1.0"
+    return release("0.1.0", out, inputs=fixture_inputs(), log=QUIET)
+
+
+def _quads(path: Path, fmt) -> list:
+    return list(ox.parse(path=str(path), format=fmt))
+
+
+def test_release_layout_and_sha256sum(fx_release):
+    for rel_path in ("dataset.ttl", "dataset.trig", "dataset.nq", "dataset.nt.gz", "dataset.jsonld",
+                     "tables/measures.csv", "tables/actors.csv", "tables/allocations.csv", "tables/README.md",
+                     "ontology/fixture.ttl", "ontology/index.html", "shapes/fixture.ttl", "shapes/index.html",
+                     "validation/report.ttl", "validation/report.txt", "metadata/catalog.ttl",
+                     "metadata/catalog-dcat-ap-no.ttl", "metadata/void.ttl", "metadata/release.json",
+                     "CHANGELOG.md", "changelog.json", "records/hp2025.json", "SHA256SUMS"):
+        assert (fx_release / rel_path).is_file(), rel_path
+    r = subprocess.run(["sha256sum", "-c", "--strict", "SHA256SUMS"], cwd=fx_release, capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    listed = {line.split("  ", 1)[1] for line in (fx_release / "SHA256SUMS").read_text().splitlines()}
+    on_disk = {p.relative_to(fx_release).as_posix() for p in fx_release.rglob("*") if p.is_file()} - {"SHA256SUMS"}
+    assert listed == on_disk
+    assert checksums.verify_sums(fx_release) == []
+    (fx_release / "CHANGELOG.md").write_text("tampered")
+    try:
+        assert checksums.verify_sums(fx_release) == ["CHANGELOG.md: checksum mismatch"]
+    finally:
+        (fx_release / "CHANGELOG.md").write_text("# Release 0.1.0\n\nFirst release.\n")
+
+
+def test_dumps_agree_and_union_merges_duplicates(fx_release):
+    source = _quads(FIXTURE / "build" / "dataset.nq", ox.RdfFormat.N_QUADS)
+    nq = _quads(fx_release / "dataset.nq", ox.RdfFormat.N_QUADS)
+    trig = _quads(fx_release / "dataset.trig", ox.RdfFormat.TRIG)
+    jsonld = _quads(fx_release / "dataset.jsonld", ox.RdfFormat.JSON_LD)
+    validation = [q for q in nq if q.graph_name.value == BASE + "graph/validation"]
+    assert validation, "the validation report must be a named graph of the dumps"
+    assert len(nq) == len(source) + len(validation) == len(trig) == len(jsonld)
+    assert {str(q) for q in source} <= {str(q) for q in nq}
+    # the fixture has `actor/nav rdfs:label "nav"` in two graphs: the union dumps hold it once
+    union = len({(str(q.subject), str(q.predicate), str(q.object)) for q in nq if not isinstance(q.subject, ox.BlankNode)})
+    ttl = [t for t in ox.parse(path=str(fx_release / "dataset.ttl"), format=ox.RdfFormat.TURTLE)]
+    with gzip.open(fx_release / "dataset.nt.gz") as fh:
+        nt = list(ox.parse(fh.read(), format=ox.RdfFormat.N_TRIPLES))
+    bnode_triples = sum(1 for q in nq if isinstance(q.subject, ox.BlankNode))
+    assert len(ttl) == len(nt) == union + bnode_triples == len(nq) - 1
+
+
+def test_validation_report_files(fx_release):
+    text = (fx_release / "validation" / "report.txt").read_text()
+    assert text.startswith("SHACL validation (") and "violations=0" in text
+    g = ox.Store()
+    g.load(path=str(fx_release / "validation" / "report.ttl"), format=ox.RdfFormat.TURTLE)
+    assert g.query("ASK { ?r a <http://www.w3.org/ns/shacl#ValidationReport> ; "
+                   "<http://www.w3.org/ns/shacl#conforms> true }")
+
+
+def test_tables(fx_release):
+    assert (fx_release / "tables" / "measures.csv").read_bytes() == (FIXTURE / "records" / "measures.csv").read_bytes()
+    actors = {r["id"]: r for r in csv.DictReader(open(fx_release / "tables" / "actors.csv", encoding="utf-8"))}
+    # fixture: NAV is partner of all three measures of each year, Karriere Innlandet of K2 (2024) and K2A (2025)
+    assert actors["nav"]["partner_2024"] == "3" and actors["nav"]["partner_2025"] == "3"
+    assert actors["karriere-innlandet"]["partner_2024"] == "1" and actors["karriere-innlandet"]["parent"] == "innlandet-fylkeskommune"
+    assert actors["innlandet-fylkeskommune"]["responsible_2025"] == "3"
+    assert actors["kommunene"]["kind"] == "group" and actors["nav"]["iri"] == BASE + "actor/nav"
+    alloc = list(csv.DictReader(open(fx_release / "tables" / "allocations.csv", encoding="utf-8")))
+    assert [(r["programme_year"], r["table"], r["measure"], r["allocated"], r["amount"]) for r in alloc] == [
+        ("2024", "allocation-status", "K1", "200000", ""), ("2025", "distribution", "K2A", "", "750000")]
+    assert alloc[1]["measure_iri"] == BASE + "plan/inkluderende-innlandet/programme/2025/measure/K2A"
+
+
+def test_void_statistics(fx_release):
+    s = ox.Store()
+    s.load(path=str(fx_release / "metadata" / "void.ttl"), format=ox.RdfFormat.TURTLE)
+    rows = {r["g"].value: int(r["t"].value) for r in s.query(
+        "PREFIX void: <http://rdfs.org/ns/void#> PREFIX sd: <http://www.w3.org/ns/sparql-service-description#> "
+        "SELECT ?g ?t WHERE { ?d void:subset ?x . ?x sd:name ?g ; void:triples ?t }")}
+    meta = json.loads((fx_release / "metadata" / "release.json").read_text())
+    assert rows == meta["graphs"] and rows[BASE + "graph/hp2024"] == 14
+    ds = {r["p"].value.rsplit("#", 1)[1]: int(r["v"].value) for r in s.query(
+        f"SELECT ?p ?v WHERE {{ <{BASE}dataset> ?p ?v FILTER(DATATYPE(?v) = xsd:integer) }}".replace("SELECT", "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT"))}
+    assert ds["triples"] == meta["quads"] - 1        # one triple is in two graphs
+    # rp:ActionProgramme, rp:Measure, org:Organization, owl:Class, and sh:ValidationReport (validation graph)
+    assert ds["classes"] == 5
+    assert ds["properties"] >= 5 and ds["distinctSubjects"] > ds["entities"] - 1
+
+
+def test_existing_release_is_never_overwritten(fx_release):
+    before = (fx_release / "SHA256SUMS").read_bytes()
+    with pytest.raises(ReleaseError, match="already exists"):
+        release("0.1.0", fx_release, inputs=fixture_inputs(), log=QUIET)
+    r = CliRunner().invoke(app, ["publish", "--out", str(fx_release)])
+    assert r.exit_code == 1 and "already exists" in r.output
+    assert (fx_release / "SHA256SUMS").read_bytes() == before
+
+
+def _break_fixture(inp):
+    """Drop the title of measure 2025/K1: the fixture shape requires one (a Violation)."""
+    nq = inp.build_dir / "dataset.nq"
+    lines = [l for l in nq.read_text().splitlines() if not ("2025/measure/K1>" in l.split(" ")[0] and "rdf-schema#label" in l)]
+    nq.write_text("\n".join(lines) + "\n")
+
+
+def test_violations_stop_the_release_unless_forced(tmp_path):
+    inp = fixture_inputs(tmp_path)
+    _break_fixture(inp)
+    with pytest.raises(ReleaseError, match="1 SHACL violation"):
+        release("1.0", tmp_path / "r" / "1.0", inputs=inp, log=QUIET)
+    assert not (tmp_path / "r" / "1.0").exists()
+    out = release("1.0", tmp_path / "r" / "1.0", force=True, inputs=inp, log=QUIET)
+    meta = json.loads((out / "metadata" / "release.json").read_text())
+    assert meta["forced"] is True and meta["validation"]["violations"] == 1
+    assert "Published with --force despite 1 SHACL violation" in (out / "metadata" / "catalog.ttl").read_text()
+    assert "Violation" in (out / "validation" / "report.txt").read_text()
+
+
+def test_interrupted_release_leaves_previous_intact_and_no_partial(tmp_path, monkeypatch):
+    root = tmp_path / "releases"
+    inp = fixture_inputs()
+    first = release("1.0", root / "1.0", inputs=inp, log=QUIET)
+
+    def boom(*a, **k):
+        raise RuntimeError("simulated crash half-way")
+
+    monkeypatch.setattr(rel.dcat, "dcat_graph", boom)   # after dumps, tables, docs, site were written
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        release("1.1", root / "1.1", inputs=inp, log=QUIET)
+    assert sorted(p.name for p in root.iterdir()) == ["1.0"]
+    assert checksums.verify_sums(first) == []
+
+
+def test_changelog_between_releases(tmp_path):
+    root = tmp_path / "releases"
+    inp = fixture_inputs(tmp_path)
+    release("1.0", root / "1.0", inputs=inp, log=QUIET)
+    rec = json.loads((inp.records_dir / "hp2025.json").read_text())
+    rec["measures"][0]["title"] = "Inkluderende oppvekstmiljø og fritid"
+    rec["measures"][2]["status"] = "withdrawn"
+    del rec["measures"][1]
+    (inp.records_dir / "hp2025.json").write_text(json.dumps(rec, ensure_ascii=False))
+    y = inp.authority_dir / "actors.yaml"
+    y.write_text(y.read_text().replace("label: NAV", "label: Arbeids- og velferdsetaten (NAV)").replace("groups:", "  - id: ks\n    label: KS\n    type: interest-organisation\ngroups:"))
+    out = release("1.1", root / "1.1", inputs=inp, log=QUIET)
+    log = json.loads((out / "changelog.json").read_text())
+    assert log["from"] == "1.0" and log["to"] == "1.1"
+    got = {(c["kind"], c["subject"]) for c in log["changes"]}
+    assert got == {("changed", "2025/K1"), ("removed", "2025/K2A"), ("withdrawn", "2025/K2B"),
+                   ("actor-added", "actor:ks"), ("actor-renamed", "actor:nav")}
+    k1 = next(c for c in log["changes"] if c["subject"] == "2025/K1")
+    assert k1["fields"] == {"title": {"from": "Inkluderende oppvekstmiljø", "to": "Inkluderende oppvekstmiljø og fritid"}}
+    md = (out / "CHANGELOG.md").read_text()
+    assert "# Changes from 1.0 to 1.1" in md and "title: Inkluderende oppvekstmiljø → Inkluderende oppvekstmiljø og fritid" in md
+    meta = json.loads((out / "metadata" / "release.json").read_text())
+    assert meta["previous"] == "1.0"
+
+
+def test_static_site_links_resolve(fx_release):
+    site = fx_release / "site"
+    meta = json.loads((fx_release / "metadata" / "release.json").read_text())
+    assert meta["site"] is True
+    k2a = site / "plan/inkluderende-innlandet/programme/2025/measure/K2A.html"
+    assert k2a.exists() and (site / "plan/inkluderende-innlandet/programme/2025/measure/K2A.ttl").exists()
+    server_only = {"query", "sparql"}   # need the running server; everything else must resolve
+    checked = 0
+    for page in site.rglob("*.html"):
+        for href in re.findall(r'href="([^"#?]+)', page.read_text()):
+            if re.match(r"^[a-z]+:", href):
+                continue
+            target = (page.parent / href).resolve()
+            if target.name in server_only:
+                continue
+            assert target.exists() or target.with_name(target.name + ".html").exists(), f"{page}: {href}"
+            checked += 1
+    assert checked > 20
+    assert "RewriteRule" in (site / ".htaccess").read_text() and "try_files" in (site / "nginx.conf").read_text()
+
+
+@pytest.fixture(scope="module")
+def real_release(tmp_path_factory):
+    root = tmp_path_factory.mktemp("real")
+    inp = real_inputs(root)
+    return inp, release("real", root / "releases" / "real", inputs=inp, log=QUIET)
+
+
+def test_real_release(real_release):
+    inp, out = real_release
+    assert (out / "tables" / "measures.csv").read_bytes() == (inp.records_dir / "measures.csv").read_bytes()
+    manifest = json.loads((inp.build_dir / "manifest.json").read_text())
+    meta = json.loads((out / "metadata" / "release.json").read_text())
+    graphs = dict(meta["graphs"])
+    assert graphs.pop(inp.base + "graph/validation") > 0
+    assert graphs == manifest["graphs"]
+    assert checksums.verify_sums(out) == []
+    measures = list(csv.DictReader(open(out / "tables" / "measures.csv", encoding="utf-8")))
+    nq = ox.Store()
+    nq.bulk_load(path=str(out / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    n = next(iter(nq.query("PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT (COUNT(DISTINCT ?m) AS ?n) "
+                           "WHERE { GRAPH ?g { ?m a rp:Measure } }")))["n"].value
+    assert int(n) == len(measures)
