@@ -216,7 +216,6 @@ def _plan_and_programme(lines, start, stop, path, anomalies):
     year = int(re.search(r"Handlingsprogram for (\d{4})", lines[year_i]).group(1))
     programme = {"year": year, "adopted": f"{am.group(4)}-{am.group(3)}-{am.group(2)}", "adopted_by": am.group(1),
                  "lines": [year_i + 1, adopted_i + 1], "money": []}
-    prev = None
     for i in range(0, start):
         if "mill." in lines[i] and "handlingsprogram" in join_lines(lines[i:i + 2]).lower():
             sentence = re.split(r"(?<=\.)\s+(?=[A-ZÆØÅ])", join_lines(lines[i:i + 2]))[0]
@@ -224,11 +223,9 @@ def _plan_and_programme(lines, start, stop, path, anomalies):
             ym = re.search(r"i (\d{4})", join_lines(lines[i:i + 2]))
             programme["money"].append({"amount": amount, "currency": "NOK", "year": int(ym.group(1)) if ym else None,
                                        "period": None, "basis": "total",
-                                       "purpose": "oppfølging av planens handlingsprogram",
+                                       "purpose": (re.search(r"til (.+?)(?: i \d{4})?\.?$", sentence) or re.search(r"(.*)", sentence)).group(1),
                                        "text": sentence.strip(), "line": i + 1})
-            prev = i
             break
-    del prev
     return plan, programme
 
 
@@ -543,7 +540,6 @@ def _share_fields(measures, blocks, path, anomalies):
 def _check_ids(measures, blocks, anomalies):
     seen: dict[str, int] = {}
     for m, b in zip(measures, blocks):
-        raw_id = b["raw_heading"][: len(b["raw_heading"]) - len(b["raw_heading"].lstrip())] + b["raw_heading"]
         written = re.match(r"^([KAL]\s?\d{1,2}(?:\s?[AB](?=\s))?)", b["raw_heading"]).group(1)
         if written != m["id"]:
             anomalies.append(anomaly("id-normalised", f"measure {m['id']}", f"heading id written {written!r}", b["head_line"], "info",
@@ -551,7 +547,6 @@ def _check_ids(measures, blocks, anomalies):
         if m["id"] in seen:
             anomalies.append(anomaly("duplicate-id", f"measure {m['id']}", f"id also used at line {seen[m['id']]}", b["head_line"], "error"))
         seen[m["id"]] = b["head_line"]
-        del raw_id
     for letter in sorted({m["focus_area"] for m in measures}):
         nums = sorted({int(b["num"]) for b in blocks if b["letter"] == letter})
         missing = [n for n in range(1, nums[-1] + 1) if n not in nums]

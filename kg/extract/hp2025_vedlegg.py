@@ -101,7 +101,6 @@ DOC_RE = re.compile(r"^((?:NOU \d{4}: \d+)|(?:(?:Meld\.|Rapport til) St\. \d+ \(
 
 
 def _documents(lines, v1, v2) -> list[dict]:
-    from .hp2025 import fold as _fold  # noqa: F401  (same module family; keeps import order explicit)
     docs: list[dict] = []
     scope = None
     series = None
@@ -173,10 +172,6 @@ def dehyphenate_spaced(text: str) -> str:
 
 
 def _allocation_status(lines, v2, dist, end, measures, anomalies, path):
-    focus_titles = {}
-    # focus-area headings of the table ("Lokalsamfunn møteplasser og kultur" lacks the comma)
-    for m in measures:
-        focus_titles.setdefault(m["focus_area"], None)
     table_start = next((i for i in range(v2, dist) if lines[i].strip() == "Tiltak"), None)
     if table_start is None:
         raise ExtractError(path, v2 + 1, "allocation status table (header 'Tiltak') not found")
@@ -185,9 +180,6 @@ def _allocation_status(lines, v2, dist, end, measures, anomalies, path):
     doubled = _doubled_fragments(lines, end) - {fold(x) for x in ("Tiltak", *_FOCUS_TITLES)}
     rows: list[dict] = []
     i = table_start
-    section_titles = {fold(t): None for t in ("Kompetanse og livslang læring", "Arbeidsliv og arbeidsplassutvikling",
-                                                 "Lokalsamfunn møteplasser og kultur")}
-    del section_titles
     while i < dist:
         s = lines[i].strip()
         if not s or PAGE_FOOTER_RE.match(lines[i]):
@@ -210,10 +202,6 @@ def _allocation_status(lines, v2, dist, end, measures, anomalies, path):
             # a section heading line (focus area) between tables
             i += 1
             continue
-        if anchor > i and all(not lines[k].strip() or PAGE_FOOTER_RE.match(lines[k]) for k in range(i + 1, anchor)) and \
-                not re.search(r"\d", s):
-            # a lone heading line followed by a row: section title of the next table
-            pass
         status_k = next((k for k in range(anchor, dist) if "Status:" in lines[k]), None)
         if status_k is None:
             raise ExtractError(path, anchor + 1, "allocation status row without 'Status:'")
@@ -223,7 +211,6 @@ def _allocation_status(lines, v2, dist, end, measures, anomalies, path):
             r += 1
         rows.append(_status_row(lines, i, anchor, r, doubled, measures, anomalies, path))
         i = r
-    # drop section headings that were swallowed as leading lines of the first row of a table
     _check_status_sums(rows, totals, anomalies)
     return rows, totals
 
@@ -277,6 +264,7 @@ def _status_row(lines, i, anchor, r, doubled, measures, anomalies, path) -> dict
     return row
 
 
+#: focus-area headings between the tables (the table prints "Lokalsamfunn møteplasser og kultur" without comma)
 _FOCUS_TITLES = ("Kompetanse og livslang læring", "Arbeidsliv og arbeidsplassutvikling", "Lokalsamfunn møteplasser og kultur")
 
 

@@ -85,7 +85,11 @@ def gyear(year: int) -> ox.Literal:
 
 
 def posint(n: int) -> ox.Literal:
-    return ox.Literal(str(int(n)), datatype=ox.NamedNode(XSD + "positiveInteger"))
+    """A line number or count as xsd:integer (the shapes bound it). Not xsd:positiveInteger: Oxigraph
+    normalises derived integer types to xsd:integer on load, so served data would disagree with the dumps."""
+    if int(n) < 0:
+        raise ValueError(f"negative count {n}")
+    return ox.Literal(str(int(n)), datatype=ox.NamedNode(XSD + "integer"))
 
 
 class Sink:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..namespaces import DCT, RP, SCHEMA, SKOS, XSD
-from .common import Rec, Sink, decimal, lit
+from .common import Rec, Sink, decimal, lit, posint
 
 
 def _money(sink: Sink, node: str, amount) -> str:
@@ -24,9 +24,9 @@ def map_record(rec: Rec, sink: Sink, actors, municipality_numbers: dict[str, str
     if rnd.opt("published", str):
         sink.add(node, RP + "announcedOn", lit(rnd.opt("published", str), dt=XSD + "date"))
     if rnd.opt("applications", int) is not None:
-        sink.add(node, RP + "applicationCount", lit(rnd.opt("applications", int), dt=XSD + "nonNegativeInteger"))
+        sink.add(node, RP + "applicationCount", posint(rnd.opt("applications", int)))
     if rnd.opt("projects_stated", int) is not None:
-        sink.add(node, RP + "projectCount", lit(rnd.opt("projects_stated", int), dt=XSD + "nonNegativeInteger"))
+        sink.add(node, RP + "projectCount", posint(rnd.opt("projects_stated", int)))
     if rnd.opt("amount_granted", (int, float)) is not None:
         sink.add(node, RP + "totalGranted", _money(sink, f"{node}/granted", rnd.opt("amount_granted", (int, float))))
     if rnd.opt("amount_applied", (int, float)) is not None:
