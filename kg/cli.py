@@ -194,5 +194,41 @@ def diff(
         raise typer.Exit(1)
 
 
+@app.command()
+def up(
+    host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    reason: bool = typer.Option(False, "--reason", help="Also materialise RDFS inferences into …/graph/inferred."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Stop after validation (extract, build, validate only)."),
+) -> None:
+    """The main job: extract → build → validate → serve, on the embedded store.
+
+    Stops before serving if extraction or the build fails, or the data has SHACL Violations
+    (Warnings are listed and allowed). Then open http://HOST:PORT/ .
+    """
+    from .extract import cli_extract
+
+    typer.secho("1/4 extract", bold=True)
+    rc = cli_extract(None, None, False)
+    if rc:
+        raise typer.Exit(rc)
+    typer.secho("2/4 build", bold=True)
+    build(reason=reason, out=None, quiet=False)
+    typer.secho("3/4 validate", bold=True)
+    from .validate import cli_validate_build
+
+    rc = cli_validate_build()
+    if rc == 1:
+        typer.secho("the data has Violations: not serving it (see the report above)", fg="red", err=True)
+        raise typer.Exit(1)
+    if rc:
+        raise typer.Exit(rc)
+    if no_serve:
+        return
+    typer.secho(f"4/4 serve on http://{host}:{port}/", bold=True)
+    serve(host=host, port=port, timeout=10.0, max_results=10_000, base_iri=None, dataset=None,
+          service_allow=[], workers=2, quiet=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()

@@ -18,12 +18,19 @@ ESCAPE_GRAPH = BASE + "graph/test-escaping"
 
 def fixture_store() -> ox.Store:
     """The mini dataset plus one literal with markup in it (for the escaping tests)."""
-    from kg.store import load_store
+    from kg.store import load_store, materialise_union
 
     store = load_store(FIXTURE)
     store.add(ox.Quad(ox.NamedNode(K3_2025), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"),
                       ox.Literal(SCRIPT), ox.NamedNode(ESCAPE_GRAPH)))
+    materialise_union(store)
     return store
+
+
+def named_quads_nq() -> bytes:
+    """The fixture dataset as N-Quads (named graphs only, as `kg build` writes it)."""
+    return ox.serialize([q for q in fixture_store() if not isinstance(q.graph_name, ox.DefaultGraph)],
+                        format=ox.RdfFormat.N_QUADS)
 
 
 def make_app(tmp: Path, **settings):
@@ -32,7 +39,7 @@ def make_app(tmp: Path, **settings):
     build = tmp / "build"
     build.mkdir(exist_ok=True)
     (build / "dataset.trig").write_bytes(FIXTURE.read_bytes())
-    (build / "dataset.nq").write_bytes(ox.serialize(fixture_store(), format=ox.RdfFormat.N_QUADS))
+    (build / "dataset.nq").write_bytes(named_quads_nq())
     s = Settings(base_iri=BASE, build_dir=build, **settings)
     return create_app(fixture_store(), s, dataset_path=build / "dataset.nq")
 
@@ -45,3 +52,51 @@ def client(tmp_path_factory):
     with TestClient(app) as c:
         yield c
     app.state.kg.pool.close()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real `kg serve` process on 127.0.0.1 (random free port) serving the mini dataset."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    tmp = tmp_path_factory.mktemp("server")
+    data = tmp / "dataset.nq"
+    data.write_bytes(named_quads_nq())
+    port = free_port()
+    log = open(tmp / "server.log", "wb")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--dataset", str(data), "--timeout", "3",
+         "--max-results", "1000", "--quiet"],
+        stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            urllib.request.urlopen(url + "/sparql", timeout=1).read()
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(f"kg serve did not start: {(tmp / 'server.log').read_text()}")
+            time.sleep(0.1)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()

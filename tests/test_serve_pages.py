@@ -75,6 +75,7 @@ def test_measure_page(client):
         assert partner in re.search(r'class="partners">(.*?)</td>', html, re.S).group(1)
     assert "begge veier" in text and f'href="{K3_PATH}"' in html  # K1 <-> K3 linked both ways
     assert "Viderefører (forgjenger)" in text and 'href="/plan/inkluderende-innlandet/programme/2024/measure/K1"' in html
+    assert re.search(r'class="predecessor"><a [^>]*>K1 Inkluderende oppvekstmiljø</a> \(2024\)', html)
     assert "Gjennom et trygt og inkluderende oppvekstmiljø" in text
     assert re.search(r"Handlingsprogram 2025 – Regional plan for det inkluderende Innlandet</a>, linje 98–113", html)
     assert "Valideringsmerknader" not in text  # no warning targets K1

@@ -105,8 +105,11 @@ class KGApp:
         self.base = settings.base_iri
         self.pool = pool or QueryPool(store, workers=settings.workers, timeout=settings.timeout)
         self.labeler = describe.Labeler(store)
+        self.union_flag = not describe.default_graph_is_union(store)
+        self.n_triples = describe.triple_count(store)
         self.sparql_cache = _LRU(settings.cache_entries)
         self.page_cache = _LRU(settings.cache_entries)
+        self.ld_cache = _LRU(4 * settings.cache_entries)
         self.href = pages.server_href(self.base)
         self._stats: dict | None = None
         self._lock = threading.Lock()
@@ -139,7 +142,7 @@ class KGApp:
         key = qr.cache_key()
         hit = self.sparql_cache.get(key)
         if hit is None:
-            job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results)
+            job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results, self.union_flag)
             try:
                 out = await anyio.to_thread.run_sync(self.pool.run, job)
             except QueryTimeout as e:
@@ -149,6 +152,11 @@ class KGApp:
             except WorkerDied as e:
                 return _error(500, str(e))
             if out["status"] != 200:
+                if out["status"] == 400:
+                    op = await anyio.to_thread.run_sync(guard.update_kind, qr.query)
+                    if op:
+                        e = guard.refusal_for_update(op)
+                        return _error(e.status, e.message)
                 return _error(out["status"], out["error"])
             hit = out
             self.sparql_cache.put(key, out)
@@ -183,7 +191,7 @@ class KGApp:
             ox.Triple(ds, N(describe.RDF_TYPE.value), N(SD + "Dataset")),
             ox.Triple(ds, N(SD + "defaultGraph"), dg),
             ox.Triple(dg, N(describe.RDF_TYPE.value), N(SD + "Graph")),
-            ox.Triple(dg, N("http://rdfs.org/ns/void#triples"), L(str(len(self.store)), datatype=N("http://www.w3.org/2001/XMLSchema#integer"))),
+            ox.Triple(dg, N("http://rdfs.org/ns/void#triples"), L(str(self.n_triples), datatype=N("http://www.w3.org/2001/XMLSchema#integer"))),
             ox.Triple(svc, N("http://purl.org/dc/terms/description"),
                       L("Read-only SPARQL 1.1 endpoint; the default graph is the union of the named graphs. "
                         f"Update, LOAD and SERVICE are refused; queries stop after {self.s.timeout:g} s; "
@@ -308,8 +316,29 @@ class KGApp:
 
     # ------------------------------------------------------------------ linked data
 
-    def resource(self, request: Request) -> Response:
+    def _render(self, iri: str, fmt: str) -> bytes:
+        if fmt == "html":
+            return pages.render_resource(self.store, iri, self.base, href=self.href, labeler=self.labeler).encode()
+        return results.serialize_triples(describe.description(self.store, iri), fmt).body
+
+    async def resource(self, request: Request) -> Response:
+        """Async so a cached representation is answered without a thread hop (the fast path):
+        (raw path, Accept) → (status, body, headers) is cached, the store never changes."""
         raw = request.scope.get("raw_path") or request.url.path.encode()
+        accept = request.headers.get("accept", "*/*")
+        hit = self.ld_cache.get((raw, accept))
+        if hit is None:
+            hit = await self._resolve(request, raw, accept)
+            self.ld_cache.put((raw, accept), hit)
+        status, body, headers = hit
+        if status != 200:
+            return _error(status, body, request)
+        inm = request.headers.get("if-none-match")
+        if inm and (inm.strip() == "*" or headers["ETag"] in [t.strip().removeprefix("W/") for t in inm.split(",")]):
+            return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "Content-Type"})
+        return Response(body, headers=headers)
+
+    async def _resolve(self, request: Request, raw: bytes, accept: str) -> tuple[int, object, dict]:
         path = raw.decode("latin-1").lstrip("/")
         suffix = None
         head, dot, ext = path.rpartition(".")
@@ -323,38 +352,29 @@ class KGApp:
             if path and decoded != iri and describe.exists(self.store, decoded):
                 iri = decoded
             else:
-                return _error(404, f"{iri} is not in this dataset", request)
+                return 404, f"{iri} is not in this dataset", {}
         href = self.href(iri)
         if suffix:
             fmt = suffix
         else:
             offers = ["text/turtle", "text/html", "application/xhtml+xml", *list(GRAPH_TYPES.values())[1:],
                       "application/json", "text/plain", "application/xml"]
-            best = choose(request.headers.get("accept"), offers)
+            best = choose(accept, offers)
             if best is None:
-                return _error(406, "none of the accepted types is available; offered: text/html, "
-                              + ", ".join(GRAPH_TYPES.values()))
+                return 406, "none of the accepted types is available; offered: text/html, " + ", ".join(GRAPH_TYPES.values()), {}
             fmt = "html" if best in ("text/html", "application/xhtml+xml") else negotiate("graph", best, None)
         etag = '"' + hashlib.sha256(f"{self.s.release}|{iri}|{fmt}".encode()).hexdigest()[:20] + '"'
         link = ", ".join(f'<{href}.{sfx}>; rel="alternate"; type="{mt}"' for _n, mt, sfx in pages.ALTERNATES)
         link += f', <{href}.html>; rel="alternate"; type="text/html"'
         headers = {"Vary": "Accept", "ETag": etag, "Link": link, "Cache-Control": "public, max-age=300"}
-        inm = request.headers.get("if-none-match")
-        if inm and (inm.strip() == "*" or etag in [t.strip().removeprefix("W/") for t in inm.split(",")]):
-            return Response(status_code=304, headers=headers)
-        key = (iri, fmt)
-        body = self.page_cache.get(key)
-        if body is None:
-            if fmt == "html":
-                body = pages.render_resource(self.store, iri, self.base, href=self.href, labeler=self.labeler).encode()
-            else:
-                body = results.serialize_triples(describe.description(self.store, iri), fmt).body
-            self.page_cache.put(key, body)
+        body = await anyio.to_thread.run_sync(self._render, iri, fmt)
         if fmt == "html":
-            return Response(body, media_type="text/html; charset=utf-8", headers=headers)
-        mt = GRAPH_TYPES[fmt]
-        headers["Content-Location"] = f"{href}.{ {v: k for k, v in SUFFIXES.items()}[fmt] }"
-        return Response(body, media_type=mt + ("; charset=utf-8" if mt.startswith("text/") else ""), headers=headers)
+            headers["Content-Type"] = "text/html; charset=utf-8"
+        else:
+            mt = GRAPH_TYPES[fmt]
+            headers["Content-Type"] = mt + ("; charset=utf-8" if mt.startswith("text/") else "")
+            headers["Content-Location"] = f"{href}.{ {v: k for k, v in SUFFIXES.items()}[fmt] }"
+        return 200, body, headers
 
 
 def create_app(store: ox.Store, settings: Settings | None = None, *, pool: QueryPool | None = None,

@@ -56,8 +56,15 @@ class Labeler:
                 cand = (rank, pi, o.value)
                 if best is None or cand < best:
                     best = cand
-        self._cache[iri] = best[2] if best else None
-        return self._cache[iri]
+        label = best[2] if best else None
+        if label is not None:
+            # Measures are known by id and title ("K1 Inkluderende oppvekstmiljø").
+            for q in self.store.quads_for_pattern(node, N(RP + "measureId"), None, None):
+                if not label.startswith(q.object.value + " "):
+                    label = f"{q.object.value} {label}"
+                break
+        self._cache[iri] = label
+        return label
 
     def label(self, term) -> str:
         if isinstance(term, ox.NamedNode):
@@ -67,6 +74,26 @@ class Labeler:
         if isinstance(term, ox.BlankNode):
             return "_:" + term.value
         return str(term)
+
+
+def default_graph_is_union(store: ox.Store) -> bool:
+    """kg.store.load_store materialises the set union of the named graphs as the default graph;
+    a store without it needs pyoxigraph's `use_default_graph_as_union` flag instead."""
+    for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
+        return True
+    return False
+
+
+def query(store: ox.Store, sparql: str):
+    """Run one of our own (bounded) queries over the union of the graphs."""
+    return store.query(sparql, use_default_graph_as_union=not default_graph_is_union(store))
+
+
+def triple_count(store: ox.Store) -> int:
+    """Distinct triples over all graphs."""
+    if default_graph_is_union(store):
+        return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    return len({(q.subject, q.predicate, q.object) for q in store})
 
 
 def exists(store: ox.Store, iri: str) -> bool:
@@ -190,6 +217,16 @@ def _year_of(store: ox.Store, lab: Labeler, programme) -> str | None:
     return None
 
 
+def _with_year(store: ox.Store, lab: Labeler, measures: list) -> list[tuple[Value, str | None]]:
+    """Distinct measures with the year of their programme, oldest first."""
+    out = {}
+    for m in measures:
+        if isinstance(m, ox.NamedNode) and m.value not in out:
+            progs = _objects(store, m, RP + "inProgramme")
+            out[m.value] = (_value(lab, m), _year_of(store, lab, progs[0]) if progs else None)
+    return sorted(out.values(), key=lambda vy: (vy[1] or "", vy[0].label))
+
+
 def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
     def vals(p):
         return [_value(lab, o) for o in _objects(store, node, p)]
@@ -227,8 +264,8 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
         "links_both": [_value(lab, linked_out[k]) for k in sorted(linked_out.keys() & linked_in.keys())],
         "links_out": [_value(lab, linked_out[k]) for k in sorted(linked_out.keys() - linked_in.keys())],
         "links_in": [_value(lab, linked_in[k]) for k in sorted(linked_in.keys() - linked_out.keys())],
-        "predecessors": sorted({v.iri: v for v in vals(RP + "continues") + [_value(lab, s) for s in _subjects(store, RP + "continuedBy", node)]}.values(), key=lambda v: v.iri or ""),
-        "successors": sorted({v.iri: v for v in vals(RP + "continuedBy") + [_value(lab, s) for s in _subjects(store, RP + "continues", node)]}.values(), key=lambda v: v.iri or ""),
+        "predecessors": _with_year(store, lab, _objects(store, node, RP + "continues") + _subjects(store, RP + "continuedBy", node)),
+        "successors": _with_year(store, lab, _objects(store, node, RP + "continuedBy") + _subjects(store, RP + "continues", node)),
         "allocations": allocations,
         "sources": sources,
     }

@@ -94,15 +94,17 @@ class Job:
     accept: str
     format: str | None
     max_results: int
+    union: bool = False  # use pyoxigraph's union flag (only if the default graph is not materialised)
 
 
 def execute(store: ox.Store, job: Job) -> dict:
     """Run one query; returns {'status', 'body', 'media_type', 'truncated', 'count'} or an error."""
     kwargs: dict = {}
     if job.default_graphs or job.named_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs] or ox.DefaultGraph()
+        # The protocol's dataset replaces the store's: only the graphs named in the request.
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    else:
+    elif job.union:
         kwargs["use_default_graph_as_union"] = True
     try:
         res = store.query(job.query, **kwargs)

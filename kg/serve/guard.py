@@ -5,9 +5,9 @@ Python API cannot parse a query without running it, so we parse with rdflib's SP
 walk the parse tree. rdflib's parser costs ~30 ms, so it only runs when the text could contain the
 keyword at all: SPARQL keywords are ASCII and case-insensitive, and rdflib (like the SPARQL spec)
 expands `\\u` escapes before parsing, so a query without "service", "\\u" or "\\U" in it cannot hold
-a SERVICE clause. Update requests never reach this module's callers' executor: `query()` of the
-store cannot run updates, but we still name them clearly instead of passing on a confusing syntax
-error.
+a SERVICE clause. Updates cannot run at all (`Store.query` only accepts queries); they are named
+clearly instead of answered with a confusing syntax error: by a cheap prologue check up front, and
+by rdflib's update parser on the error path only.
 """
 
 from __future__ import annotations
@@ -53,27 +53,40 @@ def _service_targets(query: str) -> tuple[str, ...] | None:
 
 
 def _looks_like_update(query: str) -> str | None:
+    """Cheap check: the first keyword after the prologue is an update operation."""
     m = _UPDATE_START.match(query)
-    if m:
-        return m.group(1).upper()
-    if "load" in query.lower() or "insert" in query.lower() or "delete" in query.lower():
-        try:
-            from rdflib.plugins.sparql.parser import parseUpdate
+    return m.group(1).upper() if m else None
 
-            tree = parseUpdate(query)
-        except Exception:
-            return None
-        reqs = tree.get("request") or []
-        return reqs[0].name.upper() if reqs else None
-    return None
+
+@functools.lru_cache(maxsize=512)
+def update_kind(query: str) -> str | None:
+    """For a text the query parser rejected: the update operation it holds, if it is an update.
+
+    Only called on the error path (rdflib's parser costs ~30 ms); `Store.query` cannot run updates
+    anyway, this just turns a confusing syntax error into a clear refusal."""
+    op = _looks_like_update(query)
+    if op:
+        return op
+    try:
+        from rdflib.plugins.sparql.parser import parseUpdate
+
+        tree = parseUpdate(query)
+    except Exception:
+        return None
+    reqs = tree.get("request") or []
+    return reqs[0].name.upper() if reqs else None
+
+
+def refusal_for_update(op: str) -> ProtocolError:
+    what = "LOAD" if op.startswith("LOAD") else f"SPARQL Update ({op})"
+    return ProtocolError(403, f"This endpoint is read-only: {what} is refused.")
 
 
 def check(query: str, service_allow: frozenset[str] = frozenset()) -> None:
     """Raise ProtocolError(403) for updates/LOAD or SERVICE outside `service_allow`; else return."""
     op = _looks_like_update(query)
     if op:
-        what = "LOAD" if op.startswith("LOAD") else f"SPARQL Update ({op})"
-        raise ProtocolError(403, f"This endpoint is read-only: {what} is refused.")
+        raise refusal_for_update(op)
     low = query.lower()
     if "service" not in low and "\\u" not in low:
         return

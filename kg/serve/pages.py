@@ -80,26 +80,26 @@ def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | No
     lab = labeler or describe.Labeler(store)
     per_year = [
         (r["year"].value, int(r["n"].value))
-        for r in store.query(
+        for r in describe.query(
+            store,
             """PREFIX rp: <https://w3id.org/regplan/ontology#>
             SELECT ?year (COUNT(DISTINCT ?m) AS ?n) WHERE {
               ?m a rp:Measure ; rp:inProgramme ?p .
               OPTIONAL { ?p rp:programmeYear ?y }
               BIND(COALESCE(STR(?y), REPLACE(STR(?p), "^.*/programme/([0-9]+).*$", "$1")) AS ?year)
             } GROUP BY ?year ORDER BY ?year""",
-            use_default_graph_as_union=True,
         )
     ]
-    actors = next(iter(store.query(
+    actors = next(iter(describe.query(
+        store,
         f"""SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a ?p ?o FILTER(STRSTARTS(STR(?a), "{base_iri}actor/")
-            || STRSTARTS(STR(?a), "{base_iri}actor-group/")) }}""", use_default_graph_as_union=True)))["n"].value
+            || STRSTARTS(STR(?a), "{base_iri}actor-group/")) }}""")))["n"].value
     programmes = [
         {"iri": r["p"].value, "label": lab.label(r["p"])}
-        for r in store.query("PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT DISTINCT ?p WHERE { ?p a rp:ActionProgramme } ORDER BY ?p",
-                             use_default_graph_as_union=True)
+        for r in describe.query(store, "PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT DISTINCT ?p WHERE { ?p a rp:ActionProgramme } ORDER BY ?p")
     ]
     return {
-        "triples": len(store),
+        "triples": describe.triple_count(store),
         "measures_per_year": per_year,
         "actors": int(actors),
         "graphs": sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)),

@@ -291,6 +291,8 @@ class Engine:
         for bad in ("$shapesGraph", "$currentShape"):
             if bad in text:
                 raise ShapeFeatureError(f"{shape.label()}: {bad} in SPARQL constraints is not supported")
+        if re.search(r"\b(VALUES|MINUS|SERVICE)\b", re.sub(r'"[^"]*"', "", text), re.I):
+            raise ShapeFeatureError(f"{shape.label()}: a SPARQL constraint must not use VALUES, MINUS or SERVICE (SHACL 5.3.1)")
         if "$PATH" in text:
             if not shape.is_property:
                 raise ShapeFeatureError(f"{shape.label()}: $PATH used in a node shape's SPARQL constraint")

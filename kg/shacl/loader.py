@@ -14,7 +14,7 @@ Two deliberate choices:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
 from pathlib import Path
 from typing import Iterable
 
@@ -60,7 +60,8 @@ def rdf_format(path: Path) -> ox.RdfFormat:
 
 def _parse_message(e: SyntaxError) -> str:
     msg = str(e.msg if getattr(e, "msg", None) else e)
-    return msg.replace("Parser error ", "").strip()
+    msg = msg.replace("Parser error ", "").strip()
+    return re.sub(r"^(at|between) line \d+ (column \d+)?( and line \d+ column \d+)?:?\s*", "", msg) or msg
 
 
 def triples_of(path: Path) -> Iterable[ox.Quad]:

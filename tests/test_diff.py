@@ -1,0 +1,78 @@
+"""`kg diff`: two programme years (paired by successor links, not by id) and two releases."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+from kg import config
+from kg.cli import app
+from kg.publish import diff
+from publish_fixtures import BASE, FIXTURE
+
+RECORDS = FIXTURE / "records"
+
+
+def test_years_are_paired_by_successor_links_not_ids():
+    changes = diff.diff_years(RECORDS, 2024, 2025)
+    got = {(c.kind, c.subject, c.previous) for c in changes}
+    # fixture successors: 2024/K1→2025/K1, 2024/K2→2025/K2A; 2024/K9 withdrawn; 2025/K2B new
+    assert got == {("added", "2025/K2B", None), ("withdrawn", "2024/K9", None),
+                   ("changed", "2025/K1", "2024/K1"), ("changed", "2025/K2A", "2024/K2")}
+    k2a = next(c for c in changes if c.subject == "2025/K2A")
+    assert set(k2a.fields) == {"title", "horizon", "money"}
+    assert k2a.fields["horizon"] == {"from": "short", "to": "short-and-long"}
+    assert k2a.fields["money"] == {"from": ["500000 NOK 2024–2025 per-year"], "to": ["750000 NOK 2024–2025 per-year"]}
+
+
+def test_formats_via_cli():
+    r = CliRunner().invoke(app, ["diff", "2024", "2025", "--records", str(RECORDS)])
+    assert r.exit_code == 0, r.output
+    assert "changed        2025/K2A (was 2024/K2)" in r.output
+    assert "    horizon: short → short-and-long" in r.output
+    md = CliRunner().invoke(app, ["diff", "2024", "2025", "--records", str(RECORDS), "--format", "markdown"]).output
+    assert md.startswith("# Changes from 2024 to 2025") and "- **2025/K2A** (was 2024/K2)" in md
+    ttl = CliRunner().invoke(app, ["diff", "2024", "2025", "--records", str(RECORDS), "--format", "rdf"]).output
+    g = ox.Store()
+    g.load(ttl.encode(), format=ox.RdfFormat.TURTLE)
+    k2a = BASE + "plan/inkluderende-innlandet/programme/2025/measure/K2A"
+    k2 = BASE + "plan/inkluderende-innlandet/programme/2024/measure/K2"
+    assert g.query(f"ASK {{ <{k2a}> <http://www.w3.org/ns/prov#wasRevisionOf> <{k2}> . "
+                   f"?c <http://purl.org/vocab/changeset/schema#subjectOfChange> <{k2a}> }}")
+    assert len(list(g.query("SELECT ?c WHERE { ?c a <http://purl.org/vocab/changeset/schema#ChangeSet> }"))) == 4
+
+
+def test_bad_input_is_a_clear_error(tmp_path):
+    r = CliRunner().invoke(app, ["diff", "2024", "2025", "--records", str(tmp_path)])
+    assert r.exit_code == 1 and "no records for programme year 2024" in r.output
+    (tmp_path / "hp2024.json").write_text("{\n  broken")
+    r = CliRunner().invoke(app, ["diff", "2024", "2025", "--records", str(tmp_path)])
+    assert r.exit_code == 1 and f"{tmp_path / 'hp2024.json'}:2: not valid JSON" in r.output
+    r = CliRunner().invoke(app, ["diff", str(tmp_path), "2025"])
+    assert r.exit_code == 1 and "compare two release directories or two programme years" in r.output
+    with pytest.raises(diff.DiffError, match="not a release directory"):
+        diff.diff_releases(tmp_path, tmp_path)
+
+
+def test_real_years_follow_successors_json():
+    succ_path = config.RECORDS / "successors.json"
+    if not succ_path.exists():
+        pytest.skip("real records not extracted yet")
+    succ = json.loads(succ_path.read_text())
+    changes = diff.diff_years(config.RECORDS, 2024, 2025)
+    kinds = {}
+    for c in changes:
+        kinds.setdefault(c.kind, set()).add(c.subject)
+    assert kinds["added"] == {n["measure"] for n in succ["new_in_2025"]}
+    unpaired = kinds.get("removed", set()) | {s for s in kinds.get("withdrawn", set()) if s.startswith("2024/")}
+    assert unpaired == {w["measure"] for w in succ["without_successor"]}
+    pairs = {(p["from"], p["to"]) for p in succ["pairs"]}
+    for c in changes:
+        if c.previous:
+            assert (c.previous, c.subject) in pairs
+    # K5 in 2024 is not K5 in 2025: it continues as the measure successors.json names
+    k5 = next(p["to"] for p in succ["pairs"] if p["from"] == "2024/K5")
+    assert any(c.previous == "2024/K5" and c.subject == k5 for c in changes) or k5 == "2025/K5"

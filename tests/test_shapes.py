@@ -1,0 +1,117 @@
+"""The SHACL profile in shapes/: well-formed SHACL, and every shape catches a minimal invalid
+example and passes a valid one (tests/fixtures/shapes/cases.yaml on top of base.ttl)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, SH
+
+from kg import config
+from kg.shacl import ShapesGraph, load_shapes_graph
+from kg.validate import validate_dataset
+
+FIX = Path(__file__).parent / "fixtures" / "shapes"
+RPS = "https://w3id.org/regplan/shapes#"
+PREFIXES = """
+PREFIX rp: <https://w3id.org/regplan/ontology#>  PREFIX ex: <https://example.org/kg/>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>  PREFIX dct: <http://purl.org/dc/terms/>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>  PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX org: <http://www.w3.org/ns/org#>  PREFIX sdo: <http://schema.org/>  PREFIX dcat: <http://www.w3.org/ns/dcat#>
+"""
+CASES = yaml.safe_load((FIX / "cases.yaml").read_text(encoding="utf-8"))
+
+
+def shacl_shacl() -> Graph:
+    import pyshacl
+    return Graph().parse(Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl")
+
+
+def variant(tmp_path: Path, update: str | None, name: str) -> Path:
+    """base.ttl changed by a SPARQL update (rdflib keeps datatypes such as xsd:positiveInteger as written)."""
+    g = Graph().parse(FIX / "base.ttl")
+    if update:
+        g.update(PREFIXES + update)
+    out = tmp_path / f"{name}.nt"
+    g.serialize(out, format="nt", encoding="utf-8")
+    return out
+
+
+def focus_term(s: str):
+    return URIRef("https://example.org/kg/" + s[3:]) if s.startswith("ex:") else None
+
+
+def test_shapes_conform_to_shacl_for_shacl():
+    import pyshacl
+    conforms, _, text = pyshacl.validate(load_shapes_graph(config.SHAPES), shacl_graph=shacl_shacl())
+    assert conforms, text
+
+
+def test_shacl_shacl_catches_a_broken_shape():
+    g = load_shapes_graph(config.SHAPES)
+    g.add((URIRef(RPS + "Measure-id"), SH.minCount, URIRef("https://example.org/not-a-number")))
+    import pyshacl
+    conforms, _, _ = pyshacl.validate(g, shacl_graph=shacl_shacl())
+    assert not conforms
+
+
+def test_every_constraint_has_nb_and_en_text():
+    g = load_shapes_graph(config.SHAPES)
+    missing = []
+    for s in set(g.subjects(RDF.type, SH.PropertyShape)) | set(g.subjects(RDF.type, SH.NodeShape)) | \
+            set(g.subjects(RDF.type, SH.SPARQLConstraint)):
+        texts = list(g.objects(s, SH.message)) + list(g.objects(s, SH.name)) + list(g.objects(s, SH.description))
+        langs = {getattr(t, "language", None) for t in texts}
+        if not {"nb", "en"} <= langs:
+            missing.append(str(s))
+    assert not missing, missing
+
+
+def test_severities_are_deliberate():
+    g = load_shapes_graph(config.SHAPES)
+    sev = {str(s).rsplit("#", 1)[-1]: o for s, o in g.subject_objects(SH.severity)}
+    assert sev["MeasureSelfLinkShape"] == SH.Warning and sev["BudgetTableTotalsShape"] == SH.Warning
+    assert sev["MeasureLinkTargetShape"] == SH.Violation and sev["Measure-derivedTitleInfo"] == SH.Info
+    # severity on a SPARQL constraint node is ignored by SHACL: never put it there
+    for c in g.subjects(RDF.type, SH.SPARQLConstraint):
+        assert g.value(c, SH.severity) is None, c
+
+
+def test_every_result_producing_shape_has_a_case():
+    sg = ShapesGraph(load_shapes_graph(config.SHAPES))
+    producing = set()
+    for shape in sg.top:
+        if shape.constraints and isinstance(shape.node, URIRef):
+            producing.add(str(shape.node)[len(RPS):])
+        for p in shape.properties:
+            if isinstance(p.node, URIRef):
+                producing.add(str(p.node)[len(RPS):])
+    covered = {c["shape"] for c in CASES}
+    assert producing - covered == set()
+    assert covered - producing == set()
+
+
+def test_base_fixture_has_only_the_expected_info():
+    rep = validate_dataset([FIX / "base.ttl"])
+    assert rep.conforms
+    assert [(str(r.shape)[len(RPS):], str(r.focus)) for r in rep.results] == \
+        [("Measure-derivedTitleInfo", "https://example.org/kg/m0")]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["shape"] for c in CASES])
+def test_shape_catches_invalid_and_passes_valid(case, tmp_path):
+    shape = URIRef(RPS + case["shape"])
+    rep = validate_dataset([variant(tmp_path, case["invalid"], "invalid")])
+    hits = [r for r in rep.results if r.shape == shape]
+    assert hits, f"{case['shape']} did not catch its invalid example:\n{rep.text('en')}"
+    want = focus_term(case["focus"])
+    if want is None:
+        assert all(isinstance(r.focus, BNode) for r in hits)
+    else:
+        assert want in {r.focus for r in hits}
+    if case.get("valid"):
+        rep = validate_dataset([variant(tmp_path, case["valid"], "valid")])
+        assert not [r for r in rep.results if r.shape == shape], rep.text("en")
