@@ -67,8 +67,8 @@ def test_long_query_is_killed_while_others_are_served(server):
     time.sleep(0.5)
     t0 = time.monotonic()
     body = urllib.request.urlopen(server + "/sparql?format=csv&query=" + urllib.request.quote("SELECT (1 AS ?one) {}"), timeout=5).read()
-    assert body.decode().splitlines() == ["one", "1"] and time.monotonic() - t0 < 1.0  # served by the other worker
+    assert body.decode().splitlines() == ["one", "1"] and time.monotonic() - t0 < 2.5  # served by the other worker
     th.join(30)
-    assert status["code"] == 504 and "stopped" in status["body"] and status["secs"] < 6
+    assert status["code"] == 504 and "stopped" in status["body"] and status["secs"] < 10
     page = urllib.request.urlopen(urllib.request.Request(server + "/actor/nav", headers={"Accept": "text/html"}), timeout=5).read().decode()
     assert "<h1>NAV</h1>" in page

@@ -264,11 +264,11 @@ def test_timeout_kills_the_query_and_server_stays_responsive(client):
     elapsed = time.monotonic() - t0
     assert r.status_code == 504, r.text
     assert "3 s" in r.text and "stopped" in r.text
-    assert elapsed < 6
+    assert 2.9 < elapsed < 10, elapsed  # stopped at the 3 s limit (slack for a loaded CI machine)
     # The worker that ran it is gone (killed), a fresh one took its place.
     pids_after = set(kg.pool.worker_pids())
     gone = pids_before - pids_after
-    assert len(gone) == 1 and len(pids_after) == len(pids_before)
+    assert len(gone) == 1 and len(pids_after) == len(pids_before), (pids_before, pids_after)
     import os
 
     for pid in gone:
@@ -276,5 +276,5 @@ def test_timeout_kills_the_query_and_server_stays_responsive(client):
             os.kill(pid, 0)
     t0 = time.monotonic()
     r = client.get("/sparql", params={"query": COUNT_MEASURES + " LIMIT 2", "format": "csv"})
-    assert r.status_code == 200 and time.monotonic() - t0 < 1
+    assert r.status_code == 200 and time.monotonic() - t0 < 3, r.text
     assert r.text.splitlines()[1:] == MEASURES[:2]

@@ -3,6 +3,7 @@ example and passes a valid one (tests/fixtures/shapes/cases.yaml on top of base.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,8 +34,9 @@ def shacl_shacl() -> Graph:
 def variant(tmp_path: Path, update: str | None, name: str) -> Path:
     """base.ttl changed by a SPARQL update (rdflib keeps datatypes such as xsd:positiveInteger as written)."""
     g = Graph().parse(FIX / "base.ttl")
-    if update:
-        g.update(PREFIXES + update)
+    for op in re.split(r"(?<=\})\s*;\s*(?=INSERT|DELETE)", update or ""):   # rdflib forgets the prologue after ';': one op at a time
+        if op.strip():
+            g.update(PREFIXES + op)
     out = tmp_path / f"{name}.nt"
     g.serialize(out, format="nt", encoding="utf-8")
     return out

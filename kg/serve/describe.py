@@ -316,6 +316,16 @@ def validation_results(store: ox.Store, lab: Labeler, node, base_iri: str) -> li
     return out
 
 
+def anomalies(store: ox.Store, node) -> list[dict]:
+    """Extraction anomalies (rp:Anomaly, rp:concerns → node): kind and message."""
+    out = {}
+    for a in _subjects(store, RP + "concerns", node):
+        kind = _objects(store, a, RP + "anomalyKind")
+        msgs = [m for m in _objects(store, a, RDFS + "comment") if isinstance(m, ox.Literal)]
+        out[str(a)] = {"kind": kind[0].value if kind else "", "message": msgs[0].value if msgs else ""}
+    return sorted(out.values(), key=lambda d: (d["kind"], d["message"]))
+
+
 def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None = None, max_incoming: int = 500) -> Resource:
     lab = labeler or Labeler(store)
     node = N(iri)
@@ -349,4 +359,5 @@ def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None =
     elif kind == "actor":
         extra = _actor_extra(store, lab, node)
     extra["validation"] = validation_results(store, lab, node, base_iri)
+    extra["anomalies"] = anomalies(store, node)
     return Resource(iri, lab.label(node), types, props, incoming, kind, extra)

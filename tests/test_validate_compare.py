@@ -1,0 +1,78 @@
+"""The fast engine gives the same results as pySHACL (the reference), on the fixtures and the real data.
+
+Same set of (focus, path, value, source shape, component, severity); messages equal too, except that
+pySHACL drops the language tag of SPARQL-constraint messages (so those compare by text only).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal
+from rdflib.namespace import SH
+
+from kg.validate import Report, validate_dataset
+
+from test_shapes import CASES, FIX, variant
+
+ALL_ERRORS = Path(__file__).parent / "fixtures" / "validate" / "user_errors.ttl"
+
+
+def canon(rep: Report) -> Counter:
+    out = Counter()
+    for r in rep.results:
+        msgs = frozenset(str(m) for m in r.messages)
+        tagged = frozenset((str(m), getattr(m, "language", None)) for m in r.messages) \
+            if r.component != SH.SPARQLConstraintComponent else None
+        value = r.value
+        if isinstance(value, Literal) and value.datatype is not None and value.datatype.endswith("#string"):
+            value = Literal(str(value))
+        out[(str(r.focus), rep.path_text(r.path), str(value) if value is not None else None,
+             value.datatype if isinstance(value, Literal) else None,
+             str(r.shape) if not isinstance(r.shape, BNode) else "bnode-shape",
+             str(r.component), str(r.severity), msgs, tagged)] += 1
+    return out
+
+
+def assert_same(paths, inference="none"):
+    fast = validate_dataset(paths, engine="fast", inference=inference)
+    ref = validate_dataset(paths, engine="pyshacl", inference=inference)
+    a, b = canon(fast), canon(ref)
+    assert a == b, f"only fast: {a - b}\nonly pyshacl: {b - a}"
+    assert fast.counts == ref.counts and fast.conforms == ref.conforms
+    return fast
+
+
+def test_same_results_on_base_fixture():
+    assert_same([FIX / "base.ttl"])
+
+
+def test_same_results_on_user_file_with_many_errors():
+    rep = assert_same([ALL_ERRORS])
+    assert rep.counts["Violation"] > 5 and rep.counts["Warning"] > 3
+
+
+def test_same_results_with_rdfs_inference():
+    assert_same([ALL_ERRORS], inference="rdfs")
+
+
+# A fast subset always runs; the full list (about 100 pySHACL runs) is marked slow.
+QUICK = {"MeasureShape", "Measure-responsible", "Measure-lineStart", "Attribution-role", "Allocation-value",
+         "MeasureLinkTargetShape", "MeasureIdUniqueShape", "BudgetTableTotalsShape", "BudgetRowTitleShape",
+         "MeasureRecommendedShape", "Measure-responsibleNotPartner", "Measure-titleLanguage",
+         "Municipality-centrality", "BudgetRow-table", "GrantRound-projects", "Allocation-periodEnd"}
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["shape"] in QUICK], ids=lambda c: c["shape"])
+def test_same_results_on_shape_cases(case, tmp_path):
+    assert_same([variant(tmp_path, case["invalid"], "invalid")])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [c for c in CASES if c["shape"] not in QUICK], ids=lambda c: c["shape"])
+def test_same_results_on_all_shape_cases(case, tmp_path):
+    assert_same([variant(tmp_path, case["invalid"], "invalid")])
+    if case.get("valid"):
+        assert_same([variant(tmp_path, case["valid"], "valid")])
