@@ -455,11 +455,7 @@ def test_succession(store):
         assert 0 < float(r["similarity"]) <= 1 and r["reason"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "data: successors.json lacks 2024 K2 → 2025 K2B. 2025 K2B (001:122-126) repeats 2024 K2 (002:62-63) "
-    "nearly word for word ('Modulstrukturert opplæring vil være hovedmodell for voksnes læring …'); 2024 K2 covered "
-    "'voksne og ungdom' and 2025 splits it into K2A (ungdom) and K2B (voksne). kg/extract/successors.py only "
-    "reports it as anomaly 'possible-split' and links K2 to K2A alone."))
+# 2025 K2B (001:122-126) repeats 2024 K2 (002:62-63): 2024 K2 (voksne og ungdom) is split into K2A and K2B
 def test_succession_k2_split_into_k2a_and_k2b(store):
     got = {(r["from"], r["to"]) for r in ask(store, "succession")}
     assert {("2024 K2", "2025 K2A"), ("2024 K2", "2025 K2B")} <= got
@@ -475,9 +471,6 @@ def test_new_measures_2025(store):
     assert not set(rows) & set(SUCCESSION.values())
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "data: 2025 K2B is listed as new, but it continues 2024 K2 (001:123-126 repeats 002:62-63); "
-    "successors.json has no K2 → K2B pair (kg/extract/successors.py)."))
 def test_new_measures_2025_k2b_is_not_new(store):
     rows = by_key(ask(store, "new-measures", year=2025), "id")
     assert set(rows) == MARKED_NEW_2025 | {"A4", "L10", "L11"}

@@ -58,18 +58,21 @@ def test_hand_checked_pairs(succ):
     for old, new in HAND_CHECKED.items():
         assert pairs.get(f"2024/{old}") == f"2025/{new}", old
     assert pairs["2024/A1"] == "2025/A1" and pairs["2024/A3"] == "2025/A8" and pairs["2024/K6"] == "2025/K10"
-    assert len(succ["pairs"]) == 31
+    assert len(succ["pairs"]) == 32  # 31 one-to-one continuations + the K2 → K2B split
     targets = [p["to"] for p in succ["pairs"]]
-    assert len(targets) == len(set(targets))  # one-to-one
+    assert len(targets) == len(set(targets))  # each 2025 measure continues at most one 2024 measure
     assert all(p["score"] >= successors.THRESHOLD for p in succ["pairs"])
 
 
 def test_k2_split(succ):
-    pairs = {p["from"]: p["to"] for p in succ["pairs"]}
-    assert pairs["2024/K2"] in {"2025/K2A", "2025/K2B"}
-    other = ({"2025/K2A", "2025/K2B"} - {pairs["2024/K2"]}).pop()
-    split = [a for a in succ["anomalies"] if a["kind"] == "possible-split"]
-    assert [a["subject"] for a in split] == [f"measure {other}"]
+    # 2024 K2 (voksne og ungdom, 002:62-63) is split in 2025 into K2A (ungdom) and K2B (voksne, 001:122-126)
+    targets = sorted(p["to"] for p in succ["pairs"] if p["from"] == "2024/K2")
+    assert targets == ["2025/K2A", "2025/K2B"]
+    split = [p for p in succ["pairs"] if p.get("relation") == "split"]
+    assert [(p["from"], p["to"]) for p in split] == [("2024/K2", "2025/K2B")]
+    assert "split" in split[0]["reason"]
+    assert [a["subject"] for a in succ["anomalies"] if a["kind"] == "split"] == ["measure 2025/K2B"]
+    assert "2025/K2B" not in {n["measure"] for n in succ["new_in_2025"]}
 
 
 def test_without_successor(succ):

@@ -2,10 +2,13 @@
 
 Same set of (focus, path, value, source shape, component, severity); messages equal too, except that
 pySHACL drops the language tag of SPARQL-constraint messages (so those compare by text only).
+Literals compare in the value space: Oxigraph stores canonical lexical forms ("-5.0"^^xsd:decimal
+becomes "-5"), so numbers in values and filled-in messages are compared canonically.
 """
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -20,16 +23,22 @@ from test_shapes import CASES, FIX, variant
 ALL_ERRORS = Path(__file__).parent / "fixtures" / "validate" / "user_errors.ttl"
 
 
+def _num(text: str) -> str:
+    return re.sub(r"(\d)\.0\b", r"\1", text)
+
+
 def canon(rep: Report) -> Counter:
     out = Counter()
     for r in rep.results:
-        msgs = frozenset(str(m) for m in r.messages)
+        msgs = frozenset(_num(str(m)) for m in r.messages)
         tagged = frozenset((str(m), getattr(m, "language", None)) for m in r.messages) \
             if r.component != SH.SPARQLConstraintComponent else None
         value = r.value
         if isinstance(value, Literal) and value.datatype is not None and value.datatype.endswith("#string"):
             value = Literal(str(value))
-        out[(str(r.focus), rep.path_text(r.path), str(value) if value is not None else None,
+        shown = None if value is None else (
+            value.toPython() if isinstance(value, Literal) and not value.ill_typed else str(value))
+        out[(str(r.focus), rep.path_text(r.path), shown,
              value.datatype if isinstance(value, Literal) else None,
              str(r.shape) if not isinstance(r.shape, BNode) else "bnode-shape",
              str(r.component), str(r.severity), msgs, tagged)] += 1
@@ -51,7 +60,7 @@ def test_same_results_on_base_fixture():
 
 def test_same_results_on_user_file_with_many_errors():
     rep = assert_same([ALL_ERRORS])
-    assert rep.counts["Violation"] > 5 and rep.counts["Warning"] > 3
+    assert rep.counts == {"Violation": 5, "Warning": 3, "Info": 0}
 
 
 def test_same_results_with_rdfs_inference():

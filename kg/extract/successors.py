@@ -146,6 +146,28 @@ def link(rec2024: dict, rec2025: dict) -> dict:
                 anomalies.append(_anomaly("possible-merge", f"measure {y_old}/{a['id']}",
                                           f"no successor of its own, but 2025/{new[j]['id']} continues much of its "
                                           f"description (description score {ev['description']})"))
+    # a split: an unassigned 2025 measure, not marked new, that continues much of the description of a
+    # 2024 measure already continued by another 2025 measure (2024 K2 → 2025 K2A youth + K2B adults)
+    for j, b in enumerate(new):
+        if j in taken_new or b.get("is_new"):
+            continue
+        split = next(((s, i, ev) for s, i, jj, ev in cand
+                      if jj == j and i in taken_old and ev["description"] >= SPLIT_MIN), None)
+        if split is None:
+            continue
+        s, i, ev = split
+        a = old[i]
+        first = next(p["to"] for p in pairs if p["from"] == f"{y_old}/{a['id']}")
+        pairs.append({"from": f"{y_old}/{a['id']}", "to": f"{y_new}/{b['id']}", "score": s, "evidence": ev,
+                      "relation": "split",
+                      "reason": f"split: continues much of the description of {y_old}/{a['id']} "
+                                f"(description score {ev['description']}), which {first} also continues; "
+                                f"{_reason_from_evidence(ev)}"})
+        taken_new.add(j)
+        anomalies.append(_anomaly("split", f"measure {y_new}/{b['id']}",
+                                  f"{y_old}/{a['id']} is split: continued by {first} and by {y_new}/{b['id']} "
+                                  f"(description score {ev['description']})"))
+    pairs.sort(key=lambda p: (p["from"], p["to"]))
     new_in_2025 = []
     for j, b in enumerate(new):
         if j in taken_new:
