@@ -63,6 +63,25 @@ def build(
 
 
 @app.command()
+def validate(
+    files: List[Path] = typer.Argument(None, help="RDF files to validate (.ttl .nt .nq .trig .jsonld .rdf). Default: the built dataset build/dataset.nq (built first if missing)."),
+    fmt: str = typer.Option("text", "--format", "-f", help="text, turtle (the full sh:ValidationReport) or json (documented in shapes/README.md)."),
+    lang: str = typer.Option("nb", "--lang", help="Language of messages and headings: nb or en."),
+    inference: str = typer.Option("none", "--inference", help="none (data + subclass axioms) or rdfs (whole ontology, RDFS closure; changes answers, see shapes/README.md)."),
+    engine: str = typer.Option("fast", "--engine", help="fast (shapes compiled to SPARQL on pyoxigraph) or pyshacl (the reference)."),
+    shapes: Path = typer.Option(None, "--shapes", help="Folder of SHACL shapes (default: shapes/)."),
+) -> None:
+    """Validate the dataset (or your own RDF files) against the SHACL application profile.
+
+    Exit 0: conforms (warnings allowed); 1: violations; 2: usage error, or a file that does not
+    parse (reported as file:line: message). Validating the build also writes build/validation.ttl.
+    """
+    from .validate import cli_validate
+
+    raise typer.Exit(cli_validate(files or None, fmt=fmt, lang=lang, inference=inference, engine=engine, shapes_dir=shapes))
+
+
+@app.command()
 def query(
     name: str = typer.Argument(None, help="Name of a ready-made question (a file queries/NAME.rq). Omit to list them."),
     param: List[str] = typer.Option([], "--param", "-p", help="Parameter as key=value (repeatable); see the question's header."),

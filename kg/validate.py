@@ -347,3 +347,51 @@ def _pyshacl(quads: list[ox.Quad], shapes_g: Graph, inference: str) -> list[Resu
     if not isinstance(rep, Graph):
         raise ValidationUsageError(f"pySHACL rejected the shapes: {rep}")
     return results_from_graph(rep)
+
+
+# ---------------------------------------------------------------------- command line
+def cli_validate(files: Sequence[Path] | None, fmt: str = "text", lang: str = "nb", inference: str = "none",
+                 engine: str = "fast", shapes_dir: Path | None = None) -> int:
+    """``kg validate``: returns the exit code (0 conforms, 1 violations, 2 usage/parse error)."""
+    import sys
+
+    from .io import atomic_write_text
+    from .shacl.loader import DataParseError
+
+    def fail(msg: str) -> int:
+        print(f"error: {msg}", file=sys.stderr)
+        return 2
+
+    if fmt not in ("text", "turtle", "json"):
+        return fail(f"unknown --format {fmt!r} (use text, turtle or json)")
+    if lang not in ("nb", "en"):
+        return fail(f"unknown --lang {lang!r} (use nb or en)")
+    shapes_dir = Path(shapes_dir) if shapes_dir else SHAPES
+    if not shapes_dir.exists():
+        return fail(f"{shapes_dir}: no such shapes folder")
+    validating_build = not files
+    if validating_build:
+        dataset = config.BUILD / "dataset.nq"
+        if not dataset.exists():
+            print(f"{dataset} is missing: building it first", file=sys.stderr)
+            try:
+                from . import build
+                build.run(progress=False)
+            except Exception as e:   # the build reports its own errors (record file and path)
+                return fail(f"build failed: {e}")
+        files = [dataset]
+    try:
+        report = validate_dataset(list(files), shapes_dir=shapes_dir, inference=inference, engine=engine)
+    except DataParseError as e:
+        return fail(str(e))
+    except (ValidationUsageError, ShapeFeatureError) as e:
+        return fail(str(e))
+    if validating_build:
+        atomic_write_text(config.BUILD / "validation.ttl", report.to_turtle())
+    out = {"text": lambda: report.text(lang), "turtle": report.to_turtle, "json": report.to_json}[fmt]()
+    sys.stdout.write(out)
+    sys.stdout.flush()
+    if fmt != "text":
+        c = report.counts
+        print(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info", file=sys.stderr)
+    return 0 if report.conforms else 1

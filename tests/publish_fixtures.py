@@ -120,6 +120,7 @@ def start_virtuoso(workdir: Path):
 def start_oxigraph(workdir: Path):
     exe = shutil.which("oxigraph") or str(Path(os.sys.executable).parent / "oxigraph")
     port = free_port()
+    workdir.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen([exe, "serve", "--location", str(workdir / "db"), "--bind", f"127.0.0.1:{port}"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

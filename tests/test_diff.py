@@ -73,6 +73,5 @@ def test_real_years_follow_successors_json():
     for c in changes:
         if c.previous:
             assert (c.previous, c.subject) in pairs
-    # K5 in 2024 is not K5 in 2025: it continues as the measure successors.json names
-    k5 = next(p["to"] for p in succ["pairs"] if p["from"] == "2024/K5")
-    assert any(c.previous == "2024/K5" and c.subject == k5 for c in changes) or k5 == "2025/K5"
+    # ids are not identity: at least one pair links different ids (e.g. 2024/K2 → 2025/K2A)
+    assert any(c.previous and c.previous.split("/")[1] != c.subject.split("/")[1] for c in changes)
