@@ -137,6 +137,9 @@ def _worker(engine: str, data: str, skip: int, clients: list[int], repeat: int, 
             continue
         emit(event="cold", q=name, i=i, seconds=cold, rows=rows)
         for c in clients:
+            if c > 1 and cold * c > 4 * budget:  # a GIL-bound engine would need cold × c seconds per round
+                emit(event="skip", q=name, i=i, clients=c)
+                continue
             lat = run_clients(lambda: run(text), c, repeat, budget)
             emit(event="warm", q=name, i=i, clients=c, lat=lat)
     emit(event="done", maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -194,6 +197,8 @@ def run_worker_engine(engine: str, data: Path, clients, repeat, budget, limit, l
                 out["questions"][ev["q"]]["error"] = ev["error"]
             elif kind == "cold":
                 out["questions"][ev["q"]].update(cold=ev["seconds"], rows=ev["rows"])
+            elif kind == "skip":
+                out["questions"][ev["q"]].setdefault("skipped", []).append(ev["clients"])
             elif kind == "warm":
                 out["questions"][ev["q"]]["warm"][ev["clients"]] = ev["lat"]
             elif kind == "done":
@@ -338,7 +343,12 @@ def table(label: str, res: dict, clients: list[int]) -> list[str]:
                 row = [name, e, str(cell.get("rows", "–")), ms(cell.get("cold"))]
                 for c in clients:
                     s = cell_stats(cell, c)
-                    row += [ms(s[0]), ms(s[1]), str(s[2])] if s else ["–", "–", "0"]
+                    if s:
+                        row += [ms(s[0]), ms(s[1]), str(s[2])]
+                    elif c in cell.get("skipped", ()):
+                        row += ["skipped: cold × clients > 4 × budget", "–", "0"]
+                    else:
+                        row += ["–", "–", "0"]
                 if cell.get("error"):
                     row[3] = (row[3] + " " if row[3] != "–" else "") + cell["error"].replace("|", "\\|")[:160]
             lines.append("| " + " | ".join(row) + " |")

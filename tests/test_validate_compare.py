@@ -60,7 +60,7 @@ def test_same_results_on_base_fixture():
 
 def test_same_results_on_user_file_with_many_errors():
     rep = assert_same([ALL_ERRORS])
-    assert rep.counts == {"Violation": 5, "Warning": 3, "Info": 0}
+    assert rep.counts == {"Violation": 6, "Warning": 3, "Info": 0}
 
 
 def test_same_results_with_rdfs_inference():
