@@ -145,12 +145,19 @@ def _worker(engine: str, data: str, skip: int, clients: list[int], repeat: int, 
     emit(event="done", maxrss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
 
 
-def run_worker_engine(engine: str, data: Path, clients, repeat, budget, limit, log) -> dict:
-    """Drive _worker subprocesses; a step silent for > limit s is killed and recorded as '> limit'."""
+def run_worker_engine(engine: str, data: Path, clients, repeat, budget, limit, log, total: float = 0) -> dict:
+    """Drive _worker subprocesses; a step silent for > limit s is killed and recorded as '> limit'.
+
+    With `total` > 0, questions not reached within `total` seconds are recorded as not run."""
     out: dict = {"questions": {}, "load_s": None, "rss_mb": None}
     names = [n for n, _ in questions()]
     skip = 0
+    t_end = time.monotonic() + total if total else float("inf")
     while skip < len(names):
+        if time.monotonic() > t_end:
+            for n in names[skip:]:
+                out["questions"].setdefault(n, {"warm": {}})["error"] = f"not run: {engine} time budget ({total:g} s) used up"
+            break
         cmd = [sys.executable, __file__, "--_worker", engine, "--_skip", str(skip), "--_data", str(data),
                "--clients", ",".join(map(str, clients)), "--repeat", str(repeat), "--budget", str(budget)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
@@ -159,7 +166,14 @@ def run_worker_engine(engine: str, data: Path, clients, repeat, budget, limit, l
         deadline = time.monotonic() + load_limit
         finished = False
         while True:
-            r, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            wait_until = deadline if current is None else min(deadline, t_end)
+            r, _, _ = select.select([proc.stdout], [], [], max(0.0, wait_until - time.monotonic()))
+            if not r and time.monotonic() < deadline and current is not None:  # total budget used up
+                proc.kill()
+                proc.wait()
+                out["questions"][current].setdefault("error", f"stopped: {engine} time budget ({total:g} s) used up")
+                skip = names.index(current) + 1
+                break
             if not r:  # timed out
                 proc.kill()
                 proc.wait()
@@ -434,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--virtuoso-port", type=int, help="use a running Virtuoso (data already loaded) instead of a private one")
     ap.add_argument("--limit", type=float, default=120.0, help="seconds a query step may take (rdflib killed after)")
     ap.add_argument("--budget", type=float, default=3.0, help="seconds of warm repeats per question, engine and client count")
+    ap.add_argument("--rdflib-total", type=float, default=0,
+                    help="seconds rdflib may take per dataset in all (0 = no cap); later questions are marked not run")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/kg-bench-queries"))
     ap.add_argument("--_worker"), ap.add_argument("--_skip", type=int, default=0), ap.add_argument("--_data")
     a = ap.parse_args(argv)
@@ -473,13 +489,14 @@ def main(argv: list[str] | None = None) -> int:
                 results[label][e] = run_virtuoso(path, a.workdir / f"virtuoso-{label}", clients, a.repeat, a.budget,
                                                  a.limit, a.virtuoso_port, log)
             else:
-                results[label][e] = run_worker_engine(e, path, clients, a.repeat, a.budget, a.limit, log)
+                results[label][e] = run_worker_engine(e, path, clients, a.repeat, a.budget, a.limit, log,
+                                                      a.rdflib_total if e == "rdflib" else 0)
             log(f"[{label}] {e} done in {time.perf_counter() - t:.0f} s")
     date = dt.date.today().isoformat()
     lines = ["## Ready-made questions: pyoxigraph vs rdflib vs Virtuoso", "",
              f"`{' '.join(['.venv/bin/python', 'bench/bench_queries.py'] + (argv if argv is not None else sys.argv[1:]))}` — "
              f"{len(questions())} questions, default parameters; repeat {a.repeat} per client, warm budget {a.budget:g} s "
-             f"per cell, limit {a.limit:g} s; {os.cpu_count()} CPU cores; total {time.perf_counter() - t_all:.0f} s.",
+             f"per cell, limit {a.limit:g} s, rdflib total {a.rdflib_total or 'uncapped'} s per dataset; {os.cpu_count()} CPU cores; total {time.perf_counter() - t_all:.0f} s.",
              "Cold = first execution after loading (1 client). Warm p50/p99 over n runs in total across the clients. "
              "Times include serialising the whole result as SPARQL JSON (Virtuoso: over HTTP). "
              "pyoxigraph is `kg.store.load_store` (materialised set-union default graph); rdflib is "

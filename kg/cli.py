@@ -234,14 +234,19 @@ def up(
     typer.secho("2/4 build", bold=True)
     build(reason=reason, out=None, quiet=False)
     typer.secho("3/4 validate", bold=True)
-    from .validate import cli_validate_build
+    from . import config
+    from .io import atomic_write_text
+    from .validate import validate_dataset
 
-    rc = cli_validate_build()
-    if rc == 1:
+    report = validate_dataset([config.BUILD / "dataset.nq"])
+    atomic_write_text(config.BUILD / "validation.ttl", report.to_turtle())
+    c = report.counts
+    typer.echo(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info "
+               f"({report.seconds:.1f} s) — full report: kg validate; shown per resource on its page")
+    if not report.conforms:
+        typer.echo(report.text("en"))
         typer.secho("the data has Violations: not serving it (see the report above)", fg="red", err=True)
         raise typer.Exit(1)
-    if rc:
-        raise typer.Exit(rc)
     if no_serve:
         return
     typer.secho(f"4/4 serve on http://{host}:{port}/", bold=True)

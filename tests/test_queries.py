@@ -243,9 +243,9 @@ def test_measure_links_2025(store):
     assert out("A13") == {"K2A", "K2B", "K5", "A1", "A6"}    # 001:625 "K2a, K2B, …" (lower-case a)
     assert out("L9") == {"A1", "L1", "L8", "L10", "L11"}    # 001:930 "L 10" with a space
     assert out("A7") == {"K5", "A1", "A7"}                  # 001:511, self-link
-    assert links[("K1", "K2A")] == "true"                   # K2A/K2B link back to K1, 001:130
-    assert links[("K1", "K4")] == "false"                   # K4 links nothing, 001:164
-    assert links[("A2", "A4")] == "false"                   # A4 links K5, A1, A6, 001:462
+    assert links[("K1", "K2A")] == "yes"                   # K2A/K2B link back to K1, 001:130
+    assert links[("K1", "K4")] == "no"                   # K4 links nothing, 001:164
+    assert links[("A2", "A4")] == "no"                   # A4 links K5, A1, A6, 001:462
     # every link of 001:112-1187, counted with K2A and K2B both carrying the shared line 130
     assert len(links) == 150
 
@@ -355,12 +355,12 @@ def test_allocation_status_rows(store):
     assert num(first["Strategi"]) == (900_000, 290_500, 609_500)         # 001:1254
     assert first["Strategi"]["tableId"] == "K5"
     assert num(first["Inkluderende"]) == (1_500_000, 1_192_000, 308_000)  # 001:1325 "1,5 mill. 1.192 000 308 000"
-    assert first["Inkluderende"]["tableId"] == "A1" and first["Inkluderende"]["titleMatches"] == "true"
+    assert first["Inkluderende"]["tableId"] == "A1" and first["Inkluderende"]["titleMatches"] == "yes"
     assert num(first["Attraktive"]) == (2_000_000, 125_000, 1_875_000)    # 001:1414-1415 "2,0 mill. 125 000 1 875 / 000"
     assert first["Attraktive"]["tableId"] == ""                         # no measure of that title in 2025
     assert num(first["Boligutvikling"]) == (1_000_000, 1_000_000, 0)     # 001:1439
     assert first["Boligutvikling"]["tableId"] == "L14"                   # 2025 L14 "Boligutvikling i distriktene" 001:1109
-    assert first["Frivillighetsstrategi"]["titleMatches"] == "true"     # "… for Innlandet." vs 001:848
+    assert first["Frivillighetsstrategi"]["titleMatches"] == "yes"     # "… for Innlandet." vs 001:848
     assert "1 780 000 kr for 2025" in first["Utviklingsprosjekt"]["status"]  # 001:1355-1356
     assert first["Folkeverksted"]["status"] == "Rapport er mottatt og arbeidet sluttført"  # 001:1580-1581
 

@@ -160,6 +160,8 @@ def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, pro
     sink.add(node, RP + "idDerived", lit(bool(mr.opt("id_derived", bool, False))))
     title = mr.opt("title", str)
     sink.text(node, DCT + "title", title)
+    if not title:
+        sink.add(node, RP + "titleMissing", lit(True))
     if mr.opt("title_derived", bool, False):
         sink.add(node, RP + "titleDerived", lit(True))
         sink.text(node, RP + "titleBasis", mr.opt("title_basis", str), lang="en")

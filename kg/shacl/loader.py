@@ -71,32 +71,32 @@ def triples_of(path: Path) -> Iterable[ox.Quad]:
         raise DataParseError(path, None, "no such file")
     fmt = rdf_format(path)
     try:
-        for q in ox.parse(path=str(path), format=fmt):
-            yield ox.Quad(q.subject, q.predicate, q.object)
+        yield from ox.parse(path=str(path), format=fmt)
     except SyntaxError as e:
         raise DataParseError(path, e.lineno, _parse_message(e)) from None
     except (OSError, ValueError) as e:
         raise DataParseError(path, None, str(e)) from None
 
 
-def add_quads(store: ox.Store, quads: Iterable[ox.Quad], batch: int = 200_000) -> int:
-    """Add quads to the store's default graph, recording integer-derived datatypes on the side."""
-    buf: list[ox.Quad] = []
-    n = 0
-    for q in quads:
-        o = q.object
-        if isinstance(o, ox.Literal):
-            name = _DERIVED_IRIS.get(o.datatype.value)
-            if name is not None:
-                buf.append(ox.Quad(q.subject, q.predicate, o, ox.NamedNode(SIDE_PREFIX + name)))
-        buf.append(ox.Quad(q.subject, q.predicate, o))
-        n += 1
-        if len(buf) >= batch:
-            store.extend(buf)
-            buf = []
-    if buf:
-        store.extend(buf)
-    return n
+def add_quads(store: ox.Store, quads: Iterable[ox.Quad]) -> int:
+    """Add quads to the store's default graph, recording integer-derived datatypes on the side.
+
+    Uses ``bulk_extend`` (no transaction): meant for the fresh stores this module creates."""
+    count = [0]
+    derived = _DERIVED_IRIS
+    lit_type = ox.Literal
+
+    def gen():
+        for q in quads:
+            o = q.object
+            if type(o) is lit_type:
+                name = derived.get(o.datatype.value)
+                if name is not None:
+                    yield ox.Quad(q.subject, q.predicate, o, ox.NamedNode(SIDE_PREFIX + name))
+            count[0] += 1
+            yield q if type(q.graph_name) is ox.DefaultGraph else ox.Quad(q.subject, q.predicate, o)
+    store.bulk_extend(gen())
+    return count[0]
 
 
 def new_store() -> ox.Store:
