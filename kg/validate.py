@@ -98,9 +98,16 @@ class Report:
         inv = g.value(path, SH.inversePath)
         if inv is not None:
             return "^" + self.path_text(inv)
+        from rdflib.collection import Collection
         if (path, RDF.first, None) in g:
-            from rdflib.collection import Collection
             return "/".join(self.path_text(p) for p in Collection(g, path))
+        alt = g.value(path, SH.alternativePath)
+        if alt is not None:
+            return "(" + "|".join(self.path_text(p) for p in Collection(g, alt)) + ")"
+        for pred, mark in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+            inner = g.value(path, pred)
+            if inner is not None:
+                return f"({self.path_text(inner)}){mark}"
         return "(path)"
 
     def focus_label(self, node, lang: str) -> str:
@@ -376,7 +383,7 @@ def cli_validate(files: Sequence[Path] | None, fmt: str = "text", lang: str = "n
             print(f"{dataset} is missing: building it first", file=sys.stderr)
             try:
                 from . import build
-                build.run(progress=False)
+                dataset = build.run(progress=False, out_dir=config.BUILD)
             except Exception as e:   # the build reports its own errors (record file and path)
                 return fail(f"build failed: {e}")
         files = [dataset]

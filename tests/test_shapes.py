@@ -100,7 +100,7 @@ def test_base_fixture_has_only_the_expected_info():
     rep = validate_dataset([FIX / "base.ttl"])
     assert rep.conforms
     assert [(str(r.shape)[len(RPS):], str(r.focus)) for r in rep.results] == \
-        [("Measure-derivedTitleInfo", "https://example.org/kg/m0")]
+        [("Measure-missingTitleInfo", "https://example.org/kg/m0")]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["shape"] for c in CASES])

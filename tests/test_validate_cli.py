@@ -186,3 +186,16 @@ def test_mistyped_target_predicate_is_an_error(tmp_path):
 def test_pyshacl_engine_runs_the_reference():
     res = runner.invoke(app, ["validate", str(USER), "--engine", "pyshacl", "--lang", "en"])
     assert res.exit_code == 1 and "Validation (pyshacl" in res.output
+
+
+def test_validating_the_build_builds_when_missing_and_writes_the_report(tmp_path, monkeypatch):
+    from kg import config
+    monkeypatch.setattr(config, "BUILD", tmp_path)
+    res = runner.invoke(app, ["validate", "--lang", "en"])
+    assert res.exit_code in (0, 1), res.output
+    assert (tmp_path / "dataset.nq").exists()
+    g = Graph().parse(tmp_path / "validation.ttl", format="turtle")
+    rep = next(g.subjects(RDF.type, SH.ValidationReport))
+    n = len(list(g.objects(rep, SH.result)))
+    assert n > 0 and f"Validation (fast, inference: none" in res.output
+    assert str(g.value(rep, SH.conforms)) == ("true" if res.exit_code == 0 else "false")

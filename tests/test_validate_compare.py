@@ -27,12 +27,14 @@ def _num(text: str) -> str:
     return re.sub(r"(\d)\.0\b", r"\1", text)
 
 
-def canon(rep: Report) -> Counter:
+def canon(rep: Report, messages: bool = True) -> Counter:
+    """Comparable results; ``messages=False`` for shapes without sh:message (pySHACL then invents
+    English ones, the fast engine gives none)."""
     out = Counter()
     for r in rep.results:
-        msgs = frozenset(_num(str(m)) for m in r.messages)
+        msgs = frozenset(_num(str(m)) for m in r.messages) if messages else None
         tagged = frozenset((str(m), getattr(m, "language", None)) for m in r.messages) \
-            if r.component != SH.SPARQLConstraintComponent else None
+            if r.component != SH.SPARQLConstraintComponent and messages else None
         value = r.value
         if isinstance(value, Literal) and value.datatype is not None and value.datatype.endswith("#string"):
             value = Literal(str(value))

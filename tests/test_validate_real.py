@@ -82,3 +82,10 @@ def test_text_names_the_records(report):
 def test_fast_engine_agrees_with_pyshacl_on_real_data(dataset, report):
     ref = validate_dataset([dataset], engine="pyshacl")
     assert canon(report) == canon(ref)
+
+
+def test_a_loaded_store_validates_like_the_file(dataset, report):
+    """The server's store (named graphs, union) gives the same report as the dump."""
+    from kg.store import load_store
+    rep = validate_dataset(load_store(dataset))
+    assert canon(rep) == canon(report)

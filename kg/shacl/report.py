@@ -76,7 +76,8 @@ def report_graph(results: list[Result], shapes: Graph | None = None, conforms: b
 def results_from_graph(g: Graph) -> list[Result]:
     """Read results back from any sh:ValidationReport graph (e.g. pySHACL's)."""
     out = []
-    for n in g.subjects(RDF.type, SH.ValidationResult):
+    # only top-level results: pySHACL also types the nested sh:detail results as sh:ValidationResult
+    for n in g.objects(None, SH.result):
         out.append(Result(
             focus=g.value(n, SH.focusNode), path=g.value(n, SH.resultPath), value=g.value(n, SH.value),
             shape=g.value(n, SH.sourceShape), component=g.value(n, SH.sourceConstraintComponent),
