@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import os
 import re
-import select
+import queue
 import shutil
 import statistics
 import subprocess
@@ -161,13 +161,20 @@ def run_worker_engine(engine: str, data: Path, clients, repeat, budget, limit, l
         cmd = [sys.executable, __file__, "--_worker", engine, "--_skip", str(skip), "--_data", str(data),
                "--clients", ",".join(map(str, clients)), "--repeat", str(repeat), "--budget", str(budget)]
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
+        lines: queue.Queue = queue.Queue()  # a reader thread: select() on a buffered pipe misses buffered lines
+        threading.Thread(target=lambda p=proc: [lines.put(x) for x in iter(p.stdout.readline, "")] + [lines.put("")],
+                         daemon=True).start()
         current = None
         load_limit = max(limit, 600)  # loading 1M triples in rdflib alone takes about a minute
         deadline = time.monotonic() + load_limit
         finished = False
         while True:
             wait_until = deadline if current is None else min(deadline, t_end)
-            r, _, _ = select.select([proc.stdout], [], [], max(0.0, wait_until - time.monotonic()))
+            try:
+                line = lines.get(timeout=max(0.0, wait_until - time.monotonic()))
+                r = True
+            except queue.Empty:
+                line, r = None, False
             if not r and time.monotonic() < deadline and current is not None:  # total budget used up
                 proc.kill()
                 proc.wait()
@@ -185,7 +192,6 @@ def run_worker_engine(engine: str, data: Path, clients, repeat, budget, limit, l
                 log(f"  {engine} {current}: > limit, killed")
                 skip = names.index(current) + 1
                 break
-            line = proc.stdout.readline()
             if not line:
                 proc.wait()
                 err = proc.stderr.read()[-500:]
@@ -333,7 +339,7 @@ def table(label: str, res: dict, clients: list[int]) -> list[str]:
     lines = [f"### {label}", ""]
     for e in engines:
         r = res[e]
-        bits = [f"**{e}**:"]
+        bits = []
         if r.get("size") is not None:
             bits.append(f"{r['size']:,} quads loaded")
         if r.get("load_s") is not None:
@@ -342,7 +348,7 @@ def table(label: str, res: dict, clients: list[int]) -> list[str]:
             bits.append(f"peak RSS {r['rss_mb']:,.0f} MB")
         if r.get("error"):
             bits.append(f"ERROR: {r['error']}")
-        lines.append("- " + ", ".join(bits))
+        lines.append(f"- **{e}**: " + ", ".join(bits))
     lines.append("")
     head = ["question", "engine", "rows", "cold ms"]
     for c in clients:
