@@ -92,6 +92,8 @@ def generate(triples: int, out: Path, seed: int = 1, error_rate: float = 0.003) 
             w.t(iri(o), RDF_TYPE, iri(ORG + "Organization"))
             w.t(iri(o), RDF_TYPE, iri(RP + ORG_TYPES[k % len(ORG_TYPES)]))
             w.t(iri(o), iri(SKOS + "prefLabel"), lit(f"Organisasjon {k}", "nb"))
+            w.t(iri(o), iri(RP + "nameKey"), lit(f"organisasjon {k}"))  # as kg build writes it
+            w.t(iri(o), RDF_TYPE, iri("http://www.w3.org/ns/prov#Agent"))
         munis = []
         for k in range(max(10, triples // 5000)):
             m = f"{B}place/municipality/{3400 + k}"

@@ -5,7 +5,8 @@ A question file starts with comment lines:
     # description: How many measures each focus area has at each level, per programme year.
     # param: year integer 2025 Programme year
 and then the SPARQL query, where `$year` is the parameter's placeholder. Values are inserted as
-properly escaped RDF terms (string literal, integer, gYear or IRI), never as raw text.
+properly escaped RDF terms (string literal, integer, gYear or IRI), never as raw text. Type `name`
+is a string folded to lower case with normalised spaces, to match `rp:nameKey`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from . import config
 
-TYPES = ("string", "integer", "year", "iri")
+TYPES = ("string", "name", "integer", "year", "iri")
 
 
 class QueryError(Exception):
@@ -65,6 +66,8 @@ def term(p: Param, value: str) -> str:
         if re.search(r"[\s<>\"{}|\\^`]", value):
             raise QueryError(f"parameter {p.name} is not a valid IRI: {value!r}")
         return f"<{value}>"
+    if p.type == "name":  # matched against rp:nameKey: case- and space-insensitive, an index look-up
+        value = " ".join(str(value).split()).casefold()
     escaped = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
     return f'"{escaped}"'
 

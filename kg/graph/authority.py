@@ -67,6 +67,16 @@ def map_municipalities(sink: Sink, path: Path | None = None) -> dict[str, str]:
     return names
 
 
+def name_key(text: str) -> str:
+    """Case- and space-insensitive look-up key for a name ("NAV", "Nav" → "nav")."""
+    return " ".join(text.split()).casefold()
+
+
+def _name_keys(sink: Sink, node: str, names) -> None:
+    for key in sorted({name_key(n) for n in names if n}):
+        sink.add(node, RP + "nameKey", lit(key))
+
+
 def map_actors(sink: Sink, authority, municipality_numbers: dict[str, str]) -> tuple[set[str], set[str]]:
     """Map the actor authority (kg.extract.actors.Authority); returns (actor ids, group ids)."""
     path = str(authority.path)
@@ -83,6 +93,7 @@ def map_actors(sink: Sink, authority, municipality_numbers: dict[str, str]) -> t
         for former in entry.get("former_names") or []:
             sink.text(node, RP + "formerName", former)
             sink.text(node, SKOS + "hiddenLabel", former)
+        _name_keys(sink, node, [entry.get("label"), *(entry.get("aliases") or []), *(entry.get("former_names") or [])])
         parent = entry.get("parent")
         if parent:
             if parent not in authority.actors:
@@ -99,6 +110,7 @@ def map_actors(sink: Sink, authority, municipality_numbers: dict[str, str]) -> t
         for alias in entry.get("aliases") or []:
             if alias != entry.get("label"):
                 sink.text(node, SKOS + "altLabel", alias)
+        _name_keys(sink, node, [entry.get("label"), *(entry.get("aliases") or [])])
         for member in entry.get("members") or []:
             number = municipality_numbers.get(member)
             if number is None:

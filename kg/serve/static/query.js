@@ -43,6 +43,7 @@
     if (p.type === "integer") { if (!/^-?\d+$/.test(v)) throw new Error(p.name + " må være et heltall"); return String(parseInt(v, 10)); }
     if (p.type === "year") { if (!/^\d{4}$/.test(v)) throw new Error(p.name + " må være et årstall"); return '"' + v + '"^^<http://www.w3.org/2001/XMLSchema#gYear>'; }
     if (p.type === "iri") { if (/[\s<>"{}|\\^`]/.test(v)) throw new Error(p.name + " er ikke en gyldig IRI"); return "<" + v + ">"; }
+    if (p.type === "name") v = v.split(/\s+/).filter(Boolean).join(" ").toLowerCase();  // matches rp:nameKey
     return '"' + v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r") + '"';
   }
   function fill() {
