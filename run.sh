@@ -4,11 +4,5 @@
 #   ./run.sh --port 8080     # extra options go to `kg up` (see `.venv/bin/kg up --help`)
 set -euo pipefail
 cd "$(dirname "$0")"
-PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/kg ] || [ pyproject.toml -nt .venv/.installed ]; then
-  "$PY" -m venv .venv
-  .venv/bin/pip install --quiet --upgrade pip
-  .venv/bin/pip install --quiet -e '.[test]'
-  touch .venv/.installed
-fi
+./setup.sh
 exec .venv/bin/kg up "$@"

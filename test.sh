@@ -4,13 +4,7 @@
 #   ./test.sh -k serve       # extra arguments go to pytest
 set -euo pipefail
 cd "$(dirname "$0")"
-PY=${PYTHON:-python3}
-if [ ! -x .venv/bin/pytest ] || [ pyproject.toml -nt .venv/.installed ]; then
-  "$PY" -m venv .venv
-  .venv/bin/pip install --quiet --upgrade pip
-  .venv/bin/pip install --quiet -e '.[test]'
-  touch .venv/.installed
-fi
+./setup.sh
 # System packages for the browser test (Chromium), the Jena peer and the external-store push test (Virtuoso).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

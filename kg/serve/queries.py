@@ -13,12 +13,7 @@ from .. import queries as rq
 from ..namespaces import sparql_prefixes
 
 
-@dataclass
-class Param:
-    name: str
-    type: str
-    default: str
-    description: str
+Param = rq.Param  # one definition of a question's parameter, shared with `kg query`
 
 
 @dataclass
@@ -58,7 +53,7 @@ def load_queries(folder: Path) -> tuple[list[ReadyQuery], list[str]]:
         except (rq.QueryError, OSError, UnicodeDecodeError) as e:
             errors.append(str(e))
             continue
-        params = [Param(p.name, p.type, p.default, p.description) for p in q.params]
+        params = list(q.params)
         out.append(ReadyQuery(q.name, q.title, q.description, text, params, _guess_view(q.name, q.body), q.body))
     return out, errors
 
