@@ -87,6 +87,13 @@ def generate(triples: int, out: Path, seed: int = 1, error_rate: float = 0.003) 
     tmp = out.with_name(out.name + ".tmp")
     with open(tmp, "w", encoding="utf-8") as fh:
         w = Writer(fh)
+        # the profile's concept schemes, as `kg build` puts them in the ontology graph, so questions
+        # that show concept labels (levels, horizons, statuses) do real work on the synthetic data too
+        import pyoxigraph as ox
+        concepts = Path(__file__).resolve().parent.parent / "ontology" / "concepts.ttl"
+        og = ox.NamedNode(B + "graph/ontology")
+        for t in ox.parse(path=str(concepts), format=ox.RdfFormat.TURTLE):
+            fh.write(str(ox.Quad(t.subject, t.predicate, t.object, og)) + " .\n")
         w.graph = iri(B + "graph/authority")
         for k, o in enumerate(orgs):
             w.t(iri(o), RDF_TYPE, iri(ORG + "Organization"))
