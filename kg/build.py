@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from . import config, sources
 from .graph.authority import map_actors, map_municipalities
+from .graph import grants, nordland
 from .graph.common import Rec, RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
 from .graph.successors import map_successors
@@ -132,13 +133,12 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
         map_successors(succ, sink, measures)
         map_anomalies(succ, sink, {}, "successors")
 
-    for name, module in (("grants2022", "grants"), ("nordland-ung", "nordland")):
+    for name, mapper in (("grants2022", grants.map_record), ("nordland-ung", nordland.map_record)):
         rec = _load_record(records_dir, name, required=False)
         if rec is None:
             continue
         step(name)
         sink.use_graph(name, source_id=name, run=run)
-        mapper = __import__(f"kg.graph.{module}", fromlist=["map_record"]).map_record
         mapper(rec, sink, actors, municipality_numbers)
         map_anomalies(rec, sink, {}, name)
     return sink.quads

@@ -234,12 +234,9 @@ def up(
     typer.secho("2/4 build", bold=True)
     build(reason=reason, out=None, quiet=False)
     typer.secho("3/4 validate", bold=True)
-    from . import config
-    from .io import atomic_write_text
-    from .validate import validate_dataset
+    from .validate import validate_build
 
-    report = validate_dataset([config.BUILD / "dataset.nq"])
-    atomic_write_text(config.BUILD / "validation.ttl", report.to_turtle())
+    report = validate_build()
     c = report.counts
     typer.echo(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info "
                f"({report.seconds:.1f} s) — full report: kg validate; shown per resource on its page")

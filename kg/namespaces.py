@@ -1,7 +1,6 @@
 """Namespace IRIs used across the package (plain strings: usable with pyoxigraph and rdflib alike)."""
 
 RP = "https://w3id.org/regplan/ontology#"
-ONTOLOGY_IRI = "https://w3id.org/regplan/ontology"
 CONCEPT = "https://w3id.org/regplan/concept/"
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -24,7 +23,6 @@ PREFIXES = {
 
 NLOD = "http://data.norge.no/nlod/no/2.0"
 KLASS_MUNICIPALITIES = "urn:ssb:classification:klass:131"
-KLASS_CENTRALITY = "urn:ssb:classification:klass:128"
 
 
 def sparql_prefixes() -> str:

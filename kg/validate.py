@@ -356,13 +356,22 @@ def _pyshacl(quads: list[ox.Quad], shapes_g: Graph, inference: str) -> list[Resu
     return results_from_graph(rep)
 
 
+def validate_build(shapes_dir: Path = SHAPES, inference: str = "none", engine: str = "fast") -> Report:
+    """Validate build/dataset.nq and write the report to build/validation.ttl (the server loads it
+    as the named graph …/graph/validation, so each resource page shows its own warnings)."""
+    from .io import atomic_write_text
+
+    report = validate_dataset([config.BUILD / "dataset.nq"], shapes_dir=shapes_dir, inference=inference, engine=engine)
+    atomic_write_text(config.BUILD / "validation.ttl", report.to_turtle())
+    return report
+
+
 # ---------------------------------------------------------------------- command line
 def cli_validate(files: Sequence[Path] | None, fmt: str = "text", lang: str = "nb", inference: str = "none",
                  engine: str = "fast", shapes_dir: Path | None = None) -> int:
     """``kg validate``: returns the exit code (0 conforms, 1 violations, 2 usage/parse error)."""
     import sys
 
-    from .io import atomic_write_text
     from .shacl.loader import DataParseError
 
     def fail(msg: str) -> int:
@@ -388,13 +397,14 @@ def cli_validate(files: Sequence[Path] | None, fmt: str = "text", lang: str = "n
                 return fail(f"build failed: {e}")
         files = [dataset]
     try:
-        report = validate_dataset(list(files), shapes_dir=shapes_dir, inference=inference, engine=engine)
+        if validating_build:
+            report = validate_build(shapes_dir=shapes_dir, inference=inference, engine=engine)
+        else:
+            report = validate_dataset(list(files), shapes_dir=shapes_dir, inference=inference, engine=engine)
     except DataParseError as e:
         return fail(str(e))
     except (ValidationUsageError, ShapeFeatureError) as e:
         return fail(str(e))
-    if validating_build:
-        atomic_write_text(config.BUILD / "validation.ttl", report.to_turtle())
     out = {"text": lambda: report.text(lang), "turtle": report.to_turtle, "json": report.to_json}[fmt]()
     sys.stdout.write(out)
     sys.stdout.flush()

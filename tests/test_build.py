@@ -116,3 +116,12 @@ def test_cli_build_error_exit_code(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "out"), "-q"])
     assert result.exit_code == 2
     assert "hp2025.json:1" in result.output
+
+
+def test_outputs_are_readable_like_normal_files(built_dataset):
+    # atomic writes go through mkstemp (mode 0600); published files must get the usual umask mode
+    import os
+    mask = os.umask(0)
+    os.umask(mask)
+    for name in ("dataset.nq", "dataset.trig", "manifest.json"):
+        assert (built_dataset.parent / name).stat().st_mode & 0o777 == 0o666 & ~mask

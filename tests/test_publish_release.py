@@ -6,7 +6,6 @@ import csv
 import gzip
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -45,6 +44,13 @@ def test_release_layout_and_sha256sum(fx_release):
     listed = {line.split("  ", 1)[1] for line in (fx_release / "SHA256SUMS").read_text().splitlines()}
     on_disk = {p.relative_to(fx_release).as_posix() for p in fx_release.rglob("*") if p.is_file()} - {"SHA256SUMS"}
     assert listed == on_disk
+
+
+def test_release_is_readable_by_a_web_server(fx_release):
+    # the release is assembled in mkdtemp (mode 0700); hosted as plain files it must be world-readable
+    from kg.io import default_mode
+    assert fx_release.stat().st_mode & 0o777 == default_mode(directory=True)
+    assert (fx_release / "dataset.ttl").stat().st_mode & 0o004
     assert checksums.verify_sums(fx_release) == []
     (fx_release / "CHANGELOG.md").write_text("tampered")
     try:

@@ -19,7 +19,7 @@ from kg import config, queries
 from kg.cli import app
 from kg.publish.push import PushError, Target, push, release_graphs
 from kg.publish.release import release
-from publish_fixtures import fixture_inputs, free_port, real_inputs, start_oxigraph, start_virtuoso, stop
+from publish_fixtures import free_port, real_inputs, start_oxigraph, start_virtuoso, stop
 
 pytestmark = pytest.mark.slow
 
@@ -34,10 +34,7 @@ VIRTUOSO_CANNOT: dict[str, str] = {}
 @pytest.fixture(scope="module")
 def rel(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("push")
-    try:
-        inp = real_inputs(root)
-    except pytest.skip.Exception:
-        inp = fixture_inputs()
+    inp = real_inputs(root)
     return release("push-test", root / "r" / "push-test", force=True, inputs=inp, log=lambda *a: None)
 
 

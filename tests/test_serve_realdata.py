@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from kg import config
 
 HTML = {"Accept": "text/html"}
 K1 = "/plan/inkluderende-innlandet/programme/2025/measure/K1"
@@ -16,20 +15,13 @@ K3 = "/plan/inkluderende-innlandet/programme/2025/measure/K3"
 
 
 @pytest.fixture(scope="module")
-def real(tmp_path_factory):
+def real(built_dataset):
     from starlette.testclient import TestClient
 
     from kg.serve.app import Settings, create_app
     from kg.store import load_store
 
-    path = config.BUILD / "dataset.nq"
-    if not path.exists():
-        try:
-            from kg.build import run
-
-            path = run(progress=False, out_dir=tmp_path_factory.mktemp("build"))
-        except Exception as e:  # no records yet on this checkout
-            pytest.skip(f"no build/dataset.nq and `kg build` failed: {e}")
+    path = built_dataset
     app = create_app(load_store(path), Settings(base_iri="https://w3id.org/regplan/", build_dir=Path(path).parent),
                      dataset_path=path)
     with TestClient(app) as c:

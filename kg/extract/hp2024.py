@@ -369,7 +369,6 @@ def numbering_check(measures: list[dict], lines: list[str]) -> list[dict]:
                                            k))
                         continue
                     resp = target["responsible"]["text"]
-                    ctx = lines[k - 1]
                     same_actor = resp.lower() in m["description"].lower() or resp == m["responsible"]["text"]
                     out.append(anomaly(
                         "numbering-check" if same_actor else "numbering-mismatch", f"measure {m['id']}",

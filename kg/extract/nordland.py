@@ -61,7 +61,7 @@ def extract(src: Source) -> dict:
     publisher = actors.resolve(m.group("publisher"))
 
     # --- sections and statements ---
-    section, section_line = None, None
+    section = None
     sections: list[dict] = []
     statements: list[dict] = []
     for n, raw in enumerate(lines, 1):
@@ -69,7 +69,7 @@ def extract(src: Source) -> dict:
         if n == 1 or not text or any(text.startswith(b) for b in BOILERPLATE):
             continue
         if text in HEADINGS:
-            section, section_line = text, n
+            section = text
             sections.append({"heading": text, "line": n})
             continue
         if section is None:

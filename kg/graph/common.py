@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
-from ..namespaces import DCT, PROV, RDF, RP, XSD
+from ..namespaces import PROV, RDF, RP, XSD
 from ..uris import Minter
 
 
@@ -122,9 +122,6 @@ class Sink:
         if value:
             self.add(s, p, lit(value, lang=lang))
 
-    def bnode(self) -> ox.BlankNode:
-        return ox.BlankNode()
-
     def provenance(self, s: Any, lines: Iterable[int] | None) -> None:
         """prov:wasDerivedFrom the current source, with the line span, and the extraction run."""
         if self.source is not None:
@@ -136,9 +133,3 @@ class Sink:
         if self.run is not None:
             self.add(s, RP + "extractionRun", self.run)
 
-    def extend(self, quads: Iterable[ox.Quad]) -> None:
-        self.quads.extend(quads)
-
-
-def dct(term: str) -> str:
-    return DCT + term

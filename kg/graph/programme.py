@@ -245,7 +245,8 @@ def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, pro
         if basis:
             sink.add(a, RP + "amountBasis", concept("amount-basis", basis))
         sink.text(a, RP + "purpose", money.opt("purpose", str))
-        sink.add(a, RP + "sourceText", lit(money.opt("text", str))) if money.opt("text", str) else None
+        if money.opt("text", str):
+            sink.add(a, RP + "sourceText", lit(money.opt("text", str)))
         sink.add(a, SKOS + "prefLabel", lit(f"{_nok(amount)} NOK ({mid} {year})", lang="nb"))
         line = money.opt("line", int)
         sink.provenance(a, [line] if line else lines_of(money))

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import config
-from ..io import dumps_json
+from ..io import default_mode, dumps_json
 from . import checksums, dcat, diff, docs, dumps, tables, validation, void
 
 
@@ -119,6 +119,7 @@ def release(version: str | None = None, out: Path | None = None, force: bool = F
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     try:
+        os.chmod(tmp, default_mode(directory=True))  # mkdtemp makes 0700: a release is meant to be served
         store = ox.Store()
         store.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
         vgraph = f"{inp.base}graph/validation"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import inspect
-import os
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Callable, Iterable
+from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
