@@ -33,6 +33,16 @@ def named_quads_nq() -> bytes:
                         format=ox.RdfFormat.N_QUADS)
 
 
+def write_manifest(build: Path, names: list[str], **extra) -> None:
+    """build/manifest.json as `kg build` writes it: "files" lists the release's published files."""
+    import hashlib
+    import json
+
+    files = {n: {"sha256": hashlib.sha256((build / n).read_bytes()).hexdigest(), "bytes": (build / n).stat().st_size}
+             for n in names}
+    (build / "manifest.json").write_text(json.dumps({"base_iri": BASE, **extra, "files": files}, indent=2))
+
+
 def make_app(tmp: Path, **settings):
     from kg.serve.app import Settings, create_app
 
@@ -40,6 +50,7 @@ def make_app(tmp: Path, **settings):
     build.mkdir(exist_ok=True)
     (build / "dataset.trig").write_bytes(FIXTURE.read_bytes())
     (build / "dataset.nq").write_bytes(named_quads_nq())
+    write_manifest(build, ["dataset.trig", "dataset.nq"])
     s = Settings(base_iri=BASE, build_dir=build, **settings)
     return create_app(fixture_store(), s, dataset_path=build / "dataset.nq")
 
@@ -73,6 +84,7 @@ def server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("server")
     data = tmp / "dataset.nq"
     data.write_bytes(named_quads_nq())
+    write_manifest(tmp, ["dataset.nq"])  # server.log, written next to it below, is not part of the release
     port = free_port()
     log = open(tmp / "server.log", "wb")
     proc = subprocess.Popen(

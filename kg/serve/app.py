@@ -19,13 +19,14 @@ from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, PlainTextResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from . import describe, guard, pages, results
+from . import describe, downloads, guard, links, pages, results
 from .executor import Job, PoolBusy, QueryPool, QueryTimeout, WorkerDied
+from .middleware import HeadAsGet, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
 from .queries import builtin_views, load_queries
 
@@ -41,6 +42,7 @@ class Settings:
     timeout: float = 10.0
     max_results: int = 10_000
     max_body: int = 256 * 1024
+    body_timeout: float = 10.0  # seconds to receive a POST body (a slow sender cannot hold the handler)
     workers: int = 2
     service_allow: frozenset[str] = frozenset()
     build_dir: Path = field(default_factory=lambda: config.BUILD)
@@ -87,12 +89,29 @@ def release_id(path: Path | None) -> str:
     return h.hexdigest()[:16]
 
 
+def current_path(request: Request) -> str:
+    """The requested path below the server root, as sent (percent-encoded), without the leading '/'."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    return raw.decode("latin-1").lstrip("/")
+
+
 def _error(status: int, message: str, request: Request | None = None, vary: bool = True) -> Response:
     if request is not None and wants_html(request.headers.get("accept")):
-        titles = {400: "Ugyldig forespørsel", 403: "Ikke tillatt", 404: "Fant ikke", 413: "For stor forespørsel",
-                  503: "Opptatt", 504: "Tidsavbrudd"}
-        return HTMLResponse(pages.render_error(status, titles.get(status, "Feil"), message), status_code=status)
+        titles = {400: "Ugyldig forespørsel", 403: "Ikke tillatt", 404: "Fant ikke", 406: "Ikke tilgjengelig",
+                  408: "Tidsavbrudd", 413: "For stor forespørsel", 503: "Opptatt", 504: "Tidsavbrudd"}
+        return HTMLResponse(pages.render_error(status, titles.get(status, "Feil"), message, current=current_path(request)),
+                            status_code=status)
     return PlainTextResponse(message + "\n", status_code=status, headers={"Vary": "Accept"} if vary else None)
+
+
+def _add_license(g) -> None:
+    """dct:license (NLOD 2.0) on every void:Dataset of an rdflib VoID graph that does not state one."""
+    from rdflib import RDF, URIRef
+    from rdflib.namespace import DCTERMS
+
+    for ds in set(g.subjects(RDF.type, URIRef("http://rdfs.org/ns/void#Dataset"))):
+        if (ds, DCTERMS.license, None) not in g:
+            g.add((ds, DCTERMS.license, URIRef(links.LICENSE)))
 
 
 class KGApp:
@@ -109,7 +128,6 @@ class KGApp:
         self.sparql_cache = _LRU(settings.cache_entries)
         self.page_cache = _LRU(settings.cache_entries)
         self.ld_cache = _LRU(4 * settings.cache_entries)
-        self.href = pages.server_href(self.base)
         self._stats: dict | None = None
         self._lock = threading.Lock()
 
@@ -120,10 +138,13 @@ class KGApp:
         if cl and cl.isdigit() and int(cl) > self.s.max_body:
             raise ProtocolError(413, f"request body of {cl} bytes exceeds the limit of {self.s.max_body} bytes")
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > self.s.max_body:
-                raise ProtocolError(413, f"request body exceeds the limit of {self.s.max_body} bytes")
+        with anyio.move_on_after(self.s.body_timeout) as scope:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > self.s.max_body:
+                    raise ProtocolError(413, f"request body exceeds the limit of {self.s.max_body} bytes")
+        if scope.cancelled_caught:
+            raise ProtocolError(408, f"request body not received within {self.s.body_timeout:g} s")
         return bytes(body)
 
     async def sparql(self, request: Request) -> Response:
@@ -141,7 +162,8 @@ class KGApp:
         key = qr.cache_key()
         hit = self.sparql_cache.get(key)
         if hit is None:
-            job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results, self.union_flag)
+            job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results, self.union_flag,
+                      base_iri=self.base + "sparql")
             try:
                 out = await anyio.to_thread.run_sync(self.pool.run, job)
             except QueryTimeout as e:
@@ -209,14 +231,18 @@ class KGApp:
     # ------------------------------------------------------------------ pages
 
     def landing(self, request: Request) -> Response:
-        body = self.page_cache.get(("landing",))
-        if body is None:
+        files, note = self.downloads()
+        key = ("landing", tuple(files))
+        hit = self.page_cache.get(key)
+        if hit is None:
             if self._stats is None:
                 self._stats = pages.dataset_stats(self.store, self.base, self.labeler)
-            body = pages.render_landing(self.store, self.base, stats=self._stats, downloads=self.downloads(),
-                                        href=self.href, void=self._void_fn() is not None)
-            self.page_cache.put(("landing",), body)
-        return HTMLResponse(body)
+            void = self._void_fn() is not None
+            body = pages.render_landing(self.store, self.base, stats=self._stats, downloads=files, downloads_note=note,
+                                        void=void, current="")
+            hit = (body, links.link_header(pages.landing_signposts(self.base, files, void)))
+            self.page_cache.put(key, hit)
+        return HTMLResponse(hit[0], headers={"Link": hit[1]})
 
     def query_page(self, request: Request) -> Response:
         queries, errors = load_queries(self.s.queries_dir)  # re-read: another tool may add questions
@@ -226,24 +252,34 @@ class KGApp:
         for q in queries + views:
             if q.name == name:
                 initial = q.text
-        return HTMLResponse(pages.render_query_page(queries, views, initial=initial, base_iri=self.base, errors=errors))
+        return HTMLResponse(pages.render_query_page(queries, views, initial=initial, base_iri=self.base, errors=errors,
+                                                    current=current_path(request)))
 
-    def downloads(self) -> list[Path]:
-        d = self.s.build_dir
-        if not d.is_dir():
-            return []
-        return sorted(p for p in d.iterdir() if p.is_file() and not p.name.startswith("."))
+    def downloads(self) -> tuple[list[downloads.Download], str | None]:
+        """The release's files as build/manifest.json lists them (see downloads.py), and why there are none."""
+        return downloads.release_files(self.s.build_dir)
+
+    def download_index(self, request: Request) -> Response:
+        files, note = self.downloads()
+        best = choose(request.headers.get("accept"), ["text/html", "application/json"])
+        if best == "application/json":
+            data = {"files": [{"name": d.name, "url": self.base + "download/" + d.name, "mediaType": d.media_type,
+                               "bytes": d.bytes, "sha256": d.sha256} for d in files]}
+            if note:
+                data["note"] = note
+            return JSONResponse(data, headers={"Vary": "Accept"})
+        if best is None:
+            return _error(406, "the download index is available as text/html or application/json", request)
+        return HTMLResponse(pages.render_downloads(files, note, current=current_path(request)), headers={"Vary": "Accept"})
 
     def download(self, request: Request) -> Response:
         name = request.path_params["name"]
-        # Only names of files that really are in the build folder: no path can escape it.
-        files = {p.name: p for p in self.downloads()}
-        if name not in files:
-            return _error(404, f"no download named '{name}'", request)
-        media = {".trig": "application/trig", ".nq": "application/n-quads", ".ttl": "text/turtle",
-                 ".nt": "application/n-triples", ".jsonld": "application/ld+json", ".csv": "text/csv",
-                 ".json": "application/json"}.get(files[name].suffix, "application/octet-stream")
-        return FileResponse(files[name], media_type=media, filename=name)
+        # Only names the release manifest lists (plain names, checked sizes): nothing else in the folder.
+        found = {d.name: d for d in self.downloads()[0]}.get(name)
+        if found is None:
+            return _error(404, f"no download named '{name[:200]}' in this release", request)
+        headers = {"Repr-Digest": found.digest_header()} if found.sha256 else None
+        return FileResponse(found.path, media_type=found.media_type, filename=name, headers=headers)
 
     def _turtle_folder(self, folder: Path, main: str | None, request: Request) -> Response:
         name = request.path_params.get("name")
@@ -298,9 +334,10 @@ class KGApp:
             if "sparql_endpoint" in params:
                 kwargs["sparql_endpoint"] = self.base + "sparql"
             if "dumps" in params:
-                kwargs["dumps"] = [self.base + "download/" + p.name for p in self.downloads()]
+                kwargs["dumps"] = [self.base + "download/" + d.name for d in self.downloads()[0]]
             g = fn(self.store, self.base, **kwargs) if "base" in params else fn(self.store, **kwargs)
             if hasattr(g, "serialize") and not isinstance(g, (bytes, str)):
+                _add_license(g)
                 rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
                 out = g.serialize(format=rdflib_fmt)
                 body = out.encode() if isinstance(out, str) else out
@@ -315,9 +352,10 @@ class KGApp:
 
     # ------------------------------------------------------------------ linked data
 
-    def _render(self, iri: str, fmt: str) -> bytes:
+    def _render(self, iri: str, fmt: str, page: str, self_ref: str) -> bytes:
         if fmt == "html":
-            return pages.render_resource(self.store, iri, self.base, href=self.href, labeler=self.labeler).encode()
+            return pages.render_resource(self.store, iri, self.base, labeler=self.labeler, current=page,
+                                         self_ref=self_ref).encode()
         return results.serialize_triples(describe.description(self.store, iri), fmt).body
 
     async def resource(self, request: Request) -> Response:
@@ -338,7 +376,7 @@ class KGApp:
         return Response(body, headers=headers)
 
     async def _resolve(self, request: Request, raw: bytes, accept: str) -> tuple[int, object, dict]:
-        path = raw.decode("latin-1").lstrip("/")
+        page = path = raw.decode("latin-1").lstrip("/")
         suffix = None
         head, dot, ext = path.rpartition(".")
         if dot and ext in SUFFIXES and "/" not in ext:
@@ -351,8 +389,10 @@ class KGApp:
             if path and decoded != iri and describe.exists(self.store, decoded):
                 iri = decoded
             else:
-                return 404, f"{iri} is not in this dataset", {}
-        href = self.href(iri)
+                shown = iri if describe.valid_iri(iri) else self.base + links.header_uri(path)
+                return 404, f"{shown[:300]} is not in this dataset", {}
+        # Every reference is relative to the requested path: right on 127.0.0.1 and under any public base.
+        href = links.relative_ref(page, path)
         if suffix:
             fmt = suffix
         else:
@@ -363,16 +403,20 @@ class KGApp:
                 return 406, "none of the accepted types is available; offered: text/html, " + ", ".join(GRAPH_TYPES.values()), {}
             fmt = "html" if best in ("text/html", "application/xhtml+xml") else negotiate("graph", best, None)
         etag = '"' + hashlib.sha256(f"{self.s.release}|{iri}|{fmt}".encode()).hexdigest()[:20] + '"'
-        link = ", ".join(f'<{href}.{sfx}>; rel="alternate"; type="{mt}"' for _n, mt, sfx in pages.ALTERNATES)
-        link += f', <{href}.html>; rel="alternate"; type="text/html"'
-        headers = {"Vary": "Accept", "ETag": etag, "Link": link, "Cache-Control": "public, max-age=300"}
-        body = await anyio.to_thread.run_sync(self._render, iri, fmt)
+        alternates = [(f"{href}.{sfx}", "alternate", mt) for _n, mt, sfx in pages.ALTERNATES]
+        alternates.append((f"{href}.html", "alternate", "text/html"))
+        signposts = pages.resource_signposts(self.store, iri, href)  # FAIR Signposting: cite-as, describedby, type, license
+        if fmt == "html":
+            signposts.append((links.SCHEMA_ABOUT_PAGE, "type", None))
+        headers = {"Vary": "Accept", "ETag": etag, "Link": links.link_header(alternates + signposts),
+                   "Cache-Control": "public, max-age=300"}
+        body = await anyio.to_thread.run_sync(self._render, iri, fmt, page, href)
         if fmt == "html":
             headers["Content-Type"] = "text/html; charset=utf-8"
         else:
             mt = GRAPH_TYPES[fmt]
             headers["Content-Type"] = mt + ("; charset=utf-8" if mt.startswith("text/") else "")
-            headers["Content-Location"] = f"{href}.{ {v: k for k, v in SUFFIXES.items()}[fmt] }"
+            headers["Content-Location"] = links.header_uri(f"{href}.{ {v: k for k, v in SUFFIXES.items()}[fmt] }")
         return 200, body, headers
 
 
@@ -387,6 +431,8 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
         Route("/", kg.landing, methods=["GET", "HEAD"]),
         Route("/sparql", kg.sparql, methods=["GET", "POST", "OPTIONS"]),
         Route("/query", kg.query_page, methods=["GET", "HEAD"]),
+        Route("/download/", kg.download_index, methods=["GET", "HEAD"]),
+        Route("/download", kg.download_index, methods=["GET", "HEAD"]),
         Route("/download/{name}", kg.download, methods=["GET", "HEAD"]),
         Route("/ontology", kg.ontology, methods=["GET", "HEAD"]),
         Route("/ontology.ttl", kg.ontology, methods=["GET", "HEAD"]),
@@ -404,4 +450,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     )]
     app = Starlette(routes=routes, middleware=middleware)
     app.state.kg = kg
-    return app
+    # Outermost: security headers on every response (errors included); HEAD /sparql is GET without a body.
+    outer = SecurityHeaders(HeadAsGet(app, frozenset({"/sparql"})))
+    outer.state = app.state  # type: ignore[attr-defined]  # callers reach the KGApp as app.state.kg
+    return outer

@@ -96,8 +96,20 @@ def triple_count(store: ox.Store) -> int:
     return len({(q.subject, q.predicate, q.object) for q in store})
 
 
+def valid_iri(iri: str) -> bool:
+    """True if `iri` is a syntactically valid IRI (a request path may hold '%20', '<', '|', NUL …)."""
+    try:
+        N(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def exists(store: ox.Store, iri: str) -> bool:
-    """True if the dataset says anything about `iri` (as subject, object or graph name)."""
+    """True if the dataset says anything about `iri` (as subject, object or graph name); False for a
+    string that is not a valid IRI (nothing in the store can have it)."""
+    if not valid_iri(iri):
+        return False
     node = N(iri)
     for _ in store.quads_for_pattern(node, None, None, None):
         return True

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import results
-from .protocol import ProtocolError, negotiate
+from .protocol import ProtocolError, negotiate, syntax_error_message
 
 _HDR = struct.Struct("!I")
 
@@ -95,11 +95,12 @@ class Job:
     format: str | None
     max_results: int
     union: bool = False  # use pyoxigraph's union flag (only if the default graph is not materialised)
+    base_iri: str | None = None  # resolves relative IRIs in the query (SPARQL Protocol: the endpoint URL)
 
 
 def execute(store: ox.Store, job: Job) -> dict:
     """Run one query; returns {'status', 'body', 'media_type', 'truncated', 'count'} or an error."""
-    kwargs: dict = {}
+    kwargs: dict = {"base_iri": job.base_iri} if job.base_iri else {}
     if job.default_graphs or job.named_graphs:
         # The protocol's dataset replaces the store's: only the graphs named in the request.
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
@@ -117,7 +118,7 @@ def execute(store: ox.Store, job: Job) -> dict:
     except ProtocolError as e:
         return {"status": e.status, "error": e.message}
     except SyntaxError as e:
-        return {"status": 400, "error": f"SPARQL syntax error: {e}"}
+        return {"status": 400, "error": syntax_error_message(job.query, str(e))}
     except ValueError as e:  # e.g. a bad IRI in default-graph-uri
         return {"status": 400, "error": str(e)}
     except OSError as e:

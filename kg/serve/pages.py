@@ -1,7 +1,10 @@
 """HTML rendering (Jinja2, autoescaped) of resource pages, the landing page and the query page.
 
 Reusable outside the server (e.g. a static site): every function takes the store and an `href`
-callable mapping an IRI to a link target, and returns a complete HTML document as `str`.
+callable mapping an IRI to a link target, and returns a complete HTML document as `str`. Only
+http(s)/mailto IRIs become links (`href` returning None means "show as text"). The server passes
+`current` (the page's path below the base IRI) so every link is relative and survives any public base.
+Resource and landing pages carry FAIR Signposting `<link>`s and their data as embedded JSON-LD.
 """
 
 from __future__ import annotations
@@ -9,10 +12,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import json
+
 import jinja2
 import pyoxigraph as ox
 
-from . import describe
+from . import describe, links, results
 from .queries import ReadyQuery
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -51,10 +56,12 @@ def environment() -> jinja2.Environment:
     return _env
 
 
-def server_href(base_iri: str, root: str = "/") -> Callable[[str], str]:
-    """IRIs the dataset mints link to this server's path for them; other IRIs link to themselves."""
+def server_href(base_iri: str, root: str = "/") -> Callable[[str], str | None]:
+    """IRIs the dataset mints link to `root` + their path; other http(s)/mailto IRIs link to themselves."""
 
-    def href(iri: str) -> str:
+    def href(iri: str) -> str | None:
+        if not links.linkable(iri):
+            return None
         if iri.startswith(base_iri):
             return root + iri[len(base_iri):]
         return iri
@@ -62,17 +69,58 @@ def server_href(base_iri: str, root: str = "/") -> Callable[[str], str]:
     return href
 
 
+def _safe(href: Callable[[str], str | None]) -> Callable[[str], str | None]:
+    """A caller's href, but never a link for a non-http(s)/mailto IRI (javascript:, data:, …)."""
+    return lambda iri: href(iri) if links.linkable(iri) else None
+
+
 def _common(href, root: str, static: str) -> dict:
     return {"href": href, "root": root, "static": static}
 
 
-def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[[str], str] | None = None,
-                    labeler: describe.Labeler | None = None, root: str = "/", static: str = "/static") -> str:
-    """The HTML page of one resource (measure, actor, programme, place, concept, anything)."""
-    href = href or server_href(base_iri, root)
+def _places(base_iri: str, current: str | None, href, root: str, static: str):
+    """(href, root, static) for a page at `current` (relative links), or the caller's choice."""
+    if current is not None:
+        root = links.root_of(current)
+        return links.href_for(base_iri, current), root, root + "static"
+    return _safe(href or server_href(base_iri, root)), root, static
+
+
+def json_ld(data) -> object:
+    """JSON-LD for a <script type="application/ld+json"> block (the template's `tojson` escapes <, >, &
+    and ' so that no string in the data can close the element)."""
+    if isinstance(data, (bytes, str)):
+        return json.loads(data)
+    return data
+
+
+def resource_signposts(store: ox.Store, iri: str, self_href: str | None) -> list[tuple[str, str, str | None]]:
+    """FAIR Signposting (level 1) for a resource: cite-as (its IRI), describedby (each RDF form),
+    type (its rdf:types, http(s) only), license. `self_href` is the relative reference to the resource."""
+    out: list[tuple[str, str, str | None]] = [(iri, "cite-as", None)]
+    if self_href:
+        out += [(f"{self_href}.{sfx}", "describedby", mt) for _n, mt, sfx in ALTERNATES]
+    for q in store.quads_for_pattern(ox.NamedNode(iri), describe.RDF_TYPE, None, None):
+        t = q.object
+        if isinstance(t, ox.NamedNode) and links.linkable(t.value) and (t.value, "type", None) not in out:
+            out.append((t.value, "type", None))
+    out.append((links.LICENSE, "license", None))
+    return out
+
+
+def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[[str], str | None] | None = None,
+                    labeler: describe.Labeler | None = None, root: str = "/", static: str = "/static",
+                    current: str | None = None, self_ref: str | None = None) -> str:
+    """The HTML page of one resource (measure, actor, programme, place, concept, anything).
+    `self_ref`: how this page refers to its own resource (the server passes './K1'; suffixes are appended)."""
+    href, root, static = _places(base_iri, current, href, root, static)
     r = describe.resource(store, iri, base_iri, labeler)
+    self_href = self_ref or href(iri)
+    signposts = resource_signposts(store, iri, self_href) + [(links.SCHEMA_ABOUT_PAGE, "type", None)]
+    data = json_ld(results.serialize_triples(describe.description(store, iri), "jsonld").body)
     return environment().get_template("resource.html").render(
-        r=r, x=r.extra, title=r.label, alternates=ALTERNATES, self_href=href(iri), **_common(href, root, static))
+        r=r, x=r.extra, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
+        jsonld=data, **_common(href, root, static))
 
 
 def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | None = None) -> dict:
@@ -115,27 +163,73 @@ def _size(n: int) -> str:
     return str(n)
 
 
-def render_landing(store: ox.Store, base_iri: str, *, stats: dict | None = None, downloads: list[Path] = (),
-                   href: Callable[[str], str] | None = None, root: str = "/", static: str = "/static",
-                   void: bool = False) -> str:
-    href = href or server_href(base_iri, root)
+def landing_signposts(base_iri: str, downloads: list = (), void: bool = False) -> list[tuple[str, str, str | None]]:
+    """FAIR Signposting for the dataset's landing page (references relative to the landing page)."""
+    out: list[tuple[str, str, str | None]] = [(base_iri, "cite-as", None)]
+    if void:
+        out.append(("./.well-known/void", "describedby", "text/turtle"))
+    out += [(f"./download/{d.name}", "item", d.media_type) for d in downloads]
+    out += [(links.SCHEMA_DATASET, "type", None), (links.SCHEMA_ABOUT_PAGE, "type", None), (links.LICENSE, "license", None)]
+    return out
+
+
+def landing_json_ld(base_iri: str, stats: dict, downloads: list = (), dumps_base: str | None = None) -> dict:
+    """schema.org Dataset description of the landing page (facts from the data and the release manifest)."""
+    dumps_base = dumps_base or base_iri + "download/"
+    return {
+        "@context": "https://schema.org/",
+        "@type": "Dataset",
+        "@id": base_iri,
+        "url": base_iri,
+        "name": "Regionale handlingsprogram som lenkede data",
+        "license": links.LICENSE,
+        "isAccessibleForFree": True,
+        "distribution": [{"@type": "DataDownload", "contentUrl": dumps_base + d.name, "encodingFormat": d.media_type,
+                          "contentSize": str(d.bytes)} for d in downloads],
+        "hasPart": [{"@id": p["iri"], "name": p["label"]} for p in stats.get("programmes", [])],
+    }
+
+
+def render_landing(store: ox.Store, base_iri: str, *, stats: dict | None = None, downloads: list = (),
+                   href: Callable[[str], str | None] | None = None, root: str = "/", static: str = "/static",
+                   void: bool = False, current: str | None = None, downloads_note: str | None = None) -> str:
+    """`downloads`: kg.serve.downloads.Download records (name, bytes, media_type)."""
+    href, root, static = _places(base_iri, current, href, root, static)
     stats = stats or dataset_stats(store, base_iri)
-    files = [{"name": p.name, "size": _size(p.stat().st_size)} for p in downloads]
+    files = [{"name": d.name, "size": _size(d.bytes), "media_type": d.media_type} for d in downloads]
     return environment().get_template("landing.html").render(
-        title="Oversikt", stats=stats, downloads=files, void=void, **_common(href, root, static))
+        title="Oversikt", stats=stats, downloads=files, downloads_note=downloads_note, void=void,
+        signposts=landing_signposts(base_iri, downloads, void), jsonld=landing_json_ld(base_iri, stats, downloads),
+        **_common(href, root, static))
+
+
+def render_downloads(downloads: list, note: str | None, *, current: str = "download/") -> str:
+    """The /download/ index: the release's files with size, media type and sha256."""
+    root = links.root_of(current)
+    files = [{"name": d.name, "href": links.relative_ref(current, "download/" + d.name), "size": _size(d.bytes),
+              "bytes": d.bytes, "media_type": d.media_type, "sha256": d.sha256} for d in downloads]
+    return environment().get_template("downloads.html").render(
+        title="Nedlasting", downloads=files, note=note, **_common(lambda i: i, root, root + "static"))
 
 
 def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, initial: str = "", root: str = "/",
                       static: str = "/static", endpoint: str | None = None, base_iri: str = "",
-                      errors: list[str] = ()) -> str:
+                      errors: list[str] = (), current: str | None = None) -> str:
     """The query page; `base_iri` lets the page link result IRIs to local resource pages."""
+    if current is not None:
+        root = links.root_of(current)
+        static = root + "static"
     data = {"queries": [q.as_json() for q in queries], "views": [v.as_json() for v in views],
-            "endpoint": endpoint or root + "sparql", "base": base_iri}
+            "endpoint": endpoint or root + "sparql", "base": base_iri, "root": root}
     return environment().get_template("query.html").render(
         title="Spørringer", queries=queries, views=views, initial=initial, qdata=data, errors=errors,
         **_common(lambda i: i, root, static))
 
 
-def render_error(status: int, title: str, message: str, *, root: str = "/", static: str = "/static") -> str:
+def render_error(status: int, title: str, message: str, *, root: str = "/", static: str = "/static",
+                 current: str | None = None) -> str:
+    if current is not None:
+        root = links.root_of(current)
+        static = root + "static"
     return environment().get_template("error.html").render(
         status=status, title=title, message=message, **_common(lambda i: i, root, static))

@@ -91,12 +91,46 @@ def _update_refusal(texts: list[str]) -> str:
     return f"This endpoint is read-only: SPARQL Update{what} is refused."
 
 
+#: A text that is only comments, whitespace, BASE and PREFIX declarations (no query form after the prologue).
+_PROLOGUE_ONLY = re.compile(r"(?:\s+|#[^\n]*|BASE\s*<[^>]*>|PREFIX\s*[^\s:<>]*:\s*<[^>]*>)*", re.IGNORECASE)
+
+
+def _charset(content_type: str | None) -> str | None:
+    """The `charset` parameter of a Content-Type, lower-cased (None if absent)."""
+    for part in (content_type or "").split(";")[1:]:
+        k, _, v = part.partition("=")
+        if k.strip().lower() == "charset":
+            return v.strip().strip('"').lower()
+    return None
+
+
+def _graph_iris(params: "_Params", name: str) -> tuple[str, ...]:
+    """`default-graph-uri` / `named-graph-uri` values: each must be an absolute IRI (else 400)."""
+    import pyoxigraph as ox
+
+    out = []
+    for v in params.all(name):
+        bad = not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", v)
+        if not bad:
+            try:
+                ox.NamedNode(v)
+            except ValueError:
+                bad = True
+        if bad:
+            raise ProtocolError(400, f"parameter '{name}' must be an absolute IRI, got {v[:200]!r}")
+        out.append(v)
+    return tuple(out)
+
+
 def parse_request(method: str, url_query: str, content_type: str | None, body: bytes, accept: str | None) -> QueryRequest:
     """Turn a GET/POST into a QueryRequest, or raise ProtocolError (400/403/405/415)."""
     params = _Params(parse_qsl(url_query, keep_blank_values=True))
     ctype = (content_type or "").split(";")[0].strip().lower()
+    charset = _charset(content_type)
+    if method == "POST" and charset not in (None, "utf-8", "utf8", "us-ascii"):
+        raise ProtocolError(415, f"unsupported charset '{charset}': SPARQL requests must be UTF-8")
     query: str | None
-    if method == "GET":
+    if method in ("GET", "HEAD"):
         if params.all("update"):
             raise ProtocolError(403, _update_refusal(params.all("update")))
         query = params.one("query")
@@ -125,12 +159,16 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
             )
     else:
         raise ProtocolError(405, f"method {method} not allowed: use GET or POST")
+    if "\x00" in query:
+        raise ProtocolError(400, "the query contains a NUL character")
     if query is None or not query.strip():
         raise ProtocolError(400, "missing 'query' parameter (SPARQL 1.1 Protocol: query=… or an application/sparql-query body)")
+    if _PROLOGUE_ONLY.fullmatch(query):
+        raise ProtocolError(400, "the query has no SELECT, ASK, CONSTRUCT or DESCRIBE (only comments, BASE or PREFIX)")
     return QueryRequest(
         query=query,
-        default_graphs=tuple(params.all("default-graph-uri")),
-        named_graphs=tuple(params.all("named-graph-uri")),
+        default_graphs=_graph_iris(params, "default-graph-uri"),
+        named_graphs=_graph_iris(params, "named-graph-uri"),
         accept=accept or "*/*",
         format=params.one("format"),
     )
@@ -210,3 +248,32 @@ def wants_html(accept: str | None) -> bool:
         return False
     others = [o for o in list(GRAPH_TYPES.values()) + list(RESULT_TYPES.values()) if _q_for(o, [r for r in ranges if r[0] != "*/*"]) >= html]
     return not others
+
+
+def syntax_error_message(query: str, error: str, width: int = 72) -> str:
+    """A parser error ("error at L:C: expected one of …") as line, column, the offending line and a caret.
+
+    The parser's expected-token list is kept only when it is short (a handful of keywords)."""
+    m = re.match(r"\s*error at (\d+):(\d+)(?:-\d+:\d+)?:?\s*(.*)", error, re.S)
+    if not m:
+        first = error.strip().splitlines()[0] if error.strip() else "invalid query"
+        return "SPARQL syntax error: " + first[:200]
+    line_no, col, rest = int(m.group(1)), int(m.group(2)), m.group(3)
+    lines = query.split("\n")
+    text = lines[line_no - 1].rstrip("\r") if 0 < line_no <= len(lines) else ""
+    col = max(1, min(col, len(text) + 1))
+    start = max(0, min(col - 1 - width // 2, len(text) - width))  # a window around the column of long lines
+    shown = text[start:start + width].replace("\t", " ")
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    out = [f"SPARQL syntax error at line {line_no}, column {col}:", f"  {prefix}{shown}{suffix}",
+           "  " + " " * (len(prefix) + col - 1 - start) + "^"]
+    expected = rest.removeprefix("expected one of ").removeprefix("expected ")
+    tokens = [t.strip() for t in re.split(r", (?![^\[]*\])", expected) if t.strip()] if expected != rest else []
+    if "IRI parsing failed" in tokens:
+        out.append("an IRI here is not valid (relative IRIs are resolved against the endpoint URL)")
+        tokens = []
+    tokens = [t for t in tokens if not t.startswith("[") and t != "IRI parsing failed"]
+    if tokens and len(tokens) <= 5 and len(", ".join(tokens)) <= 80:
+        out.append("expected " + ("one of " if len(tokens) > 1 else "") + ", ".join(tokens))
+    return "\n".join(out)

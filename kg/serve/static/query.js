@@ -61,9 +61,12 @@
   }
   function queryText() { return ta.value; }
 
+  // Only http(s)/mailto IRIs become links (a javascript: IRI in the data stays text); IRIs under the
+  // base IRI link to this server, relative to the page so it works under any public base path.
   function href(iri) {
+    if (!/^(https?:\/\/|mailto:)/i.test(iri)) return null;
     const base = data.base || "";
-    return base && iri.startsWith(base) ? "/" + iri.slice(base.length) : iri;
+    return base && iri.startsWith(base) ? (data.root || "./") + iri.slice(base.length) : iri;
   }
   function short(iri) {
     const m = iri.match(/[^\/#]+[\/#]?[^\/#]*$/);
@@ -73,8 +76,8 @@
     const td = el("td");
     if (!b) return td;
     if (b.type === "uri") {
-      const a = el("a", { href: href(b.value), title: b.value }, short(b.value));
-      td.appendChild(a);
+      const h = href(b.value);
+      td.appendChild(h ? el("a", { href: h, title: b.value }, short(b.value)) : el("span", { title: b.value }, short(b.value)));
     } else {
       td.textContent = b.value;
       if (b["xml:lang"]) td.appendChild(el("span", { class: "lang" }, "@" + b["xml:lang"]));
@@ -167,7 +170,8 @@
     const svg = el("svg:svg", { width: W, height: H, viewBox: `0 0 ${W} ${H}`, class: "network", role: "img" });
     edges.forEach(e => svg.appendChild(el("svg:line", { x1: e.s.x, y1: e.s.y, x2: e.t.x, y2: e.t.y, class: "edge", "stroke-width": Math.min(6, 0.5 + e.w) })));
     ns.forEach(n => {
-      const g = el("svg:a", { href: href(n.iri) });
+      const h = href(n.iri);
+      const g = h ? el("svg:a", { href: h }) : el("svg:g", {});
       const c = el("svg:circle", { cx: n.x, cy: n.y, r: 4 + Math.min(10, Math.sqrt(n.deg) * 2), class: "node" });
       c.appendChild(el("svg:title", {}, n.label));
       g.appendChild(c);
