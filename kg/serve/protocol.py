@@ -159,10 +159,10 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
             )
     else:
         raise ProtocolError(405, f"method {method} not allowed: use GET or POST")
-    if "\x00" in query:
-        raise ProtocolError(400, "the query contains a NUL character")
     if query is None or not query.strip():
         raise ProtocolError(400, "missing 'query' parameter (SPARQL 1.1 Protocol: query=… or an application/sparql-query body)")
+    if "\x00" in query:
+        raise ProtocolError(400, "the query contains a NUL character")
     if _PROLOGUE_ONLY.fullmatch(query):
         raise ProtocolError(400, "the query has no SELECT, ASK, CONSTRUCT or DESCRIBE (only comments, BASE or PREFIX)")
     return QueryRequest(
