@@ -112,6 +112,7 @@ def serve(
     service_allow: List[str] = typer.Option([], "--service-allow", help="SPARQL endpoint IRI that SERVICE may call (repeatable); all others are refused."),
     workers: int = typer.Option(2, "--workers", help="Query worker processes (forked once, copy-on-write)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No access log."),
+    header_timeout: float = typer.Option(10.0, "--header-timeout", help="Seconds a client has to send a request's line and headers (slowloris bound); then 408 and the connection is closed."),
 ) -> None:
     """Serve the dataset: read-only SPARQL 1.1 endpoint (/sparql), linked-data pages, query page (/query).
 
@@ -120,7 +121,8 @@ def serve(
     """
     from .serve import serve as run_server
 
-    raise typer.Exit(run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet))
+    raise typer.Exit(run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet,
+                                header_timeout=header_timeout))
 
 
 # --- publish / diff / push (kg/publish/) -------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -73,15 +74,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A real `kg serve` process on 127.0.0.1 (random free port) serving the mini dataset."""
+@contextlib.contextmanager
+def run_server(tmp: Path, *extra: str):
+    """A real `kg serve` process on 127.0.0.1 (random free port) serving the mini dataset from `tmp`;
+    yields its URL. `server.log` is written next to the dataset (it must never be downloadable)."""
     import subprocess
     import sys
     import time
     import urllib.request
 
-    tmp = tmp_path_factory.mktemp("server")
     data = tmp / "dataset.nq"
     data.write_bytes(named_quads_nq())
     write_manifest(tmp, ["dataset.nq"])  # server.log, written next to it below, is not part of the release
@@ -89,7 +90,7 @@ def server(tmp_path_factory):
     log = open(tmp / "server.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--dataset", str(data), "--timeout", "3",
-         "--max-results", "1000", "--quiet"],
+         "--max-results", "1000", "--quiet", *extra],
         stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,
     )
     url = f"http://127.0.0.1:{port}"
@@ -112,3 +113,10 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real `kg serve` process on 127.0.0.1 (random free port) serving the mini dataset."""
+    with run_server(tmp_path_factory.mktemp("server")) as url:
+        yield url

@@ -14,9 +14,20 @@ from pathlib import Path
 from .. import config
 
 
+def http_limits(header_timeout: float = 10.0) -> dict:
+    """uvicorn settings that bound what one client can hold (see httpguard.py): the request head must
+    arrive within `header_timeout` s and fit in 16 KiB (else 408/431), idle keep-alive connections close
+    after 5 s, and at most 2048 connections are served at once (more get 503) so memory stays bounded."""
+    from .httpguard import MAX_HEAD_BYTES, GuardedHttpToolsProtocol
+
+    protocol = type("HttpProtocol", (GuardedHttpToolsProtocol,), {"head_timeout": header_timeout})
+    return {"http": protocol, "timeout_keep_alive": 5, "limit_concurrency": 2048,
+            "h11_max_incomplete_event_size": MAX_HEAD_BYTES, "server_header": False}
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_results: int = 10_000,
           base_iri: str | None = None, dataset: Path | None = None, service_allow: list[str] | None = None,
-          workers: int = 2, quiet: bool = False) -> int:
+          workers: int = 2, quiet: bool = False, header_timeout: float = 10.0) -> int:
     """Load the dataset (building it first if there is none), fork the query workers, run uvicorn."""
     import uvicorn
 
@@ -50,7 +61,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
     if not quiet:
         print(f"serving {path} ({len(store)} quads) on http://{host}:{port}/  — SPARQL at /sparql", file=sys.stderr)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info", access_log=not quiet)
+        uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info", access_log=not quiet,
+                    **http_limits(header_timeout))
     finally:
         app.state.kg.pool.close()
     return 0

@@ -177,7 +177,7 @@ def landing_json_ld(base_iri: str, stats: dict, downloads: list = (), dumps_base
     """schema.org Dataset description of the landing page (facts from the data and the release manifest)."""
     dumps_base = dumps_base or base_iri + "download/"
     return {
-        "@context": "https://schema.org/",
+        "@context": {"@vocab": "https://schema.org/"},  # inline: a reader needs no remote context
         "@type": "Dataset",
         "@id": base_iri,
         "url": base_iri,
