@@ -239,7 +239,7 @@ class KGApp:
                 self._stats = pages.dataset_stats(self.store, self.base, self.labeler)
             void = self._void_fn() is not None
             body = pages.render_landing(self.store, self.base, stats=self._stats, downloads=files, downloads_note=note,
-                                        void=void, current="")
+                                        void=void, current="", download_index=True)
             hit = (body, links.link_header(pages.landing_signposts(self.base, files, void)))
             self.page_cache.put(key, hit)
         return HTMLResponse(hit[0], headers={"Link": hit[1]})

@@ -192,13 +192,16 @@ def landing_json_ld(base_iri: str, stats: dict, downloads: list = (), dumps_base
 
 def render_landing(store: ox.Store, base_iri: str, *, stats: dict | None = None, downloads: list = (),
                    href: Callable[[str], str | None] | None = None, root: str = "/", static: str = "/static",
-                   void: bool = False, current: str | None = None, downloads_note: str | None = None) -> str:
-    """`downloads`: kg.serve.downloads.Download records (name, bytes, media_type)."""
+                   void: bool = False, current: str | None = None, downloads_note: str | None = None,
+                   download_index: bool = False) -> str:
+    """`downloads`: kg.serve.downloads.Download records (name, bytes, media_type); `download_index`:
+    link the server's /download/ index (a static site has none)."""
     href, root, static = _places(base_iri, current, href, root, static)
     stats = stats or dataset_stats(store, base_iri)
     files = [{"name": d.name, "size": _size(d.bytes), "media_type": d.media_type} for d in downloads]
     return environment().get_template("landing.html").render(
         title="Oversikt", stats=stats, downloads=files, downloads_note=downloads_note, void=void,
+        download_index=download_index,
         signposts=landing_signposts(base_iri, downloads, void), jsonld=landing_json_ld(base_iri, stats, downloads),
         **_common(href, root, static))
 
