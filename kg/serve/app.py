@@ -24,7 +24,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from . import describe, downloads, guard, links, pages, results
+from . import describe, guard, links, pages, results
+from .downloads import Download, release_files
 from .executor import Job, PoolBusy, QueryPool, QueryTimeout, WorkerDied
 from .middleware import HeadAsGet, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
@@ -255,9 +256,9 @@ class KGApp:
         return HTMLResponse(pages.render_query_page(queries, views, initial=initial, base_iri=self.base, errors=errors,
                                                     current=current_path(request)))
 
-    def downloads(self) -> tuple[list[downloads.Download], str | None]:
+    def downloads(self) -> tuple[list[Download], str | None]:
         """The release's files as build/manifest.json lists them (see downloads.py), and why there are none."""
-        return downloads.release_files(self.s.build_dir)
+        return release_files(self.s.build_dir)
 
     def download_index(self, request: Request) -> Response:
         files, note = self.downloads()
