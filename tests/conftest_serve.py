@@ -75,16 +75,16 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def run_server(tmp: Path, *extra: str):
-    """A real `kg serve` process on 127.0.0.1 (random free port) serving the mini dataset from `tmp`;
-    yields its URL. `server.log` is written next to the dataset (it must never be downloadable)."""
+def run_server(tmp: Path, *extra: str, nquads: bytes | None = None):
+    """A real `kg serve` process on 127.0.0.1 (random free port) serving the mini dataset (or `nquads`)
+    from `tmp`; yields its URL. `server.log` is written next to the dataset (it must never be downloadable)."""
     import subprocess
     import sys
     import time
     import urllib.request
 
     data = tmp / "dataset.nq"
-    data.write_bytes(named_quads_nq())
+    data.write_bytes(named_quads_nq() if nquads is None else nquads)
     write_manifest(tmp, ["dataset.nq"])  # server.log, written next to it below, is not part of the release
     port = free_port()
     log = open(tmp / "server.log", "wb")

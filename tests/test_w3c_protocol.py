@@ -5,6 +5,7 @@ Source of the cases: https://www.w3.org/2009/sparql/docs/tests/data-sparql11/pro
 request (method, path parameters, body, Content-Type) and the same expectations (status class,
 result format "boolean"/"tabular"/"RDF", ASK value). The manifest's `/sparql/` is our `/sparql`.
 The graphs data1–data3 hold one triple each (`<dataN.rdf> a foaf:Document`), as in the suite.
+Every test runs twice: against the app in-process and against a real `kg serve` process over HTTP.
 
 The update_* tests expect 2xx: this endpoint is read-only by design, so they get 403 and the data
 is unchanged (tested below as such); every bad_update_* test expects a 4xx and gets one.
@@ -42,21 +43,36 @@ def q(s: str) -> str:
     return quote(s, safe="")
 
 
-@pytest.fixture(scope="module")
-def w3c(tmp_path_factory):
-    """An endpoint over the suite's three graphs (default graph = union, as `kg serve` loads data)."""
+def suite_store() -> ox.Store:
+    store = ox.Store()
+    for n in (1, 2, 3):
+        store.add(ox.Quad(ox.NamedNode(g(n)), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                          ox.NamedNode(FOAF_DOC), ox.NamedNode(g(n))))
+    return store
+
+
+@pytest.fixture(scope="module", params=["in-process", pytest.param("http", marks=pytest.mark.slow)])
+def w3c(request, tmp_path_factory):
+    """An endpoint over the suite's three graphs (default graph = union, as `kg serve` loads data):
+    the app in-process, and a real `kg serve` process over HTTP."""
+    tmp = tmp_path_factory.mktemp("w3c")
+    if request.param == "http":
+        import httpx
+
+        from conftest_serve import run_server
+
+        with run_server(tmp, nquads=ox.serialize(suite_store(), format=ox.RdfFormat.N_QUADS)) as url:
+            with httpx.Client(base_url=url, timeout=10) as c:
+                yield c
+        return
     from starlette.testclient import TestClient
 
     from kg.serve.app import Settings, create_app
     from kg.store import materialise_union
 
-    store = ox.Store()
-    for n in (1, 2, 3):
-        store.add(ox.Quad(ox.NamedNode(g(n)), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                          ox.NamedNode(FOAF_DOC), ox.NamedNode(g(n))))
+    store = suite_store()
     materialise_union(store)
-    build = tmp_path_factory.mktemp("w3c")
-    app = create_app(store, Settings(base_iri=BASE, build_dir=build, timeout=5.0))
+    app = create_app(store, Settings(base_iri=BASE, build_dir=tmp, timeout=5.0))
     with TestClient(app, base_url="http://www.example") as c:
         yield c
     app.state.kg.pool.close()
