@@ -121,6 +121,8 @@ def code_spans(q: str) -> list[tuple[int, int]]:
     `(`, `,`, `{`…), so that the text of an IRI is not taken for code without need."""
     specials = [m.start() for m in _SPECIAL.finditer(q)]
     n = len(q)
+    v = re.search(r"[vV][eE][rR][sS][iI][oO][nN]", q)
+    version = v.start() if v else n
     spans: list[tuple[int, int]] = []
     seen: set[tuple[int, bool]] = set()
     todo: list[tuple[int, bool]] = [(0, False)]
@@ -141,13 +143,14 @@ def code_spans(q: str) -> list[tuple[int, int]]:
             m = _EOL.search(q, s)
             todo.append((m.start() if m else n, op))
         elif ch in "'\"":
-            if q.startswith(ch * 3, s):
-                e = _long_string_end(q, s)
-                if e is not None:
-                    todo.append((e, True))
-                todo.append((s + 2, True))  # `''` then `'` (VERSION takes short strings only)
-            e = _short_string_end(q, s)
-            todo.append((e, True) if e is not None else (s + 1, op))
+            e = _long_string_end(q, s) if q.startswith(ch * 3, s) else None
+            if e is not None:  # String() tries the long forms first …
+                todo.append((e, True))
+                if version < s:  # … but VERSION takes short strings only: `''` then `'`
+                    todo.append((s + 2, True))
+            else:
+                e = _short_string_end(q, s)
+                todo.append((e, True) if e is not None else (s + 1, op))
         elif ch == "<":
             m = _IRI.match(q, s)
             if m:
