@@ -229,3 +229,33 @@ def test_guard_is_linear_on_the_reported_20kb_query():
     t0 = time.process_time()
     guard.check(big)
     assert time.process_time() - t0 < 2.0
+
+
+def test_barrier_without_root_is_seccomp_and_says_why():
+    """Not root: no network namespace (said so), the seccomp filter still holds."""
+    import os
+
+    from kg.serve import sandbox
+
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            os.close(r)
+            if os.geteuid() == 0:
+                os.setresgid(65534, 65534, 65534)
+                os.setresuid(65534, 65534, 65534)
+            active, why = sandbox.install(("seccomp", "netns"))
+            try:
+                socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                opened = "opened"
+            except PermissionError:
+                opened = "denied"
+            os.write(w, f"{','.join(active)}|{';'.join(why)}|{opened}".encode())
+        finally:
+            os._exit(0)
+    os.close(w)
+    out = os.read(r, 4096).decode()
+    os.waitpid(pid, 0)
+    active, why, opened = out.split("|")
+    assert active == "seccomp" and "root" in why and opened == "denied", out

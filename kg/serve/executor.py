@@ -18,7 +18,8 @@ every query runs in a separate process that can be killed. Design:
   lane* (at most `slow_workers` at once, at most `slow_per_client` per client, reniced to 19 so it
   yields the CPU to the fast lane) and may run to `timeout`; a fresh fast worker replaces it.
   When the slow lane (or the client's share) is full, the query is stopped at once: 503 (429 for
-  the client's share) with Retry-After, after `fast_budget`, never after a full timeout. Slow-lane
+  the client's share) with Retry-After, never after a full timeout; while it is full the fast budget
+  shrinks to `busy_budget` (0.1 s), so a burst of runaways cannot hold the fast lane long. Slow-lane
   processes are discarded after their query (they may have grown). So runaway queries can hold at
   most the slow lane; cheap queries always find the fast lane (waiting at most `fast_budget` for a
   process), and a flood of requests gets a quick 503 instead of a queue without end.
@@ -86,6 +87,7 @@ class PoolConfig:
     slow_workers: int = 2
     timeout: float = 10.0
     fast_budget: float = 0.25
+    busy_budget: float = 0.1      # the fast budget while the slow lane (or the client's share) is full
     memory_limit: int = 256 * MB  # per worker, over its size at birth (the shared store is not counted)
     max_response: int = 16 * MB   # serialised result bytes
     slow_per_client: int = 1      # 0: no per-client limit
@@ -140,19 +142,6 @@ def _status(pid: int, key: str) -> int | None:
     except (OSError, ValueError, IndexError):
         return None
     return None
-
-
-def private_memory(pid: int) -> int | None:
-    """Private (unshared) memory of a process, from smaps_rollup; None if unknown."""
-    try:
-        with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
-            total = 0
-            for line in f:
-                if line.startswith((b"Private_Clean:", b"Private_Dirty:")):
-                    total += int(line.split()[1]) * 1024
-            return total
-    except (OSError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------- query execution (worker side)
@@ -541,21 +530,26 @@ class QueryPool:
         t0 = time.monotonic()
         task = asyncio.ensure_future(self._roundtrip(w, _frame(job)))
         lane = "fast"
+        per = self.cfg.slow_per_client
+        budget = self.cfg.fast_budget
+        if self._slow_busy >= self.cfg.slow_workers or (per and self._slow_by_client[client] >= per):
+            # A query that overruns now will be refused anyway: do not let it hold a fast process long
+            # (a burst of runaways would otherwise fill the fast lane for N × fast_budget).
+            budget = min(budget, self.cfg.busy_budget)
         try:
-            done, _ = await asyncio.wait({task}, timeout=min(self.cfg.fast_budget, timeout))
+            done, _ = await asyncio.wait({task}, timeout=min(budget, timeout))
             if not done:
-                if timeout <= self.cfg.fast_budget:
+                if timeout <= budget:
                     raise QueryTimeout(f"query stopped after the {timeout:g} s time limit")
                 with self._lock:
-                    per = self.cfg.slow_per_client
                     if self._slow_busy >= self.cfg.slow_workers:
                         raise PoolBusy(f"the server is busy with {self._slow_busy} long-running queries; "
-                                       f"this one ran over {self.cfg.fast_budget:g} s and was stopped",
+                                       f"this one ran over {budget:g} s and was stopped",
                                        503, max(1, int(self.cfg.timeout / 2)))
                     if per and self._slow_by_client[client] >= per:
                         raise PoolBusy(f"you already have {self._slow_by_client[client]} long-running "
                                        f"quer{'y' if per == 1 else 'ies'} (the limit per client); this one ran "
-                                       f"over {self.cfg.fast_budget:g} s and was stopped", 429,
+                                       f"over {budget:g} s and was stopped", 429,
                                        max(1, int(self.cfg.timeout / 2)))
                     self._slow_busy += 1
                     self._slow_by_client[client] += 1
@@ -724,13 +718,6 @@ class QueryPool:
     def worker_pids(self) -> list[int]:
         with self._lock:
             return [w.pid for w in self._all if w.lane != "dead"]
-
-    def memory(self) -> dict:
-        """Private memory of the zygote and each worker (bytes): what this pool adds to the server."""
-        out = {"zygote": private_memory(self._zygote_pid) or 0}
-        for pid in self.worker_pids():
-            out[pid] = private_memory(pid) or 0
-        return out
 
     def close(self) -> None:
         self._closed = True
