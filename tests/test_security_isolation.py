@@ -256,3 +256,28 @@ def test_memory_limit_in_process():
         asyncio.run(go())
     finally:
         pool.close()
+
+
+def test_fast_lane_is_shared_fairly_between_clients():
+    """A burst of runaways from one client must not make another client wait behind all of them."""
+    pool = QueryPool(fixture_store(), config=PoolConfig(fast_workers=1, slow_workers=0, timeout=4,
+                                                        fast_budget=0.3, busy_budget=0.3, queue_wait=10))
+
+    async def go():
+        burst = [asyncio.ensure_future(pool.run(Job(CROSS + f" LIMIT {i + 1}", (), (), "text/csv", None, 10),
+                                                client="attacker")) for i in range(10)]
+        await asyncio.sleep(0.05)
+        t0 = time.monotonic()
+        out = await pool.run(Job("ASK {}", (), (), "text/csv", None, 10), client="visitor")
+        waited = time.monotonic() - t0
+        pending = sum(not f.done() for f in burst)
+        for f in burst:
+            with pytest.raises(PoolBusy):
+                await f
+        return out, waited, pending
+    try:
+        out, waited, pending = asyncio.run(go())
+    finally:
+        pool.close()
+    assert out["status"] == 200
+    assert waited < 1.5 and pending >= 5, (waited, pending)  # FIFO would have been ~3 s behind 10 × 0.3 s

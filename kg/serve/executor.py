@@ -325,7 +325,8 @@ class QueryPool:
         self._store = store
         self._lock = threading.RLock()
         self._idle: collections.deque[_Worker] = collections.deque()
-        self._waiters: collections.deque[asyncio.Future] = collections.deque()
+        self._waiters: collections.deque[tuple[asyncio.Future, str]] = collections.deque()
+        self._fast_by_client: collections.Counter = collections.Counter()  # fast processes in use
         self._all: set[_Worker] = set()
         self._fast_count = 0          # fast-lane processes alive (idle or busy)
         self._slow_busy = 0
@@ -444,19 +445,39 @@ class QueryPool:
             w.lane = "idle"
             if w.pid and w not in self._all:
                 self._all.add(w)
-            while self._waiters:
-                fut = self._waiters.popleft()
-                if not fut.done():
-                    w.lane = "fast"
-                    fut.get_loop().call_soon_threadsafe(self._deliver, fut, w)
-                    return
+            # Fair share: the next process goes to the waiting client that holds the fewest fast
+            # processes now (first come first served among equals), so one client's burst of
+            # runaways cannot make other clients wait behind it.
+            best = None
+            for i, (fut, client) in enumerate(self._waiters):
+                if fut.done():
+                    continue
+                if best is None or self._fast_by_client[client] < self._fast_by_client[self._waiters[best][1]]:
+                    best = i
+                    if self._fast_by_client[client] == 0:
+                        break
+            if best is not None:
+                fut, client = self._waiters[best]
+                del self._waiters[best]
+                w.lane = "fast"
+                self._fast_by_client[client] += 1
+                fut.get_loop().call_soon_threadsafe(self._deliver, fut, w, client)
+                return
+            self._waiters.clear()  # only abandoned waiters were left
             self._idle.append(w)
 
-    def _deliver(self, fut: asyncio.Future, w: _Worker) -> None:
+    def _deliver(self, fut: asyncio.Future, w: _Worker, client: str) -> None:
         if fut.done():  # the waiter gave up in the meantime
+            self._release_share(client)
             self._add_idle(w)
         else:
             fut.set_result(w)
+
+    def _release_share(self, client: str) -> None:
+        with self._lock:
+            self._fast_by_client[client] -= 1
+            if self._fast_by_client[client] <= 0:
+                del self._fast_by_client[client]
 
     def _forget(self, w: _Worker, lane_was: str) -> None:
         with self._lock:
@@ -471,25 +492,26 @@ class QueryPool:
                 self._fast_count -= 1
         self._wake.set()
 
-    async def _acquire(self) -> _Worker:
+    async def _acquire(self, client: str) -> _Worker:
         with self._lock:
             while self._idle:
                 w = self._idle.popleft()
                 if w.lane != "dead":
                     w.lane = "fast"
+                    self._fast_by_client[client] += 1
                     return w
             if not self._zygote_ok:
                 raise WorkerDied("the query workers are restarting; try again in a few seconds", 503)
             if len(self._waiters) >= self.cfg.fast_queue:
                 raise PoolBusy(f"{len(self._waiters)} queries are already waiting for a query worker")
             fut = asyncio.get_running_loop().create_future()
-            self._waiters.append(fut)
+            self._waiters.append((fut, client))
         try:
             return await asyncio.wait_for(fut, self.cfg.queue_wait)
         except asyncio.TimeoutError:
             with self._lock:
                 try:
-                    self._waiters.remove(fut)
+                    self._waiters.remove((fut, client))
                 except ValueError:
                     pass
             raise PoolBusy(f"no query worker became free within {self.cfg.queue_wait:g} s") from None
@@ -526,7 +548,15 @@ class QueryPool:
     async def run(self, job: Job, timeout: float | None = None, client: str = "") -> dict:
         """Execute `job`. Raises PoolBusy, QueryTimeout, MemoryExceeded or WorkerDied."""
         timeout = self.cfg.timeout if timeout is None else timeout
-        w = await self._acquire()
+        w = await self._acquire(client)
+        held = [True]  # the client's fair share of the fast lane, until the query leaves it
+        try:
+            return await self._run_on(w, job, timeout, client, held)
+        finally:
+            if held[0]:
+                self._release_share(client)
+
+    async def _run_on(self, w: _Worker, job: Job, timeout: float, client: str, held: list) -> dict:
         t0 = time.monotonic()
         task = asyncio.ensure_future(self._roundtrip(w, _frame(job)))
         lane = "fast"
@@ -555,6 +585,8 @@ class QueryPool:
                     self._slow_by_client[client] += 1
                     self._fast_count -= 1
                     w.lane = lane = "slow"
+                self._release_share(client)
+                held[0] = False
                 self._wake.set()  # the supervisor forks a fresh fast worker
                 try:
                     os.setpriority(os.PRIO_PROCESS, w.pid, 19)
