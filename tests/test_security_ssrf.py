@@ -259,3 +259,11 @@ def test_barrier_without_root_is_seccomp_and_says_why():
     os.waitpid(pid, 0)
     active, why, opened = out.split("|")
     assert active == "seccomp" and "root" in why and opened == "denied", out
+
+
+def test_guard_fails_closed_when_the_walk_is_too_long(monkeypatch):
+    """The walk has a linear step budget; a text that exhausts it is refused, not waved through."""
+    q = "SELECT * WHERE { ?s ?p 'x' } # service"
+    assert guard.service_refusal(q) is None
+    monkeypatch.setattr(guard._Steps, "__init__", lambda self, n: setattr(self, "left", 0))
+    assert "too complex to check" in guard.service_refusal(q)

@@ -54,11 +54,29 @@ def _escape_end(q: str, j: int) -> int | None:
     return None
 
 
-def _short_string_end(q: str, p: int) -> int | None:
+class TooComplex(Exception):
+    """The walk needed more steps than the budget (many overlapping unterminated strings)."""
+
+
+class _Steps:
+    def __init__(self, n: int):
+        self.left = n
+
+    def take(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise TooComplex
+
+
+_UNLIMITED = _Steps(1 << 62)
+
+
+def _short_string_end(q: str, p: int, steps: _Steps = _UNLIMITED) -> int | None:
     c = q[p]
     stop = re.compile("[" + re.escape(c) + r"\\\r\n]")
     j = p + 1
     while True:
+        steps.take()
         m = stop.search(q, j)
         if not m:
             return None
@@ -74,11 +92,12 @@ def _short_string_end(q: str, p: int) -> int | None:
         j = e
 
 
-def _long_string_end(q: str, p: int) -> int | None:
+def _long_string_end(q: str, p: int, steps: _Steps = _UNLIMITED) -> int | None:
     c = q[p]
     stop = re.compile("[" + re.escape(c) + r"\\]")
     j = p + 3
     while True:
+        steps.take()
         m = stop.search(q, j)
         if not m:
             return None
@@ -121,6 +140,7 @@ def code_spans(q: str) -> list[tuple[int, int]]:
     `(`, `,`, `{`…), so that the text of an IRI is not taken for code without need."""
     specials = [m.start() for m in _SPECIAL.finditer(q)]
     n = len(q)
+    steps = _Steps(64 * (len(specials) + 16))  # linear in the text; over it: TooComplex (fail closed)
     v = re.search(r"[vV][eE][rR][sS][iI][oO][nN]", q)
     version = v.start() if v else n
     spans: list[tuple[int, int]] = []
@@ -143,13 +163,13 @@ def code_spans(q: str) -> list[tuple[int, int]]:
             m = _EOL.search(q, s)
             todo.append((m.start() if m else n, op))
         elif ch in "'\"":
-            e = _long_string_end(q, s) if q.startswith(ch * 3, s) else None
+            e = _long_string_end(q, s, steps) if q.startswith(ch * 3, s) else None
             if e is not None:  # String() tries the long forms first …
                 todo.append((e, True))
                 if version < s:  # … but VERSION takes short strings only: `''` then `'`
                     todo.append((s + 2, True))
             else:
-                e = _short_string_end(q, s)
+                e = _short_string_end(q, s, steps)
                 todo.append((e, True) if e is not None else (s + 1, op))
         elif ch == "<":
             m = _IRI.match(q, s)
@@ -251,7 +271,11 @@ def service_refusal(q: str, service_allow: frozenset[str] = frozenset()) -> str 
     if "\\u" in q or "\\U" in q:
         texts.append(_unescape_codepoints(q))
     for text in texts:
-        pos = service_positions(text)
+        try:
+            pos = service_positions(text)
+        except TooComplex:
+            return ("SERVICE (federated query) is refused on this endpoint, and this query mentions it in a way "
+                    "too complex to check (many overlapping unterminated strings).")
         if not pos:
             continue
         if not service_allow:
