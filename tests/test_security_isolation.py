@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_serve import client, fixture_store, free_port  # noqa: F401  (fixture)
+from conftest_serve import fixture_store, free_port
 from kg.serve.executor import Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool
 
 pytestmark = pytest.mark.slow
