@@ -110,7 +110,13 @@ def serve(
     base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI or https://w3id.org/regplan/)."),
     dataset: Path = typer.Option(None, "--dataset", help="N-Quads or TriG file to serve (default: build/dataset.nq, built first if missing)."),
     service_allow: List[str] = typer.Option([], "--service-allow", help="SPARQL endpoint IRI that SERVICE may call (repeatable); all others are refused."),
-    workers: int = typer.Option(2, "--workers", help="Query worker processes (forked once, copy-on-write)."),
+    workers: int = typer.Option(2, "--workers", "--fast-workers", help="Fast-lane query processes (forked copy-on-write): every query starts here."),
+    slow_workers: int = typer.Option(2, "--slow-workers", help="Slow-lane processes: queries still running after --fast-budget move here (reniced) and may run to --timeout; when all are busy, further long queries get 503 + Retry-After at once."),
+    fast_budget: float = typer.Option(0.25, "--fast-budget", help="Seconds a query may run in the fast lane before it moves to the slow lane."),
+    slow_per_client: int = typer.Option(1, "--slow-per-client", help="Slow-lane queries one client address may have at once (429 beyond; 0 = no limit, e.g. behind a proxy)."),
+    memory_limit: int = typer.Option(256, "--memory-limit", help="MB a query process may grow beyond its size at start (the shared store is not counted); over it the query is stopped with 507."),
+    max_response: float = typer.Option(16, "--max-response-mb", help="MB cap on a serialised SPARQL result (507 beyond; rows are capped by --max-results)."),
+    cache_mb: int = typer.Option(64, "--cache-mb", help="MB for the SPARQL result cache (pages and resources get half of it each)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No access log."),
     header_timeout: float = typer.Option(10.0, "--header-timeout", help="Seconds a client has to send a request's line and headers (slowloris bound); then 408 and the connection is closed."),
 ) -> None:
@@ -122,6 +128,8 @@ def serve(
     from .serve import serve as run_server
 
     raise typer.Exit(run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet,
+                                slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
+                                max_response_mb=max_response, cache_mb=cache_mb, slow_per_client=slow_per_client,
                                 header_timeout=header_timeout))
 
 

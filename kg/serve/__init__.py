@@ -1,7 +1,8 @@
 """`kg serve`: read-only SPARQL 1.1 endpoint, linked-data resource pages, landing and query pages.
 
-Modules: protocol (request parsing, conneg), guard (refuse Update/LOAD/SERVICE), executor (forked
-query workers with a real timeout), results (result serialisation with caps), describe (resource
+Modules: protocol (request parsing, conneg), guard (refuse Update/LOAD/SERVICE, too deep nesting),
+sandbox (no network for query processes), executor (supervised, forked query workers in a fast and a
+slow lane, with real time and memory limits), results (result serialisation with caps), describe (resource
 data from the store), pages (Jinja2 HTML rendering, reusable for a static site), queries (ready-made
 questions and built-in views), app (Starlette app factory).
 """
@@ -27,7 +28,9 @@ def http_limits(header_timeout: float = 10.0) -> dict:
 
 def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_results: int = 10_000,
           base_iri: str | None = None, dataset: Path | None = None, service_allow: list[str] | None = None,
-          workers: int = 2, quiet: bool = False, header_timeout: float = 10.0) -> int:
+          workers: int = 2, quiet: bool = False, slow_workers: int = 2, fast_budget: float = 0.25,
+          memory_limit_mb: int = 256, max_response_mb: float = 16, cache_mb: int = 64,
+          slow_per_client: int = 1, header_timeout: float = 10.0) -> int:
     """Load the dataset (building it first if there is none), fork the query workers, run uvicorn."""
     import uvicorn
 
@@ -54,12 +57,30 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
         timeout=timeout,
         max_results=max_results,
         workers=workers,
+        slow_workers=slow_workers,
+        fast_budget=fast_budget,
+        slow_per_client=slow_per_client,
+        memory_limit_mb=memory_limit_mb,
+        max_response_mb=max_response_mb,
+        cache_mb=cache_mb,
         service_allow=frozenset(service_allow or ()),
         build_dir=path.parent,
     )
     app = create_app(store, settings, dataset_path=path)  # forks the workers before uvicorn starts threads
+    pool = app.state.kg.pool
+    if pool.barriers:
+        print(f"query workers: no network ({' + '.join(pool.barriers)})", file=sys.stderr)
+    elif settings.service_allow:
+        print("query workers: network open for --service-allow; the SERVICE guard alone restricts it", file=sys.stderr)
+    else:
+        print("WARNING: no network barrier for query workers (" + "; ".join(pool.barrier_notes)
+              + "): the SERVICE guard alone prevents outbound requests", file=sys.stderr)
     if not quiet:
-        print(f"serving {path} ({len(store)} quads) on http://{host}:{port}/  — SPARQL at /sparql", file=sys.stderr)
+        print(f"query lanes: {settings.workers} fast (≤{fast_budget:g} s), {slow_workers} slow (≤{timeout:g} s); "
+              f"≤{memory_limit_mb} MB per query; worst case {(settings.workers + slow_workers) * memory_limit_mb} MB "
+              "for query processes", file=sys.stderr)
+        print(f"serving {path} ({len(store)} quads) on http://{host}:{port}/  — SPARQL at /sparql, health at /health",
+              file=sys.stderr)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info", access_log=not quiet,
                     **http_limits(header_timeout))

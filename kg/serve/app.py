@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,9 +25,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from . import describe, guard, links, pages, results
+from . import describe, links, pages, results
 from .downloads import Download, release_files
-from .executor import Job, PoolBusy, QueryPool, QueryTimeout, WorkerDied
+from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
 from .middleware import HeadAsGet, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
 from .queries import builtin_views, load_queries
@@ -44,7 +45,13 @@ class Settings:
     max_results: int = 10_000
     max_body: int = 256 * 1024
     body_timeout: float = 10.0  # seconds to receive a POST body (a slow sender cannot hold the handler)
-    workers: int = 2
+    workers: int = 2              # fast-lane query processes
+    slow_workers: int = 2         # slow-lane processes (queries over fast_budget)
+    fast_budget: float = 0.25     # seconds a query may run in the fast lane
+    slow_per_client: int = 1      # slow-lane queries per client address (0: no limit)
+    memory_limit_mb: int = 256    # per query process, over its size at birth
+    max_response_mb: float = 16   # serialised SPARQL result
+    cache_mb: int = 64            # SPARQL result cache (pages and resources get half of it each)
     service_allow: frozenset[str] = frozenset()
     build_dir: Path = field(default_factory=lambda: config.BUILD)
     ontology_dir: Path = field(default_factory=lambda: config.ONTOLOGY)
@@ -54,11 +61,25 @@ class Settings:
     cache_entries: int = 1024
 
 
-class _LRU:
-    """Small thread-safe LRU for immutable responses (the store never changes while serving)."""
+def _nbytes(v) -> int:
+    """Rough size of a cached value: its bytes/str payloads plus a fixed overhead per object."""
+    if isinstance(v, (bytes, bytearray, str)):
+        return len(v) + 64
+    if isinstance(v, dict):
+        return 64 + sum(_nbytes(k) + _nbytes(x) for k, x in v.items())
+    if isinstance(v, (tuple, list)):
+        return 64 + sum(_nbytes(x) for x in v)
+    return 64
 
-    def __init__(self, size: int):
+
+class _LRU:
+    """Small thread-safe LRU for immutable responses (the store never changes while serving),
+    bounded by entries and by bytes; a value over an eighth of the byte budget is not kept."""
+
+    def __init__(self, size: int, max_bytes: int = 64 * MB):
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._d: OrderedDict = OrderedDict()
         self._lock = threading.Lock()
 
@@ -67,16 +88,22 @@ class _LRU:
             v = self._d.get(key)
             if v is not None:
                 self._d.move_to_end(key)
-            return v
+                return v[0]
+            return None
 
     def put(self, key, value) -> None:
-        if self.size <= 0:
+        n = _nbytes(value) + _nbytes(key)
+        if self.size <= 0 or n > self.max_bytes // 8:
             return
         with self._lock:
-            self._d[key] = value
-            self._d.move_to_end(key)
-            while len(self._d) > self.size:
-                self._d.popitem(last=False)
+            old = self._d.pop(key, None)
+            if old is not None:
+                self.bytes -= old[1]
+            self._d[key] = (value, n)
+            self.bytes += n
+            while len(self._d) > self.size or self.bytes > self.max_bytes:
+                _k, (_v, m) = self._d.popitem(last=False)
+                self.bytes -= m
 
 
 def release_id(path: Path | None) -> str:
@@ -122,13 +149,19 @@ class KGApp:
         self.store = store
         self.s = settings
         self.base = settings.base_iri
-        self.pool = pool or QueryPool(store, workers=settings.workers, timeout=settings.timeout)
+        self.pool = pool or QueryPool(store, config=PoolConfig(
+            fast_workers=settings.workers, slow_workers=settings.slow_workers, timeout=settings.timeout,
+            fast_budget=settings.fast_budget, slow_per_client=settings.slow_per_client,
+            memory_limit=int(settings.memory_limit_mb * MB), max_response=int(settings.max_response_mb * MB),
+            service_allow=settings.service_allow))
         self.labeler = describe.Labeler(store)
         self.union_flag = not describe.default_graph_is_union(store)
         self.n_triples = describe.triple_count(store)
-        self.sparql_cache = _LRU(settings.cache_entries)
-        self.page_cache = _LRU(settings.cache_entries)
-        self.ld_cache = _LRU(4 * settings.cache_entries)
+        cache = int(settings.cache_mb * MB)
+        self.sparql_cache = _LRU(settings.cache_entries, cache)
+        self.page_cache = _LRU(settings.cache_entries, cache // 2)
+        self.ld_cache = _LRU(4 * settings.cache_entries, cache // 2)
+        self._health: tuple[float, bool, str] = (0.0, False, "")
         self._stats: dict | None = None
         self._lock = threading.Lock()
 
@@ -157,28 +190,28 @@ class KGApp:
             body = await self._read_body(request) if request.method == "POST" else b""
             qr = parse_request(request.method, request.url.query, request.headers.get("content-type"), body,
                                request.headers.get("accept"))
-            guard.check(qr.query, self.s.service_allow)
         except ProtocolError as e:
             return _error(e.status, e.message)
         key = qr.cache_key()
         hit = self.sparql_cache.get(key)
         if hit is None:
+            # No parsing here: the guard runs in the worker (guard.py), never on the event loop.
             job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results, self.union_flag,
                       base_iri=self.base + "sparql")
             try:
-                out = await anyio.to_thread.run_sync(self.pool.run, job)
+                out = await self.pool.run(job, client=request.client.host if request.client else "")
             except QueryTimeout as e:
                 return _error(504, f"{e}: the query was stopped. Simplify it or add a LIMIT.")
             except PoolBusy as e:
-                return PlainTextResponse(f"{e}; try again shortly\n", status_code=503, headers={"Retry-After": "2"})
+                return PlainTextResponse(f"{e}; try again shortly\n", status_code=e.status,
+                                         headers={"Retry-After": str(e.retry_after)})
+            except MemoryExceeded as e:
+                return _error(507, f"{e}. Simplify the query or add a LIMIT.")
             except WorkerDied as e:
-                return _error(500, str(e))
+                if e.status == 503:
+                    return PlainTextResponse(f"{e}\n", status_code=503, headers={"Retry-After": "5"})
+                return _error(e.status, str(e))
             if out["status"] != 200:
-                if out["status"] == 400:
-                    op = await anyio.to_thread.run_sync(guard.update_kind, qr.query)
-                    if op:
-                        e = guard.refusal_for_update(op)
-                        return _error(e.status, e.message)
                 return _error(out["status"], out["error"])
             hit = out
             self.sparql_cache.put(key, out)
@@ -189,6 +222,28 @@ class KGApp:
             headers["X-SPARQL-Max-Results"] = str(self.s.max_results)
         ctype = mt + ("; charset=utf-8" if mt.startswith("text/") or mt.endswith("json") else "")
         return Response(hit["body"], headers=headers, media_type=ctype)
+
+    async def health(self, request: Request) -> Response:
+        """200 when SPARQL works (a real `ASK {}` through the pool, at most once a second), else 503."""
+        t, ok, why = self._health
+        now = time.monotonic()
+        if now - t > 1.0:
+            ok, why = self.pool.healthy(), ""
+            if not ok:
+                why = "query workers are down or restarting"
+            else:
+                try:
+                    out = await self.pool.run(Job("ASK {}", (), (), "application/sparql-results+json", None, 1),
+                                              timeout=2.0, client="health")
+                    ok = out.get("status") == 200
+                    why = "" if ok else out.get("error", "probe failed")
+                except Exception as e:  # busy, timeout, died: SPARQL does not answer now
+                    ok, why = False, f"{type(e).__name__}: {e}"
+            self._health = (now, ok, why)
+        body = {"status": "ok" if ok else "unavailable", "sparql": ok, "pool": self.pool.stats()}
+        if why:
+            body["reason"] = why
+        return JSONResponse(body, status_code=200 if ok else 503, headers={"Cache-Control": "no-store"})
 
     def service_description(self, request: Request) -> Response:
         accept = request.headers.get("accept")
@@ -431,6 +486,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     routes = [
         Route("/", kg.landing, methods=["GET", "HEAD"]),
         Route("/sparql", kg.sparql, methods=["GET", "POST", "OPTIONS"]),
+        Route("/health", kg.health, methods=["GET", "HEAD"]),
         Route("/query", kg.query_page, methods=["GET", "HEAD"]),
         Route("/download/", kg.download_index, methods=["GET", "HEAD"]),
         Route("/download", kg.download_index, methods=["GET", "HEAD"]),
