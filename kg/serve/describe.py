@@ -250,8 +250,15 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
         })
     sources = []
     start, end = one(RP + "sourceLineStart"), one(RP + "sourceLineEnd")
+    # The line span belongs to the document whose graph states it (a 2024 measure also derives from the
+    # second capture, whose line numbers differ): …/graph/{id} ↔ …/source/{id}.
+    span_graphs = {q.graph_name.value.replace("/graph/", "/source/", 1)
+                   for q in store.quads_for_pattern(node, N(RP + "sourceLineStart"), None, None)
+                   if isinstance(q.graph_name, ox.NamedNode)}
     for src in _objects(store, node, PROV + "wasDerivedFrom"):
-        sources.append({"source": _value(lab, src), "start": start.label if start else None, "end": end.label if end else None})
+        own = src.value in span_graphs or not span_graphs
+        sources.append({"source": _value(lab, src), "start": start.label if start and own else None,
+                        "end": end.label if end and own else None})
     return {
         "measure_id": one(RP + "measureId"),
         "title": one(DCT + "title"),

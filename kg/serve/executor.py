@@ -106,6 +106,9 @@ def execute(store: ox.Store, job: Job) -> dict:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
     elif job.union:
         kwargs["use_default_graph_as_union"] = True
+    from ..search.sparql import functions as search_functions  # search:score / search:matches (kg/search/sparql.py)
+
+    kwargs["custom_functions"] = search_functions()
     try:
         res = store.query(job.query, **kwargs)
         if isinstance(res, ox.QuerySolutions):

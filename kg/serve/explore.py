@@ -1,0 +1,155 @@
+"""Routes for exploring the data as a person: full-text search and the source documents with line anchors.
+
+`prepare(store, settings)` must run before the query workers are forked (create_app calls it before
+KGApp): it builds or reuses the search index for this release and points the SPARQL search
+functions at it. `Explore(kg).routes()` are added before the catch-all resource route.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+from urllib.parse import urlencode
+
+import anyio
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from .. import sources as source_registry
+from ..search import index as search_index
+from ..search import sparql as search_sparql
+from ..search.documents import FACETS, KIND_LABELS
+from . import pages
+from .protocol import choose
+
+log = logging.getLogger(__name__)
+INDEX_NAME = "search.sqlite"
+
+
+def prepare(store, settings) -> Path | None:
+    """Build (or reuse) the search index of this release; configure the SPARQL functions. Never at request time."""
+    candidates = [Path(settings.build_dir) / INDEX_NAME, Path(tempfile.gettempdir()) / f"kg-search-{settings.release}.sqlite"]
+    for path in candidates:
+        try:
+            search_index.ensure(store, path, settings.release)
+        except OSError as e:  # e.g. a read-only build folder: try the next place
+            log.warning("cannot write the search index at %s: %s", path, e)
+            continue
+        search_sparql.configure(path)
+        return path
+    search_sparql.configure(None)
+    return None
+
+
+def _error(status: int, message: str, request: Request) -> Response:
+    if (request.headers.get("accept") or "").find("text/html") >= 0:
+        return HTMLResponse(pages.render_error(status, "Ugyldig forespørsel" if status == 400 else "Fant ikke", message),
+                            status_code=status)
+    return PlainTextResponse(message + "\n", status_code=status)
+
+
+class Explore:
+    def __init__(self, kg, index_path: Path | None):
+        self.kg = kg
+        self.index = search_index.SearchIndex(index_path) if index_path else None
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/search", self.search, methods=["GET", "HEAD"]),
+            Route("/source/{sid}/text", self.source_text, methods=["GET", "HEAD"]),
+        ]
+
+    # ------------------------------------------------------------------ search
+
+    async def search(self, request: Request) -> Response:
+        if self.index is None:
+            return _error(503, "the search index could not be built (see the server log)", request)
+        params = request.query_params
+        q = params.get("q", "")
+        filters = {f: params.getlist(f) for f in FACETS if params.getlist(f)}
+        try:
+            limit = int(params.get("limit", "20"))
+            offset = int(params.get("offset", "0"))
+        except ValueError:
+            return _error(400, "limit and offset must be whole numbers", request)
+        fmt = params.get("format")
+        if fmt not in (None, "", "html", "json"):
+            return _error(400, f"unknown format '{fmt}'; use html or json", request)
+        if not fmt:
+            best = choose(request.headers.get("accept", "*/*"), ["text/html", "application/json"])
+            fmt = "json" if best == "application/json" else "html"
+        try:
+            res = await anyio.to_thread.run_sync(lambda: self.index.search(q, filters, limit, offset))
+        except search_index.SearchError as e:
+            return _error(400, str(e), request)
+        headers = {"Vary": "Accept", "Cache-Control": "public, max-age=300"}
+        if fmt == "json":
+            data = res.as_json()
+            for h in data["hits"]:
+                h["href"] = self.kg.href(h["iri"])
+            return JSONResponse(data, headers=headers)
+        return HTMLResponse(render_search(res, self.kg.href), headers=headers)
+
+    # ------------------------------------------------------------------ source documents
+
+    async def source_text(self, request: Request) -> Response:
+        sid = request.path_params["sid"]
+        try:
+            reg = source_registry.registry()
+        except OSError as e:
+            return _error(404, f"no source registry: {e}", request)
+        src = reg.get(sid)
+        if src is None:
+            return _error(404, f"no source document '{sid}'; known: {', '.join(sorted(reg))}", request)
+        try:
+            lines = await anyio.to_thread.run_sync(src.lines)
+        except (OSError, UnicodeDecodeError) as e:
+            return _error(404, f"source document '{sid}' cannot be read: {e}", request)
+        if params_plain(request):
+            return PlainTextResponse("\n".join(lines) + "\n", headers={"Vary": "Accept"})
+        body = pages.environment().get_template("source.html").render(
+            title=src.title, src=src, lines=lines, resource=self.kg.href(self.kg.base + "source/" + src.id),
+            root="/", static="/static", href=self.kg.href)
+        return HTMLResponse(body, headers={"Vary": "Accept", "Cache-Control": "public, max-age=300"})
+
+
+def params_plain(request: Request) -> bool:
+    if request.query_params.get("format") == "text":
+        return True
+    best = choose(request.headers.get("accept", "*/*"), ["text/html", "text/plain"])
+    return best == "text/plain"
+
+
+# ---------------------------------------------------------------------------- rendering
+
+
+def _url(path: str, params: list[tuple[str, str]]) -> str:
+    return path + ("?" + urlencode(params) if params else "")
+
+
+def render_search(res: search_index.Result, href) -> str:
+    """The search page: form, hits with highlighted snippets, facets as links that add or remove a filter."""
+    base = [("q", res.query)] if res.query else []
+    chosen = [(f, v) for f, vals in res.filters.items() for v in vals]
+    facets = []
+    for f, vals in res.facets.items():
+        if not vals:
+            continue
+        items = []
+        for v in vals:
+            if v.selected:
+                params = base + [(ff, vv) for ff, vv in chosen if (ff, vv) != (f, v.value)]
+            else:
+                params = base + chosen + [(f, v.value)]
+            items.append({"label": v.label, "count": v.count, "selected": v.selected, "url": _url("/search", params)})
+        facets.append({"name": f, "title": FACETS[f], "entries": items})
+    page = base + chosen
+    prev_url = _url("/search", page + ([("offset", str(max(0, res.offset - res.limit)))] if res.offset - res.limit > 0 else [])) \
+        if res.offset > 0 else None
+    next_url = _url("/search", page + [("offset", str(res.offset + res.limit))]) if res.offset + res.limit < res.total else None
+    return pages.environment().get_template("search.html").render(
+        title=f"Søk: {res.query}" if res.query else "Søk", res=res, facets=facets, kinds=KIND_LABELS, href=href,
+        json_url=_url("/search", page + [("format", "json")]), prev_url=prev_url, next_url=next_url,
+        clear_url=_url("/search", base), root="/", static="/static")
