@@ -77,7 +77,8 @@ def test_measure_page(client):
     assert "Viderefører (forgjenger)" in text and 'href="/plan/inkluderende-innlandet/programme/2024/measure/K1"' in html
     assert re.search(r'class="predecessor"><a [^>]*>K1 Inkluderende oppvekstmiljø</a> \(2024\)', html)
     assert "Gjennom et trygt og inkluderende oppvekstmiljø" in text
-    assert re.search(r"Handlingsprogram 2025 – Regional plan for det inkluderende Innlandet</a>, linje 98–113", html)
+    assert re.search(r'Handlingsprogram 2025 – Regional plan for det inkluderende Innlandet</a>, '
+                     r'<a class="source-lines" href="/source/hp2025/text#L98-L113">linje 98–113</a>', html)
     assert "Valideringsmerknader" not in text  # no warning targets K1
 
 
