@@ -21,7 +21,7 @@ from .. import sources as source_registry
 from ..search import index as search_index
 from ..search import sparql as search_sparql
 from ..search.documents import FACETS, KIND_LABELS
-from . import pages
+from . import browse, pages
 from .protocol import choose
 
 log = logging.getLogger(__name__)
@@ -54,11 +54,13 @@ class Explore:
     def __init__(self, kg, index_path: Path | None):
         self.kg = kg
         self.index = search_index.SearchIndex(index_path) if index_path else None
+        self._browser = None
 
     def routes(self) -> list[Route]:
         return [
             Route("/search", self.search, methods=["GET", "HEAD"]),
             Route("/source/{sid}/text", self.source_text, methods=["GET", "HEAD"]),
+            Route("/measures", self.measures, methods=["GET", "HEAD"]),
         ]
 
     # ------------------------------------------------------------------ search
@@ -91,6 +93,50 @@ class Explore:
                 h["href"] = self.kg.href(h["iri"])
             return JSONResponse(data, headers=headers)
         return HTMLResponse(render_search(res, self.kg.href), headers=headers)
+
+    # ------------------------------------------------------------------ measure browser
+
+    async def measures(self, request: Request) -> Response:
+        return await anyio.to_thread.run_sync(self._measures, request)
+
+    def _measures(self, request: Request) -> Response:
+        if self._browser is None:
+            self._browser = browse.Browser(self.kg.store, self.kg.base, self.kg.labeler)
+        b = self._browser
+        params = request.query_params
+        programmes = b.programmes()
+        key = params.get("programme")
+        env = pages.environment()
+        if not key:
+            return HTMLResponse(env.get_template("measures.html").render(
+                title="Satsinger", programmes=programmes, prog=None, root="/", static="/static", href=self.kg.href))
+        prog = next((p for p in programmes if p["key"] == key), None)
+        if prog is None:
+            return _error(404, f"no action programme '{key}' in this dataset", request)
+        try:
+            rows, state = b.select(prog["iri"], params)
+        except browse.BrowseError as e:
+            return _error(400, str(e), request)
+        fmt = params.get("format") or "html"
+        if fmt == "csv":
+            slug = key.replace("plan/", "").replace("/programme/", "-").replace("/", "-")
+            name = f"satsinger-{slug}{'-filtrert' if any(state['chosen'].values()) else ''}.csv"
+            return Response(browse.to_csv(rows, prog["year"]), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": f'attachment; filename="{name}"'})
+        if fmt != "html":
+            return _error(400, f"unknown format '{fmt}'; use html or csv", request)
+        keep = [("programme", key)] + [(f, v) for f, vals in state["chosen"].items() for v in vals]
+
+        def sort_url(col: str) -> str:
+            d = "desc" if state["sort"] == col and state["dir"] == "asc" else "asc"
+            return _url("/measures", keep + [("sort", col), ("dir", d)])
+
+        order = [("sort", state["sort"]), ("dir", state["dir"])] if state["sort"] != "doc" else []
+        return HTMLResponse(env.get_template("measures.html").render(
+            title=f"Satsinger – {prog['label']}", programmes=programmes, prog=prog, rows=rows, state=state,
+            grouped=browse.groups(rows) if state["sort"] == "doc" else None, sorts=browse.SORTS, sort_url=sort_url,
+            csv_url=_url("/measures", keep + order + [("format", "csv")]), clear_url=_url("/measures", [("programme", key)]),
+            total=len(b.rows(prog["iri"])), root="/", static="/static", href=self.kg.href))
 
     # ------------------------------------------------------------------ source documents
 
