@@ -8,6 +8,7 @@ functions at it. `Explore(kg).routes()` are added before the catch-all resource 
 from __future__ import annotations
 
 import logging
+import re
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
@@ -61,6 +62,7 @@ class Explore:
             Route("/search", self.search, methods=["GET", "HEAD"]),
             Route("/source/{sid}/text", self.source_text, methods=["GET", "HEAD"]),
             Route("/measures", self.measures, methods=["GET", "HEAD"]),
+            Route("/query/download", self.query_download, methods=["GET", "HEAD"]),
         ]
 
     # ------------------------------------------------------------------ search
@@ -93,6 +95,23 @@ class Explore:
                 h["href"] = self.kg.href(h["iri"])
             return JSONResponse(data, headers=headers)
         return HTMLResponse(render_search(res, self.kg.href), headers=headers)
+
+    # ------------------------------------------------------------------ query page downloads
+
+    async def query_download(self, request: Request) -> Response:
+        """The SPARQL endpoint's answer (same limits, same cache) with a file name: `name` (a question's
+        name) and the format's extension, e.g. measures-by-focus-area.csv."""
+        fmt = request.query_params.get("format") or "csv"
+        ext = {"csv": "csv", "tsv": "tsv", "json": "json", "xml": "xml"}.get(fmt)
+        if ext is None:
+            return _error(400, f"unknown format '{fmt}'; use csv, tsv, json or xml", request)
+        if not request.query_params.get("query"):
+            return _error(400, "missing 'query' parameter", request)
+        name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.query_params.get("name") or "resultat").strip("-")[:80] or "resultat"
+        resp = await self.kg.sparql(request)
+        if resp.status_code == 200:
+            resp.headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
+        return resp
 
     # ------------------------------------------------------------------ measure browser
 
