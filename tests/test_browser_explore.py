@@ -132,3 +132,93 @@ def test_measure_browser(real_server, browser, width):
     rows = browser.eval("[...document.querySelectorAll('tr[data-id]')].map(e => e.dataset.id)")
     assert rows and browser.eval("document.getElementById('browse-summary').textContent").startswith(f"{len(rows)} av 47")
     assert browser.overflow_x() == 0
+
+
+# --------------------------------------------------------------------------- query page (issue 11, items 4 and 5)
+
+HP2025 = Path(__file__).resolve().parent.parent / "data" / "sources" / "001_af88ce2a34d40677.txt"
+
+
+def src_line(n: int) -> str:
+    return HP2025.read_text(encoding="utf-8").splitlines()[n - 1]
+
+
+def results(browser) -> list[list[str]]:
+    return browser.eval("[...document.querySelectorAll('table.results tr')].slice(1).map(r => [...r.cells].map(c => c.textContent))")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_query_page_for_people(real_server, browser, width):
+    from kg import queries
+
+    q = queries.get("measures-per-responsible")
+    browser.open(real_server + "/query?q=measures-per-responsible&run=1", width, settle="document.querySelector('table.results')")
+    assert browser.eval("document.getElementById('qtitle').textContent") == q.titles["nb"]
+    assert browser.eval("document.getElementById('qdesc').textContent") == q.descriptions["nb"]
+    assert browser.eval("document.getElementById('qdesc-en').textContent") == q.descriptions["en"]
+    assert browser.eval("document.getElementById('sparql-toggle').open") is False  # the SPARQL is one click away
+    assert browser.eval("document.getElementById('query').value").lstrip().startswith("# title:")
+    # IRIs are shown by their labels and link to their pages; no language tags anywhere
+    links = browser.eval("[...document.querySelectorAll('table.results a')].map(a => [a.textContent, a.getAttribute('href')])")
+    assert ["Innlandet fylkeskommune", "/actor/innlandet-fylkeskommune"] in links
+    assert "@nb" not in browser.eval("document.getElementById('results').textContent")
+    assert browser.overflow_x() == 0
+    shot(browser, f"query-measures-per-responsible-{width}")
+    # the download link names its file after the question
+    href = browser.eval("document.getElementById('dl-csv').href")
+    with urllib.request.urlopen(href, timeout=20) as r:
+        assert r.headers["Content-Disposition"] == 'attachment; filename="measures-per-responsible.csv"'
+        assert r.read().decode().splitlines()[0].startswith("actor")
+
+
+def test_query_page_numbers_and_sorted_lists(real_server, browser):
+    # K3, hp2025 line 149: "… bevilgning 2.0 mill. kr. for perioden 2025-2028." → 2 000 000 with a separator
+    assert "2.0 mill. kr" in src_line(149)
+    browser.open(real_server + "/query?q=money-by-measure&run=1", 1280, settle="document.querySelector('table.results')")
+    cells = [c for row in results(browser) for c in row]
+    assert "2\u00a0000\u00a0000" in cells
+    assert "2025" in cells and "2\u00a0025" not in cells  # years keep their four digits
+    browser.open(real_server + "/query?q=measures-by-focus-area&run=1", 1280, settle="document.querySelector('table.results')")
+    for row in results(browser):
+        ids = row[-1].split(", ")
+        import re as _re
+
+        key = [tuple(int(p) if p.isdigit() else p for p in _re.findall(r"\d+|\D+", i)) for i in ids]
+        assert key == sorted(key), row  # GROUP_CONCAT order is undefined: the page sorts the ids
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_network_threshold_focus_and_hub_labels(real_server, browser, width):
+    browser.open(real_server + "/query?view=actor-network&run=1", width, settle="document.querySelector('svg.network')")
+    n_all = browser.eval("document.querySelectorAll('svg.network circle').length")
+    assert n_all > 20
+    assert browser.eval("document.querySelectorAll('svg.network text.nodelabel').length") <= 10  # hubs only
+    assert browser.overflow_x() == 0
+    assert browser.eval("document.querySelector('svg.network').getBoundingClientRect().width") <= width
+    shot(browser, f"query-network-{width}")
+    browser.eval("(() => { const i = document.getElementById('net-min'); i.value = '3'; i.dispatchEvent(new Event('change')); })()")
+    browser.wait_for("document.querySelectorAll('svg.network circle').length < %d" % n_all)
+    weights = browser.eval("[...document.querySelectorAll('svg.network line title')].map(t => +t.textContent.split(': ').pop())")
+    assert weights and min(weights) >= 3
+    browser.eval("(() => { const i = document.getElementById('net-min'); i.value = '1'; i.dispatchEvent(new Event('change')); })()")
+    browser.eval("(() => { const s = document.getElementById('net-focus'); s.value = 'https://w3id.org/regplan/actor/nav'; "
+                 "s.dispatchEvent(new Event('change')); })()")
+    browser.wait_for("document.querySelector('.netsummary').textContent.includes('rundt NAV')")
+    pairs = browser.eval("[...document.querySelectorAll('svg.network line title')].map(t => t.textContent.split(': ')[0])")
+    assert pairs and all("NAV" in p.split(" – ") for p in pairs)
+    labels = browser.eval("[...document.querySelectorAll('svg.network text.nodelabel')].map(t => t.textContent)")
+    assert "NAV" in labels
+
+
+def test_money_chart_keeps_bases_apart(real_server, browser):
+    # hp2025 K3 line 149 "Årlig bevilgning 2.0 mill. kr. for perioden 2025-2028", K4 line 160
+    # "Årlig bevilgning 5.0 mill. kr. 2025-2028": two per-year amounts of the same period → 7 000 000 per year
+    assert "2.0 mill" in src_line(149) and "5.0 mill. kr. 2025-2028" in src_line(160)
+    browser.open(real_server + "/query?view=money-per-focus-area&run=1", 1280, settle="document.querySelector('svg.barchart')")
+    bars = browser.eval("[...document.querySelectorAll('svg.barchart rect title')].map(t => t.textContent)")
+    assert "Kompetanse og livslang læring 2025: 7\u00a0000\u00a0000 NOK (per år i 2025–2028)" in bars
+    # every bar names one basis; the caption says amounts of different bases are not added up
+    assert all(b.endswith(")") and " (" in b for b in bars)
+    assert "summeres aldri sammen" in browser.eval("document.querySelector('figure.chart figcaption').textContent")
+    assert browser.overflow_x() == 0
+    shot(browser, "query-money-1280")

@@ -99,10 +99,18 @@
     if (parts.length > 1 && parts.every(p => /^[A-ZÆØÅ]{1,3}\d+[A-Z]?$/.test(p))) return parts.sort(natural).join(", ");
     return v;
   }
-  function cell(b) {
+  // A column `fooIri` holding IRIs makes column `foo` a link to that resource's page (and is not shown).
+  function linkVars(vars) {
+    const out = {};
+    vars.forEach(v => { if (v.endsWith("Iri") && vars.includes(v.slice(0, -3))) out[v.slice(0, -3)] = v; });
+    return out;
+  }
+  function cell(b, link) {
     const td = el("td");
     if (!b) return td;
-    if (b.type === "uri") {
+    if (link && link.type === "uri" && b.type !== "uri") {
+      td.appendChild(el("a", { href: href(link.value), title: link.value }, literal(b)));
+    } else if (b.type === "uri") {
       td.appendChild(el("a", { href: href(b.value), title: b.value }, labelOfIri(b.value)));
     } else {
       td.textContent = literal(b);
@@ -112,13 +120,14 @@
   }
 
   function table(res) {
-    const vars = res.head.vars, t = el("table", { class: "results" });
+    const links = linkVars(res.head.vars), hidden = new Set(Object.values(links));
+    const vars = res.head.vars.filter(v => !hidden.has(v)), t = el("table", { class: "results" });
     const tr = el("tr");
     vars.forEach(v => tr.appendChild(el("th", {}, v)));
     t.appendChild(tr);
     res.results.bindings.forEach(row => {
       const r = el("tr");
-      vars.forEach(v => r.appendChild(cell(row[v])));
+      vars.forEach(v => r.appendChild(cell(row[v], links[v] ? row[links[v]] : null)));
       t.appendChild(r);
     });
     const wrap = el("div", { class: "table-scroll" });
@@ -174,7 +183,7 @@
       if (!r[a] || !r[b]) return;
       [[a, r[a].value], [b, r[b].value]].forEach(([v, iri]) => {
         if (names.has(iri)) return;
-        const lv = vars.find(x => x.toLowerCase() === (v + "label").toLowerCase());
+        const lv = vars.find(x => x.toLowerCase() === (v + "label").toLowerCase() || v === x + "Iri");
         names.set(iri, lv && r[lv] ? r[lv].value : labelOfIri(iri));
       });
       edgesAll.push({ s: r[a].value, t: r[b].value, w: wVar && r[wVar] ? Number(r[wVar].value) : 1 });
