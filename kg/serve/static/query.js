@@ -147,21 +147,21 @@
     const items = rows.map(r => ({ label: text(r, labVar), value: Number(r[numVar] ? r[numVar].value : 0), basis: basisVar ? text(r, basisVar) : "" }));
     const bases = [...new Set(items.map(i => i.basis))];
     const max = Math.max(1, ...items.map(i => i.value));
-    const W = 760, left = 300, bh = 24, H = items.length * bh + 20;
+    const W = 900, left = 300, bh = 24, H = items.length * bh + 20;
     const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, class: "barchart", role: "img", preserveAspectRatio: "xMinYMin meet" });
     items.forEach((it, i) => {
-      const y = 10 + i * bh, w = Math.max(1, (W - left - 120) * it.value / max);
+      const y = 10 + i * bh, w = Math.max(1, (W - left - 250) * it.value / max);
       svg.appendChild(el("svg:text", { x: left - 6, y: y + 15, "text-anchor": "end" }, it.label.length > 48 ? it.label.slice(0, 47) + "…" : it.label));
-      const r = el("svg:rect", { x: left, y: y + 3, width: w, height: bh - 8, class: "bar basis-" + bases.indexOf(it.basis) });
+      const r = el("svg:rect", { x: left, y: y + 3, width: w, height: bh - 8, class: "bar basis-" + (bases.indexOf(it.basis) % 4) });
       r.appendChild(el("svg:title", {}, it.label + ": " + number(String(it.value)) + " NOK" + (it.basis ? " (" + it.basis + ")" : "")));
       svg.appendChild(r);
-      svg.appendChild(el("svg:text", { x: left + w + 4, y: y + 15 }, number(String(it.value))));
+      svg.appendChild(el("svg:text", { x: left + w + 4, y: y + 15 }, number(String(it.value)) + (it.basis ? " · " + it.basis : "")));
     });
     const fig = el("figure", { class: "chart" });
     fig.appendChild(svg);
     if (basisVar) {
       const cap = el("figcaption", {}, "Beløp i NOK slik tekstene oppgir dem. Beløp per år, for ett år og for en periode summeres aldri sammen: hver stolpe har ett grunnlag — ");
-      bases.forEach((b, i) => { cap.appendChild(el("span", { class: "legend basis-" + i }, b)); if (i < bases.length - 1) cap.appendChild(document.createTextNode(" · ")); });
+      bases.forEach((b, i) => { cap.appendChild(el("span", { class: "legend basis-" + (i % 4) }, b)); if (i < bases.length - 1) cap.appendChild(document.createTextNode(" · ")); });
       fig.appendChild(cap);
     }
     return fig;
@@ -176,7 +176,12 @@
     const [a, b] = iriVars;
     const wVar = vars.find(v => !iriVars.includes(v) && rows.every(r => !r[v] || isNum(r[v])));
     const key = a + "|" + b + "|" + rows.length;
-    if (net.key !== key) { net.key = key; net.min = 1; net.focus = ""; }
+    if (net.key !== key) {
+      // start at the smallest weight threshold that leaves at most 150 pairs: a readable picture
+      net.key = key; net.focus = "";
+      const ws = rows.map(r => (wVar && r[wVar] ? Number(r[wVar].value) : 1)).sort((x, y) => y - x);
+      net.min = ws.length > 150 ? Math.max(1, ws[149] + (ws.filter(w => w >= ws[149]).length > 150 ? 1 : 0)) : 1;
+    }
     const edgesAll = [];
     const names = new Map();
     rows.forEach(r => {
@@ -227,7 +232,7 @@
     // deterministic start (a circle) and a fixed number of Fruchterman–Reingold steps
     ns.forEach((n, i) => { const ang = 2 * Math.PI * i / ns.length; n.x = W / 2 + 250 * Math.cos(ang); n.y = H / 2 + 220 * Math.sin(ang); });
     if (net.focus) { const f = nodes.get(net.focus); if (f) { f.x = W / 2; f.y = H / 2; } }
-    const k = Math.sqrt((W * H) / Math.max(1, ns.length)) * 0.6;
+    const k = Math.sqrt((W * H) / Math.max(1, ns.length)) * 0.9;
     for (let step = 0; step < 300; step++) {
       const temp = 40 * (1 - step / 300) + 1;
       ns.forEach(n => { n.dx = 0; n.dy = 0; });
@@ -243,14 +248,14 @@
         e.s.dx -= dx / d * f; e.s.dy -= dy / d * f; e.t.dx += dx / d * f; e.t.dy += dy / d * f;
       });
       ns.forEach(n => {
-        n.dx += (W / 2 - n.x) * 0.02; n.dy += (H / 2 - n.y) * 0.02;
+        n.dx += (W / 2 - n.x) * 0.01; n.dy += (H / 2 - n.y) * 0.01;
         const d = Math.sqrt(n.dx * n.dx + n.dy * n.dy) || 1;
         n.x = Math.min(W - 20, Math.max(20, n.x + n.dx / d * Math.min(d, temp)));
         n.y = Math.min(H - 20, Math.max(20, n.y + n.dy / d * Math.min(d, temp)));
       });
     }
     // hubs: the ten with the largest weighted degree (and the focused actor) get a visible label
-    const hubs = new Set(ns.slice().sort((x, y) => y.deg - x.deg || natural(x.label, y.label)).slice(0, 10).map(n => n.iri));
+    const hubs = new Set(ns.slice().sort((x, y) => y.deg - x.deg || natural(x.label, y.label)).slice(0, 8).map(n => n.iri));
     if (net.focus) hubs.add(net.focus);
     const svg = el("svg:svg", { viewBox: `0 0 ${W} ${H}`, class: "network", role: "img", preserveAspectRatio: "xMidYMid meet" });
     edges.forEach(e => {
