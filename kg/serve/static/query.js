@@ -160,7 +160,11 @@
     const fig = el("figure", { class: "chart" });
     fig.appendChild(svg);
     if (basisVar) {
-      const cap = el("figcaption", {}, "Beløp i NOK slik tekstene oppgir dem. Beløp per år, for ett år og for en periode summeres aldri sammen: hver stolpe har ett grunnlag — ");
+      // Only the built-in view separates one-year and period amounts; a question may group by a coarser basis.
+      const apart = current && current.name === "money-per-focus-area"
+        ? "Beløp per år, for ett år og for en periode summeres aldri sammen: hver stolpe har ett grunnlag — "
+        : "Hver stolpe har ett grunnlag (slik spørringen grupperer) — ";
+      const cap = el("figcaption", {}, "Beløp i NOK slik tekstene oppgir dem. " + apart);
       bases.forEach((b, i) => { cap.appendChild(el("span", { class: "legend basis-" + (i % 4) }, b)); if (i < bases.length - 1) cap.appendChild(document.createTextNode(" · ")); });
       fig.appendChild(cap);
     }
