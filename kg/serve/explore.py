@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import anyio
+import yaml
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
@@ -44,10 +45,12 @@ def prepare(store, settings) -> Path | None:
     return None
 
 
+_TITLES = {400: "Ugyldig forespørsel", 404: "Fant ikke", 503: "Ikke tilgjengelig"}
+
+
 def _error(status: int, message: str, request: Request) -> Response:
     if (request.headers.get("accept") or "").find("text/html") >= 0:
-        return HTMLResponse(pages.render_error(status, "Ugyldig forespørsel" if status == 400 else "Fant ikke", message),
-                            status_code=status)
+        return HTMLResponse(pages.render_error(status, _TITLES.get(status, "Feil"), message), status_code=status)
     return PlainTextResponse(message + "\n", status_code=status)
 
 
@@ -56,6 +59,7 @@ class Explore:
         self.kg = kg
         self.index = search_index.SearchIndex(index_path) if index_path else None
         self._browser = None
+        self._sources: dict = {}
 
     def routes(self) -> list[Route]:
         return [
@@ -163,21 +167,30 @@ class Explore:
         sid = request.path_params["sid"]
         try:
             reg = source_registry.registry()
-        except OSError as e:
+        except (OSError, yaml.YAMLError, TypeError) as e:  # missing or malformed sources.yaml
             return _error(404, f"no source registry: {e}", request)
         src = reg.get(sid)
         if src is None:
             return _error(404, f"no source document '{sid}'; known: {', '.join(sorted(reg))}", request)
         try:
-            lines = await anyio.to_thread.run_sync(src.lines)
+            key = (src.id, src.path.stat().st_mtime_ns)
+            hit = self._sources.get(key)
+            if hit is None:
+                hit = await anyio.to_thread.run_sync(self._render_source, src)
+                self._sources = {key: hit}  # one document at a time: the pages are large, rendering is cheap
         except (OSError, UnicodeDecodeError) as e:
             return _error(404, f"source document '{sid}' cannot be read: {e}", request)
+        text, body = hit
         if params_plain(request):
-            return PlainTextResponse("\n".join(lines) + "\n", headers={"Vary": "Accept"})
+            return PlainTextResponse(text, headers={"Vary": "Accept"})
+        return HTMLResponse(body, headers={"Vary": "Accept", "Cache-Control": "public, max-age=300"})
+
+    def _render_source(self, src) -> tuple[str, str]:
+        lines = src.lines()
         body = pages.environment().get_template("source.html").render(
             title=src.title, src=src, lines=lines, resource=self.kg.href(self.kg.base + "source/" + src.id),
             root="/", static="/static", href=self.kg.href)
-        return HTMLResponse(body, headers={"Vary": "Accept", "Cache-Control": "public, max-age=300"})
+        return "\n".join(lines) + "\n", body
 
 
 def params_plain(request: Request) -> bool:
