@@ -300,7 +300,7 @@ class SearchIndex:
             others = self._allowed(filters, skip=f)
             passes.append((f, list(scored) if others is None else [d for d in scored if d in others]))
         for skip, docs in passes:
-            c = Counter(chain.from_iterable(self.doc_vids[d] for d in docs))
+            c = Counter(chain.from_iterable(map(self.doc_vids.__getitem__, docs)))
             for vid, n in c.items():
                 f = self.vid_facet[vid]
                 if (skip is None and f not in filters) or f == skip:
