@@ -72,6 +72,9 @@ def test_download_names_the_file(real):
     j = real.get("/query/download", params={"name": "../../etc/x y", "format": "json", "query": sparql})
     assert j.headers["content-disposition"] == 'attachment; filename="etc-x-y.json"' and j.json()["results"]
     assert real.get("/query/download", params={"format": "pdf", "query": sparql}).status_code == 400
+    graph = real.get("/query/download", params={"format": "turtle", "name": "k1",
+                                                "query": "DESCRIBE <https://w3id.org/regplan/actor/nav>"})
+    assert graph.headers["content-disposition"] == 'attachment; filename="k1.ttl"' and "NAV" in graph.text
     assert real.get("/query/download", params={"format": "csv"}).status_code == 400
     # the endpoint's own refusals pass through (no file name on an error)
     bad = real.get("/query/download", params={"format": "csv", "query": "SELEC nonsense"})

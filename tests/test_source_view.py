@@ -51,6 +51,7 @@ def test_plain_text_and_errors(real):
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
     assert r.text.splitlines() == sources.registry()["hp2025"].lines()
     assert real.get("/source/nope/text", headers=HTML).status_code == 404
+    assert real.get("/source/hp2025/text?format=pdf").status_code == 400
     assert real.get("/source/..%2F..%2Fetc%2Fpasswd/text").status_code == 404
 
 

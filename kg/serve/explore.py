@@ -106,9 +106,11 @@ class Explore:
         """The SPARQL endpoint's answer (same limits, same cache) with a file name: `name` (a question's
         name) and the format's extension, e.g. measures-by-focus-area.csv."""
         fmt = request.query_params.get("format") or "csv"
-        ext = {"csv": "csv", "tsv": "tsv", "json": "json", "xml": "xml"}.get(fmt)
+        exts = {"csv": "csv", "tsv": "tsv", "json": "json", "xml": "xml",  # SELECT/ASK; CONSTRUCT/DESCRIBE:
+                "turtle": "ttl", "ntriples": "nt", "jsonld": "jsonld", "rdfxml": "rdf"}
+        ext = exts.get(fmt)
         if ext is None:
-            return _error(400, f"unknown format '{fmt}'; use csv, tsv, json or xml", request)
+            return _error(400, f"unknown format '{fmt}'; use one of {', '.join(exts)}", request)
         if not request.query_params.get("query"):
             return _error(400, "missing 'query' parameter", request)
         name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.query_params.get("name") or "resultat").strip("-")[:80] or "resultat"
@@ -169,6 +171,8 @@ class Explore:
             reg = source_registry.registry()
         except (OSError, yaml.YAMLError, TypeError) as e:  # missing or malformed sources.yaml
             return _error(404, f"no source registry: {e}", request)
+        if request.query_params.get("format") not in (None, "", "text", "html"):
+            return _error(400, "format must be text or html", request)
         src = reg.get(sid)
         if src is None:
             return _error(404, f"no source document '{sid}'; known: {', '.join(sorted(reg))}", request)
@@ -194,8 +198,9 @@ class Explore:
 
 
 def params_plain(request: Request) -> bool:
-    if request.query_params.get("format") == "text":
-        return True
+    fmt = request.query_params.get("format")
+    if fmt in ("text", "html"):
+        return fmt == "text"
     best = choose(request.headers.get("accept", "*/*"), ["text/html", "text/plain"])
     return best == "text/plain"
 
