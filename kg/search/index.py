@@ -4,7 +4,7 @@
 `SearchIndex(path)` opens it read-only, one connection per thread, and answers `search()` with BM25
 ranking (title weighted highest, see documents.FIELDS), facet counts and highlighted snippets.
 
-Matching: every query word must match (AND). A word matches a document word with the same stem,
+Matching: every query word must match (AND); "quoted words" must occur as a phrase. A word matches a document word with the same stem,
 and — for stems of four letters or more — a word whose stem starts with it, so Norwegian compounds
 are found from their first part ("ungdom" finds "ungdomsskole"). Facets are disjunctive: the counts
 of one facet are computed with the filters of all *other* facets, so choosing 2024 still shows how
@@ -40,9 +40,11 @@ class SearchError(ValueError):
     """A bad search request (the message says what); the HTTP layer answers 400."""
 
 
-def _fts_query(terms: list[str]) -> str:
+def _fts_query(terms: list[str], phrases: list[list[str]] = ()) -> str:
     # Stems are \w+ tokens, so quoting them is enough: no FTS5 syntax can come from the user.
-    return " AND ".join(f'"{t}"*' if len(t) >= 4 else f'"{t}"' for t in terms)
+    parts = [f'"{t}"*' if len(t) >= 4 else f'"{t}"' for t in terms]
+    parts += ['"' + " ".join(p) + '"' for p in phrases]  # an FTS5 phrase: the stems next to each other
+    return " AND ".join(parts)
 
 
 def build(store: ox.Store, path: Path, release: str = "", docs: list[Doc] | None = None) -> dict:
@@ -252,12 +254,12 @@ class SearchIndex:
 
     def scores(self, q: str, limit: int = 100_000) -> dict[str, float]:
         """IRI → relevance (higher is better) of every document matching `q` (for SPARQL)."""
-        terms = text.query_terms(q[:MAX_QUERY_CHARS])
-        if not terms:
+        terms, phrases = text.parse(q[:MAX_QUERY_CHARS])
+        if not terms and not phrases:
             return {}
         rows = self._con().execute(
             f"SELECT d.iri, -bm25(fts, {', '.join(str(w) for w in FIELDS.values())}) FROM fts JOIN docs d ON d.id = fts.rowid "
-            "WHERE fts MATCH ? LIMIT ?", (_fts_query(terms), limit))
+            "WHERE fts MATCH ? LIMIT ?", (_fts_query(terms, phrases), limit))
         return dict(rows)
 
     def search(self, q: str, filters: dict[str, list[str]] | None = None, limit: int = 20, offset: int = 0) -> Result:
@@ -273,12 +275,12 @@ class SearchIndex:
         if not (1 <= limit <= 200) or not (0 <= offset <= 10_000):
             raise SearchError("limit must be 1–200 and offset 0–10000")
         self._load_facets()
-        terms = text.query_terms(q)
+        terms, phrases = text.parse(q)
         con = self._con()
-        if terms:
+        if terms or phrases:
             # bm25() is negative: smaller is better. Ties keep the build order (measures first, newest first).
             scored = dict(con.execute(f"SELECT rowid, bm25(fts, {', '.join(str(w) for w in FIELDS.values())}) "
-                                      "FROM fts WHERE fts MATCH ?", (_fts_query(terms),)))
+                                      "FROM fts WHERE fts MATCH ?", (_fts_query(terms, phrases),)))
         elif filters:  # no words, only filters: browse what the filters select
             scored = dict.fromkeys(self._allowed(filters) or (), 0.0)
         else:
@@ -291,7 +293,8 @@ class SearchIndex:
         if top:
             rows = {r[0]: r[1:] for r in con.execute(
                 f"SELECT id, iri, kind, label, year, body, title FROM docs WHERE id IN ({', '.join('?' for _ in top)})", top)}
-        hits = [Hit(rows[d][0], rows[d][1], rows[d][2], rows[d][3] or "", -scored[d], snippet(rows[d][4] or rows[d][5], terms))
+        marked = terms + [w for p in phrases for w in p if w not in terms and w not in text.STOPWORDS]
+        hits = [Hit(rows[d][0], rows[d][1], rows[d][2], rows[d][3] or "", -scored[d], snippet(rows[d][4] or rows[d][5], marked))
                 for d in top]
         counts: dict[str, Counter] = {f: Counter() for f in FACETS}
         # One pass for every facet without a filter of its own; one more per filtered facet (disjunctive).
@@ -316,7 +319,8 @@ class SearchIndex:
             if f == "year":
                 fv.sort(key=lambda x: x.value, reverse=True)
             facets[f] = fv
-        return Result(q, terms, total, hits, facets, filters, limit, offset, (time.perf_counter() - t0) * 1000)
+        return Result(q, marked if (terms or phrases) else [], total, hits, facets, filters, limit, offset,
+                      (time.perf_counter() - t0) * 1000)
 
     def _label(self, facet: str, value: str) -> str:
         vid = self.vid.get((facet, value))

@@ -56,3 +56,15 @@ def query_terms(q: str) -> list[str]:
         if s not in out:
             out.append(s)
     return out[:16]
+
+
+def parse(q: str) -> tuple[list[str], list[list[str]]]:
+    """A query's loose terms (as query_terms) and its "quoted phrases" (every word's stem, stop words
+    included, in order). An unmatched quote is ignored."""
+    parts = q.split('"')
+    if len(parts) % 2 == 0:  # odd number of quotes: the last one has no partner
+        parts = parts[:-2] + [parts[-2] + " " + parts[-1]]
+    loose = " ".join(parts[0::2])
+    phrases = [[stem(w) for w in words(p)] for p in parts[1::2]]
+    phrases = [p for p in phrases if p][:8]
+    return (query_terms(loose) if loose.strip() else []), phrases
