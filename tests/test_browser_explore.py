@@ -226,3 +226,15 @@ def test_money_chart_keeps_bases_apart(real_server, browser):
     assert "summeres aldri sammen" in browser.eval("document.querySelector('figure.chart figcaption').textContent")
     assert browser.overflow_x() == 0
     shot(browser, "query-money-1280")
+
+
+def test_every_question_fits_a_phone(real_server, browser):
+    from kg import queries
+
+    for name in queries.catalogue():
+        browser.open(real_server + f"/query?q={name}&run=1", 390,
+                     settle="document.querySelector('table.results, p.boolean') || document.querySelector('#status.error')")
+        assert browser.eval("document.getElementById('status').className") != "error", name
+        assert browser.overflow_x() == 0, name
+        cells = browser.eval("[...document.querySelectorAll('table.results td')].map(c => c.textContent)")
+        assert not any(c.endswith(("@nb", "@en")) for c in cells), name
