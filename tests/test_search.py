@@ -210,3 +210,15 @@ def test_quoted_phrase(ix):
     assert M25 + "K1" in iris(phrase)
     assert ix.search('"gang i satt"').total == 0  # order matters in a phrase
     assert ix.search('ungdom "').total == ix.search("ungdom").total  # an unmatched quote is ignored
+
+
+def test_snippet_says_why_a_hit_matched(ix):
+    # K3 (hp2025 lines 133–154) mentions no youth word; line 152 names "UFR" as partner, which the actor
+    # authority resolves to Ungdommens fylkesråd: the hit's snippet shows the actors, marked
+    assert lines(HP2025, 152, 152).startswith("Samarbeidspartnere: videregående skoler, Karriere Innlandet, UFR")
+    assert not re.search(r"ungdom", lines(HP2025, 133, 151), re.I)
+    hit = next(h for h in ix.search("ungdom", limit=100).hits if h.iri == M25 + "K3")
+    assert hit.snippet[0] == ("Aktører: ", False) and ("Ungdommens", True) in hit.snippet
+    # a match in the title is marked in the title
+    k2a = next(h for h in ix.search("ungdom", limit=100).hits if h.iri == M25 + "K2A")
+    assert ("ungdom", True) in k2a.title and "".join(t for t, _ in k2a.title) == k2a.label

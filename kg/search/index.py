@@ -132,6 +132,7 @@ class Hit:
     year: str
     score: float
     snippet: list[tuple[str, bool]]  # (text, is a matched word)
+    title: list[tuple[str, bool]] = field(default_factory=list)  # the label, with matched words marked
 
 
 @dataclass
@@ -166,6 +167,25 @@ class Result:
         }
 
 
+#: Where a hit's snippet comes from, in order of preference, with the prefix that says so.
+SNIPPET_FIELDS = (("body", ""), ("actors", "Aktører: "), ("refs", "Dokumenter: "), ("status", "Status: "))
+
+
+def _matches(tok: str, terms: list[str]) -> bool:
+    s = text.stem(tok.casefold())
+    return any(s == t or (len(t) >= 4 and s.startswith(t)) for t in terms)
+
+
+def best_snippet(fields: dict[str, str], terms: list[str]) -> list[tuple[str, bool]]:
+    """The snippet of the first field (description, actors, documents, status) with a matched word;
+    the description when only the title matched (the title is shown marked anyway)."""
+    for name, prefix in SNIPPET_FIELDS:
+        value = fields.get(name) or ""
+        if terms and any(_matches(m.group(), terms) for m in text.WORD.finditer(value)):
+            return ([(prefix, False)] if prefix else []) + snippet(value, terms)
+    return snippet(fields.get("body") or "", terms)
+
+
 def snippet(body: str, terms: list[str], words: int = 28) -> list[tuple[str, bool]]:
     """A window of `body` around the first matched word, split into (text, matched) pieces."""
     if not body:
@@ -173,8 +193,7 @@ def snippet(body: str, terms: list[str], words: int = 28) -> list[tuple[str, boo
     tokens = list(text.WORD.finditer(body))
 
     def matched(tok: str) -> bool:
-        s = text.stem(tok.casefold())
-        return any(s == t or (len(t) >= 4 and s.startswith(t)) for t in terms)
+        return _matches(tok, terms)
 
     first = next((i for i, m in enumerate(tokens) if matched(m.group())), 0)
     lo = max(0, first - words // 3)
@@ -292,10 +311,15 @@ class SearchIndex:
         rows = {}
         if top:
             rows = {r[0]: r[1:] for r in con.execute(
-                f"SELECT id, iri, kind, label, year, body, title FROM docs WHERE id IN ({', '.join('?' for _ in top)})", top)}
+                f"SELECT id, iri, kind, label, year, body, title, actors, refs, status FROM docs "
+                f"WHERE id IN ({', '.join('?' for _ in top)})", top)}
         marked = terms + [w for p in phrases for w in p if w not in terms and w not in text.STOPWORDS]
-        hits = [Hit(rows[d][0], rows[d][1], rows[d][2], rows[d][3] or "", -scored[d], snippet(rows[d][4] or rows[d][5], marked))
-                for d in top]
+        hits = []
+        for d in top:
+            iri, kind, label, year, body, title, actors, refs, status = rows[d]
+            fields = {"body": body, "actors": actors, "refs": refs, "status": status}
+            hits.append(Hit(iri, kind, label, year or "", -scored[d], best_snippet(fields, marked),
+                            snippet(label, marked, words=10_000) if marked else [(label, False)]))
         counts: dict[str, Counter] = {f: Counter() for f in FACETS}
         # One pass for every facet without a filter of its own; one more per filtered facet (disjunctive).
         passes: list[tuple[str | None, list[int]]] = [(None, matching)]
