@@ -76,3 +76,31 @@ def test_every_measure_span_points_into_its_document(real, store):
             assert 1 <= int(a) <= last <= len(reg[sid].lines()), (path, sid, a, b)
             n += 1
     assert n >= 87  # every measure of both programmes has its span linked
+
+
+def test_other_resources_link_their_spans_per_document(real):
+    # focus area A: hp2024 line 137 "5.2 Arbeidsliv og arbeidsplassutvikling", hp2025 line 376 "Arbeidsliv og arbeidsplassutvikling"
+    reg = sources.registry()
+    assert reg["hp2024"].lines()[136] == "5.2 Arbeidsliv og arbeidsplassutvikling"
+    assert reg["hp2025"].lines()[375].strip() == "Arbeidsliv og arbeidsplassutvikling"
+    html = real.get("/plan/inkluderende-innlandet/focus-area/A", headers=HTML).text
+    links = re.findall(r'class="source-lines" href="([^"]+)"', html)
+    assert links == ["/source/hp2024/text#L137-L139", "/source/hp2025/text#L376-L378"]
+    # grant project 9 ("Inn i jobb"), grants2022 line 21
+    html = real.get("/grant-round/statsforvalteren-innlandet-2022/project/9", headers=HTML).text
+    assert re.findall(r'class="source-lines" href="([^"]+)"', html) == ["/source/grants2022/text#L21"]
+
+
+def test_every_span_on_every_page_points_into_its_document(real, store):
+    reg = sources.registry()
+    rows = store.query("""PREFIX rp: <https://w3id.org/regplan/ontology#>
+        SELECT DISTINCT ?s WHERE { ?s rp:sourceLineStart ?x FILTER(isIRI(?s)) }""")
+    pages = n = 0
+    for row in rows:
+        path = row["s"].value.removeprefix(config.DEFAULT_BASE_IRI)
+        html = real.get("/" + path, headers=HTML).text
+        pages += 1
+        for sid, a, b in re.findall(r'class="source-lines" href="/source/([\w-]+)/text#L(\d+)(?:-L(\d+))?"', html):
+            assert 1 <= int(a) <= int(b or a) <= len(reg[sid].lines()), (path, sid, a, b)
+            n += 1
+    assert pages > 300 and n >= pages  # every resource with a span links at least one
