@@ -2,8 +2,11 @@
 
 A question file starts with comment lines:
     # title: Measures by focus area and level
+    # title@nb: Satsinger per satsingsområde og nivå
     # description: How many measures each focus area has at each level, per programme year.
+    # description@nb: Hvor mange satsinger hvert satsingsområde har på hvert nivå, per programår.
     # param: year integer 2025 Programme year
+(an untagged title or description is English; `@nb` etc. add other languages)
 and then the SPARQL query, where `$year` is the parameter's placeholder. Values are inserted as
 properly escaped RDF terms (string literal, integer, gYear or IRI), never as raw text. Type `name`
 is a string folded to lower case with normalised spaces, to match `rp:nameKey`.
@@ -40,6 +43,8 @@ class Question:
     description: str
     params: list[Param] = field(default_factory=list)
     body: str = ""
+    titles: dict[str, str] = field(default_factory=dict)  # language → title ("en" is the untagged one)
+    descriptions: dict[str, str] = field(default_factory=dict)
 
     def render(self, values: dict[str, str] | None = None) -> str:
         values = dict(values or {})
@@ -75,14 +80,20 @@ def term(p: Param, value: str) -> str:
 def parse(path: Path) -> Question:
     text = path.read_text(encoding="utf-8")
     meta: dict[str, str] = {}
+    langs: dict[str, dict[str, str]] = {"title": {}, "description": {}}
     params: list[Param] = []
     for n, line in enumerate(text.splitlines(), start=1):
-        m = re.match(r"#\s*(title|description|param):\s*(.*)$", line)
+        m = re.match(r"#\s*(title|description|param)(?:@([a-z]{2,3}(?:-[A-Za-z0-9]+)?))?:\s*(.*)$", line)
         if not m:
             if line.startswith("#"):
                 continue
             break
-        key, value = m.groups()
+        key, lang, value = m.groups()
+        if lang:
+            if key == "param":
+                raise QueryError(f"{path}:{n}: a param line has no language tag")
+            langs[key][lang] = (langs[key].get(lang, "") + " " + value).strip()
+            continue
         if key == "param":
             parts = value.split(None, 3)
             if len(parts) < 3 or parts[1] not in TYPES:
@@ -92,7 +103,9 @@ def parse(path: Path) -> Question:
             meta[key] = (meta.get(key, "") + " " + value).strip()
     if "title" not in meta:
         raise QueryError(f"{path}:1: missing '# title:' header")
-    return Question(path.stem, path, meta["title"], meta.get("description", ""), params, text)
+    titles = {"en": meta["title"], **langs["title"]}
+    descriptions = {"en": meta.get("description", ""), **langs["description"]} if meta.get("description") else langs["description"]
+    return Question(path.stem, path, meta["title"], meta.get("description", ""), params, text, titles, descriptions)
 
 
 def catalogue(folder: Path | None = None) -> dict[str, Question]:

@@ -482,7 +482,12 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     settings = settings or Settings()
     if not settings.release:
         settings.release = release_id(dataset_path)
+    # explore (issue 11): the search index is built or reused before the query workers are forked
+    from .explore import Explore, prepare as prepare_explore
+
+    explore = Explore(None, prepare_explore(store, settings))
     kg = KGApp(store, settings, pool)
+    explore.kg = kg
     routes = [
         Route("/", kg.landing, methods=["GET", "HEAD"]),
         Route("/sparql", kg.sparql, methods=["GET", "POST", "OPTIONS"]),
@@ -498,6 +503,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
         Route("/shapes/{name}", kg.shapes, methods=["GET", "HEAD"]),
         Route("/.well-known/void", kg.void, methods=["GET", "HEAD"]),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
+        *explore.routes(),  # explore (issue 11): /search, /source/{id}/text, …
         Route("/{path:path}", kg.resource, methods=["GET", "HEAD"]),
     ]
     middleware = [Middleware(

@@ -260,10 +260,7 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
             "properties": _grouped(lab, ((q.predicate, q.object) for q in store.quads_for_pattern(a, None, None, None)
                                          if q.predicate != RDF_TYPE)),
         })
-    sources = []
-    start, end = one(RP + "sourceLineStart"), one(RP + "sourceLineEnd")
-    for src in _objects(store, node, PROV + "wasDerivedFrom"):
-        sources.append({"source": _value(lab, src), "start": start.label if start else None, "end": end.label if end else None})
+    sources = source_spans(store, lab, node)
     return {
         "measure_id": one(RP + "measureId"),
         "title": one(DCT + "title"),
@@ -281,6 +278,32 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
         "allocations": allocations,
         "sources": sources,
     }
+
+
+def source_spans(store: ox.Store, lab: Labeler, node) -> list[dict]:
+    """Each source document the resource derives from, with the line span that document's graph
+    states (…/graph/{id} ↔ …/source/{id}): a 2024 measure also derives from the second capture, whose
+    line numbers differ, and a focus area has one span in each programme."""
+    spans: dict[str, tuple[str, str | None]] = {}
+    for q in store.quads_for_pattern(node, N(RP + "sourceLineStart"), None, None):
+        if isinstance(q.graph_name, ox.NamedNode):
+            end = next((e.object.value for e in store.quads_for_pattern(node, N(RP + "sourceLineEnd"), None, q.graph_name)), None)
+            spans[q.graph_name.value.replace("/graph/", "/source/", 1)] = (q.object.value, end)
+    if not spans:  # a store without named graphs: the one span, for every source
+        start, end = _objects(store, node, RP + "sourceLineStart"), _objects(store, node, RP + "sourceLineEnd")
+        if start:
+            spans = {None: (start[0].value, end[0].value if end else None)}
+    out = []
+    derived = _objects(store, node, PROV + "wasDerivedFrom")
+    for src in derived:
+        start, end = spans.get(src.value) or spans.get(None) or (None, None)
+        out.append({"source": _value(lab, src), "start": start, "end": end})
+    # a span stated in a source's graph by a resource that does not say it derives from it (e.g. an attribution)
+    for iri, (start, end) in sorted((k, v) for k, v in spans.items() if k):
+        src = N(iri)
+        if src not in derived and any(True for _ in store.quads_for_pattern(src, RDF_TYPE, N(RP + "SourceDocument"), None)):
+            out.append({"source": _value(lab, src), "start": start, "end": end})
+    return out
 
 
 def _actor_extra(store: ox.Store, lab: Labeler, node) -> dict:
@@ -370,6 +393,8 @@ def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None =
         extra = _measure_extra(store, lab, node)
     elif kind == "actor":
         extra = _actor_extra(store, lab, node)
+    if kind != "measure":
+        extra["sources"] = [sp for sp in source_spans(store, lab, node) if sp["start"]]
     extra["validation"] = validation_results(store, lab, node, base_iri)
     extra["anomalies"] = anomalies(store, node)
     return Resource(iri, lab.label(node), types, props, incoming, kind, extra)

@@ -49,6 +49,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..search import sparql as search_sparql
 from . import guard, results, sandbox
 from .protocol import ProtocolError, negotiate, syntax_error_message
 
@@ -172,6 +173,7 @@ def execute(store: ox.Store, job: Job, cfg: PoolConfig | None = None) -> dict:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
         elif job.union:
             kwargs["use_default_graph_as_union"] = True
+        kwargs["custom_functions"] = search_sparql.functions()  # search:score / search:matches (kg/search/sparql.py)
         res = store.query(job.query, **kwargs)
         if isinstance(res, ox.QuerySolutions):
             p = results.serialize_solutions(res, negotiate("results", job.accept, job.format), job.max_results)
@@ -257,7 +259,8 @@ def zygote_entry() -> None:
     _die_with_parent()
     ctl = socket.socket(fileno=fd)
     with open(cfg_path, "rb") as f:
-        cfg = pickle.load(f)
+        cfg, search_index = pickle.load(f)
+    search_sparql.configure(search_index)
     store = ox.Store()
     store.bulk_load(path=dump, format=ox.RdfFormat.N_QUADS)
     _enter_zygote(store, ctl, cfg)
@@ -405,7 +408,7 @@ class QueryPool:
         if not dump.exists():
             self._store.dump(str(dump) + ".tmp", format=ox.RdfFormat.N_QUADS)
             os.replace(str(dump) + ".tmp", dump)
-            cfgp.write_bytes(pickle.dumps(self.cfg))
+            cfgp.write_bytes(pickle.dumps((self.cfg, search_sparql.configured_path())))
         parent_ctl, child_ctl = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
         self._zygote_proc = subprocess.Popen(
