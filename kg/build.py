@@ -185,20 +185,25 @@ def _from_rdflib(term):
 
 
 def check_out_dir(out_dir: Path) -> None:
-    """Fail before the work, not after it: --out must be (or become) a folder we may write in."""
+    """Fail before the work, not after it: --out must be (or become) a folder we can write in."""
     import os
+    import tempfile
 
     from .io import show
 
     for p in (out_dir, *out_dir.parents):
-        if not p.exists():
-            continue
-        if not p.is_dir():
+        if p.exists() and not p.is_dir():
             where = "is a file" if p == out_dir else f"is inside {show(p)}, which is a file"
             raise BuildError(f"{show(out_dir)}: {where} — --out takes a folder (e.g. build/)")
-        if not os.access(p, os.W_OK | os.X_OK):
-            raise BuildError(f"{show(p)}: no permission to write here — choose another --out")
-        return
+        if p.exists():
+            break
+    try:  # a real probe: permissions, read-only file systems and /proc-like places all show here
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".kg-build-probe.", dir=out_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise BuildError(f"{show(out_dir)}: cannot write the build here ({e.strerror or e}) — choose another --out") from None
 
 
 def run(reason: bool = False, progress: bool = True, records_dir: Path | None = None, out_dir: Path | None = None) -> Path:

@@ -216,7 +216,7 @@ def publish(
     the next kg publish).
     """
     from .publish.push import PushError, push
-    from .publish.release import ReleaseError, release
+    from .publish.release import Interrupted, ReleaseError, release
 
     _quiet_libraries()
     try:
@@ -228,6 +228,8 @@ def publish(
             typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
     except ReleaseError as e:
         _fail(str(e), 1 if e.violations else 2)
+    except Interrupted as e:
+        _fail(f"interrupted by {e.name}: the unfinished release was removed, nothing was published", e.code)
     except PushError as e:
         _fail(str(e))
     except OSError as e:

@@ -134,14 +134,22 @@ def release(version: str | None = None, out: Path | None = None, force: bool = F
         raise ReleaseError(f"{show(target.parent)}: cannot create the release folder: {e.strerror or e}") from None
     for stale in remove_stale_partials(target.parent):
         log(f"removed {show(stale)}, left by an interrupted kg publish")
+    with _signals_raise():
+        _write_release(target, version, force, inp, report, dataset, log)
+    log(f"release {version} written to {target}")
+    return target
+
+
+def _write_release(target: Path, version: str, force: bool, inp: Inputs, report, dataset: Path, log) -> None:
+    """Assemble the release in a temporary folder beside target, then rename it into place; on any
+    error or interruption remove the temporary folder."""
     try:
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{PARTIAL_TAG}{os.getpid()}-", suffix=PARTIAL_SUFFIX,
                                     dir=target.parent))
     except OSError as e:
         raise ReleaseError(f"{show(target.parent)}: cannot write the release here: {e.strerror or e}") from None
     try:
-        with _signals_raise():
-            _assemble(tmp, target, version, force, inp, report, dataset, log)
+        _assemble(tmp, target, version, force, inp, report, dataset, log)
         if target.exists():
             raise ReleaseError(f"{target}: appeared while the release was being written — not overwritten")
         os.rename(tmp, target)
@@ -153,8 +161,6 @@ def release(version: str | None = None, out: Path | None = None, force: bool = F
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    log(f"release {version} written to {target}")
-    return target
 
 
 def _assemble(tmp: Path, target: Path, version: str, force: bool, inp: Inputs, report, dataset: Path, log) -> None:
@@ -262,6 +268,15 @@ def remove_stale_partials(folder: Path) -> list[Path]:
     return removed
 
 
+class Interrupted(SystemExit):
+    """kg publish got SIGTERM/SIGHUP; the temporary folder has been removed when this reaches the CLI."""
+
+    def __init__(self, signum: int):
+        super().__init__(128 + signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
 class _signals_raise:
     """While a release is written, SIGTERM and SIGHUP raise SystemExit (SIGINT already raises
     KeyboardInterrupt), so the temporary folder is removed. SIGKILL cannot be caught: the next
@@ -278,7 +293,7 @@ class _signals_raise:
 
     @staticmethod
     def _raise(signum, frame):
-        raise SystemExit(128 + signum)
+        raise Interrupted(signum)
 
     def __exit__(self, *exc):
         for sig, handler in self.old.items():
