@@ -263,6 +263,8 @@ def push(
                                                 connect_timeout, read_timeout, retries))
     except PushError as e:
         _fail(str(e))
+    except OSError as e:
+        _fail(_os_error(e))
     typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
 
 
