@@ -20,7 +20,7 @@ from .graph import grants, nordland
 from .graph.common import Rec, RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
 from .graph.successors import map_successors
-from .io import atomic_write_json, atomic_write_many
+from .io import atomic_write_json, atomic_write_many, remove_stale_temps
 from .namespaces import DCT, PREFIXES, PROV, RP, SKOS, XSD
 from .uris import Minter
 
@@ -238,6 +238,7 @@ def run(reason: bool = False, progress: bool = True, records_dir: Path | None = 
     # Both data files are staged (written, fsynced) before either is renamed, so a full disk changes
     # nothing; the manifest goes last and lists both with their SHA-256: a kill between the renames
     # leaves files that do not match it, which serve and publish refuse (kg.buildinfo.verify_build).
+    remove_stale_temps(out_dir, (*data, buildinfo.MANIFEST))   # left by a killed build, if any
     atomic_write_many({out_dir / name: blob for name, blob in data.items()})
     atomic_write_json(out_dir / buildinfo.MANIFEST, manifest)
     return out_dir / "dataset.nq"

@@ -77,7 +77,7 @@ def stage_bytes(path: Path, data: bytes) -> Path:
     _check_target(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{_TAG}{os.getpid()}-", suffix=".tmp", dir=path.parent)
     except OSError as e:
         raise WriteError(path, e) from None
     try:
@@ -89,6 +89,40 @@ def stage_bytes(path: Path, data: bytes) -> Path:
             raise WriteError(path, e) from None
         raise
     return Path(tmp)
+
+
+_TAG = "kg"   # temporary files are .<name>.kg<pid>-<random>.tmp: a killed writer's are recognisable
+
+
+def remove_stale_temps(folder: Path, names) -> list[Path]:
+    """Remove the temporary files that a killed writer (SIGKILL, power loss) left beside `names` in
+    folder: only `.<name>.kg<pid>-<random>.tmp` files of ours whose process no longer runs."""
+    import re
+
+    removed = []
+    if not Path(folder).is_dir():
+        return removed
+    pattern = re.compile(r"^\.(" + "|".join(re.escape(n) for n in names) + r")\." + _TAG + r"(\d+)-[^/]*\.tmp$")
+    for p in Path(folder).iterdir():
+        m = pattern.match(p.name)
+        if not m or p.is_symlink() or not p.is_file():
+            continue
+        pid = int(m.group(2))
+        if pid == os.getpid() or pid_alive(pid):
+            continue
+        p.unlink(missing_ok=True)
+        removed.append(p)
+    return removed
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -129,8 +129,9 @@ def _annotate(rec: dict) -> None:
 def _write_all(out_dir: Path, payload: dict[str, bytes]) -> None:
     """Stage every file beside its target, then rename them all; on a failure remove the staged files.
     A write that fails (full disk …) raises kg.io.WriteError naming the file; nothing is changed then."""
-    from ..io import atomic_write_many
+    from ..io import atomic_write_many, remove_stale_temps
 
+    remove_stale_temps(Path(out_dir), payload)   # left by a killed extract, if any
     atomic_write_many({Path(out_dir) / name: payload[name] for name in sorted(payload)})
 
 

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from .. import config
 from .. import buildinfo
-from ..io import WriteError, default_mode, dumps_json, show
+from ..io import WriteError, pid_alive, default_mode, dumps_json, show
 from . import checksums, dcat, diff, docs, dumps, tables, validation, void
 
 
@@ -238,16 +238,6 @@ PARTIAL_TAG = "kg-publish-"   # the temporary folder is .<version>.kg-publish-<p
 _PARTIAL_RE = re.compile(r"^\..+\." + re.escape(PARTIAL_TAG) + r"(\d+)-[A-Za-z0-9_]+" + re.escape(PARTIAL_SUFFIX) + "$")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return True
-    return True
-
-
 def remove_stale_partials(folder: Path) -> list[Path]:
     """Remove the temporary folders that a killed `kg publish` left in folder.
 
@@ -261,7 +251,7 @@ def remove_stale_partials(folder: Path) -> list[Path]:
         if not m or d.is_symlink() or not d.is_dir():
             continue
         pid = int(m.group(1))
-        if pid == os.getpid() or _alive(pid):
+        if pid == os.getpid() or pid_alive(pid):
             continue
         shutil.rmtree(d, ignore_errors=True)
         removed.append(d)
