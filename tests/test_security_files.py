@@ -378,7 +378,6 @@ def test_build_out_onto_a_file_or_an_unwritable_place(tmp_path):
     for out, message in ((target, "is a file — --out takes a folder"),
                          (target / "sub", "which is a file — --out takes a folder"),
                          (Path("/proc/kg-build-test"), "cannot write the build here")):
-        t = time.time()
         r = kg("build", "--out", str(out), "-q")
         assert r.returncode == 2, r.stdout + r.stderr
         assert message in r.stderr, r.stderr
@@ -403,7 +402,6 @@ def test_serve_on_a_busy_port_is_a_clear_error(busy_port):
 
 
 def test_up_checks_the_port_before_the_long_work(busy_port):
-    t = time.time()
     r = kg("up", "--port", str(busy_port), timeout=120)
     assert r.returncode == 2 and "is already in use" in r.stderr, r.stdout + r.stderr
     assert "1/4 extract" not in r.stdout   # refused before extract and build, not after them
