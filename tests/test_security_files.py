@@ -191,14 +191,6 @@ def test_sigkill_during_build_never_leaves_a_build_that_passes_as_whole(tmp_path
         assert all(n.endswith(".tmp") for n in leftovers), leftovers
     print("SIGKILL at", ["after-trig-rename" if d is None else f"{d:.2f}s" for d in delays], "→", states,
           f"(build takes {duration:.2f} s)")
-    # the next build removes what killed ones left (only ours: an unrelated dot-file stays)
-    with_leftovers = [tmp_path / f"b{i}" for i in range(len(delays))
-                      if any(p.name.endswith(".tmp") for p in (tmp_path / f"b{i}").iterdir())]
-    if with_leftovers:
-        folder = with_leftovers[0]
-        (folder / ".dataset.nq.notes.tmp").write_text("not ours")
-        assert kg("build", "--out", str(folder), "-q").returncode == 0
-        assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == [".dataset.nq.notes.tmp"]
     if torn_dir is None:   # every kill fell outside the data files' renames: make the torn state by hand
         torn_dir = tmp_path / "torn"
         shutil.copytree(old_build, torn_dir)
@@ -216,6 +208,14 @@ def test_sigkill_during_build_never_leaves_a_build_that_passes_as_whole(tmp_path
     assert "does not match" in r.stderr and "interrupted build?" in r.stderr
     assert not (root / "release" / "1.0").exists()
     no_traceback(r)
+    # the next build removes what killed ones left (only ours: an unrelated dot-file stays)
+    with_leftovers = [tmp_path / f"b{i}" for i in range(len(delays))
+                      if any(p.name.endswith(".tmp") for p in (tmp_path / f"b{i}").iterdir())]
+    if with_leftovers:
+        folder = with_leftovers[0]
+        (folder / ".dataset.nq.notes.tmp").write_text("not ours")
+        assert kg("build", "--out", str(folder), "-q").returncode == 0
+        assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == [".dataset.nq.notes.tmp"]
 
 
 def test_serve_refuses_a_default_build_without_manifest(tmp_path, built_dataset):
