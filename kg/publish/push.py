@@ -64,6 +64,8 @@ class Target:
     def for_store(cls, url: str | None, flavour: str = "generic", *, gsp_url=None, update_url=None,
                   query_url=None, user=None, password=None, **kw) -> "Target":
         """Endpoint URLs derived from one base URL per store flavour; explicit URLs win."""
+        if "timeout" in kw:  # the former single timeout (bench/bench_publish.py) bounds the answer
+            kw.setdefault("read_timeout", kw.pop("timeout"))
         if flavour not in FLAVOURS:
             raise PushError(f"unknown store flavour {flavour!r} (known: {', '.join(FLAVOURS)})")
         u = (url or "").rstrip("/")
