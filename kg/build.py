@@ -1,7 +1,7 @@
 """`kg build`: records + authority data + ontology → an RDF dataset with named graphs.
 
-Writes build/dataset.trig and build/dataset.nq atomically (both or neither), plus build/manifest.json
-with triple counts per graph. Named graphs: one per source document, `successors`, `authority`,
+Writes build/dataset.trig and build/dataset.nq (each atomically), then build/manifest.json last with
+triple counts per graph and the SHA-256 of both files (kg.buildinfo checks a build is whole before use). Named graphs: one per source document, `successors`, `authority`,
 `ontology`, and `inferred` with --reason (RDFS/OWL 2 RL closure by owlrl, kept apart from asserted data).
 """
 
@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import config, sources
+from . import buildinfo, config, sources
 from .graph.authority import map_actors, map_municipalities
 from .graph import grants, nordland
 from .graph.common import Rec, RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
 from .graph.successors import map_successors
-from .io import atomic_write_bytes, atomic_write_json
+from .io import atomic_write_json, atomic_write_many, remove_stale_temps
 from .namespaces import DCT, PREFIXES, PROV, RP, SKOS, XSD
 from .uris import Minter
 
@@ -184,9 +184,32 @@ def _from_rdflib(term):
     return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD + "string")))
 
 
+def check_out_dir(out_dir: Path) -> None:
+    """Fail before the work, not after it: --out must be (or become) a folder we can write in."""
+    import os
+    import tempfile
+
+    from .io import show
+
+    for p in (out_dir, *out_dir.parents):
+        if p.exists() and not p.is_dir():
+            where = "is a file" if p == out_dir else f"is inside {show(p)}, which is a file"
+            raise BuildError(f"{show(out_dir)}: {where} — --out takes a folder (e.g. build/)")
+        if p.exists():
+            break
+    try:  # a real probe: permissions, read-only file systems and /proc-like places all show here
+        out_dir.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".kg-build-probe.", dir=out_dir)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as e:
+        raise BuildError(f"{show(out_dir)}: cannot write the build here ({e.strerror or e}) — choose another --out") from None
+
+
 def run(reason: bool = False, progress: bool = True, records_dir: Path | None = None, out_dir: Path | None = None) -> Path:
     """Build the dataset; returns the path of dataset.nq. Raises BuildError / RecordError."""
     out_dir = Path(out_dir or config.BUILD)
+    check_out_dir(out_dir)
     from rich.progress import Progress
 
     with Progress(transient=True, disable=not progress) as bar:
@@ -203,17 +226,21 @@ def run(reason: bool = False, progress: bool = True, records_dir: Path | None = 
         trig = ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
         nq = "".join(sorted(set(str(q) + " .\n" for q in quads))).encode("utf-8")
     counts = Counter(q.graph_name.value for q in quads)
+    data = {"dataset.trig": trig, "dataset.nq": nq}
     manifest = {
         "base_iri": Minter().base,
         "reasoned": reason,
         "quads": len(quads),
         "distinct_quads": nq.count(b"\n"),
         "graphs": dict(sorted(counts.items())),
+        "files": {name: buildinfo.file_entry(blob) for name, blob in data.items()},
     }
-    # write the data files first, the manifest last: a manifest means a complete build
-    atomic_write_bytes(out_dir / "dataset.trig", trig)
-    atomic_write_bytes(out_dir / "dataset.nq", nq)
-    atomic_write_json(out_dir / "manifest.json", manifest)
+    # Both data files are staged (written, fsynced) before either is renamed, so a full disk changes
+    # nothing; the manifest goes last and lists both with their SHA-256: a kill between the renames
+    # leaves files that do not match it, which serve and publish refuse (kg.buildinfo.verify_build).
+    remove_stale_temps(out_dir, (*data, buildinfo.MANIFEST))   # left by a killed build, if any
+    atomic_write_many({out_dir / name: blob for name, blob in data.items()})
+    atomic_write_json(out_dir / buildinfo.MANIFEST, manifest)
     return out_dir / "dataset.nq"
 
 

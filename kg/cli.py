@@ -21,6 +21,45 @@ app = typer.Typer(
 )
 
 
+def _fail(message: str, code: int = 2):
+    """Print `error: message` on stderr and exit (2: usage, input or I/O error)."""
+    typer.secho(f"error: {message}", fg="red", err=True)
+    raise typer.Exit(code)
+
+
+def _os_error(e: OSError) -> str:
+    """An OSError as 'file: reason' (kg.io.WriteError already reads so)."""
+    from .io import WriteError, show
+
+    if isinstance(e, WriteError) or not e.filename:
+        return str(e)
+    return f"{show(e.filename)}: {e.strerror or e}"
+
+
+def _check_port(host: str, port: int) -> None:
+    """Exit 2 with a clear message unless host:port is a port we can listen on right now."""
+    import errno
+    import socket
+
+    if not 1 <= port <= 65535:
+        _fail(f"--port must be between 1 and 65535, not {port}")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except (socket.gaierror, UnicodeError) as e:
+        _fail(f"--host {host!r}: not an address this machine can listen on ({e})")
+    family, kind, proto, _, addr = infos[0]
+    with socket.socket(family, kind, proto) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+        try:
+            sock.bind(addr)
+        except OSError as e:
+            if e.errno == errno.EADDRINUSE:
+                _fail(f"{host}:{port} is already in use — stop the program listening there or choose another --port")
+            if e.errno == errno.EACCES:
+                _fail(f"no permission to listen on {host}:{port} (ports below 1024 need privileges) — choose another --port")
+            _fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
+
+
 @app.command()
 def extract(
     paths: List[Path] = typer.Argument(None, help="Source documents to extract (default: every document in data/sources/sources.yaml)."),
@@ -53,8 +92,9 @@ def build(
     try:
         path = run(reason=reason, progress=not quiet, out_dir=out)
     except (BuildError, RecordError) as e:
-        typer.secho(f"error: {e}", fg="red", err=True)
-        raise typer.Exit(2)
+        _fail(str(e))
+    except OSError as e:  # kg.io.WriteError names the file; nothing half-written is left
+        _fail(f"{_os_error(e)} — the previous build is unchanged")
     if not quiet:
         import json
 
@@ -127,6 +167,7 @@ def serve(
     """
     from .serve import serve as run_server
 
+    _check_port(host, port)
     raise typer.Exit(run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet,
                                 slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
                                 max_response_mb=max_response, cache_mb=cache_mb, slow_per_client=slow_per_client,
@@ -138,11 +179,26 @@ def serve(
 _STORE_HELP = "Store flavour: virtuoso | oxigraph | fuseki | generic (sets the default endpoint paths)."
 
 
-def _push_target(to, store, gsp_url, update_url, query_url, user, password):
+_TIMEOUT_HELP = ("Seconds to wait for the store to accept a connection (--connect-timeout, default 10) "
+                 "or to answer a request (--read-timeout, default 120).")
+
+
+def _push_target(to, store, gsp_url, update_url, query_url, user, password, connect_timeout=10.0,
+                 read_timeout=120.0, retries=2):
     from .publish.push import Target
 
     return Target.for_store(to, store, gsp_url=gsp_url, update_url=update_url, query_url=query_url,
-                            user=user, password=password)
+                            user=user, password=password, connect_timeout=connect_timeout,
+                            read_timeout=read_timeout, retries=retries)
+
+
+def _quiet_libraries() -> None:
+    """Library log records (pyLODE, asyncio, rdflib) are not output of ours: warnings and up only."""
+    import logging
+
+    logging.getLogger().setLevel(logging.WARNING)
+    for name in ("pylode", "asyncio", "rdflib", "httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
 
 
 @app.command()
@@ -157,24 +213,37 @@ def publish(
     query_url: Optional[str] = typer.Option(None, "--query-url"),
     user: Optional[str] = typer.Option(None, "--user", help="Store user (or KG_STORE_USER)."),
     password: Optional[str] = typer.Option(None, "--password", help="Store password (or KG_STORE_PASSWORD)."),
+    connect_timeout: float = typer.Option(10.0, "--connect-timeout", help=_TIMEOUT_HELP),
+    read_timeout: float = typer.Option(120.0, "--read-timeout", help=_TIMEOUT_HELP),
+    retries: int = typer.Option(2, "--retries", help="Retries of a request after a connection error or HTTP 408/429/5xx (0–10)."),
 ) -> None:
     """Build a release directory (dumps, tables, ontology, shapes, validation report, DCAT, VoID,
     changelog, static site, SHA256SUMS) from the validated build, atomically; optionally push it.
 
-    Exit 1 when the release exists already, the build has violations (without --force) or a push fails.
+    Exit 1 when the build has SHACL violations (without --force); 2 when the release exists already,
+    the build is missing or torn (run kg build again), a file cannot be written, or a push fails.
+    An interrupted publish leaves nothing behind (its temporary folder is removed, at the latest by
+    the next kg publish).
     """
     from .publish.push import PushError, push
-    from .publish.release import ReleaseError, release
+    from .publish.release import Interrupted, ReleaseError, release
 
+    _quiet_libraries()
     try:
-        target = _push_target(to, store, gsp_url, update_url, query_url, user, password) if (to or update_url) else None
+        target = _push_target(to, store, gsp_url, update_url, query_url, user, password, connect_timeout,
+                              read_timeout, retries) if (to or update_url) else None
         path = release(version, out, force)
         if target is not None:
             res = push(path, target)
             typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
-    except (ReleaseError, PushError, FileNotFoundError) as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(1)
+    except ReleaseError as e:
+        _fail(str(e), 1 if e.violations else 2)
+    except Interrupted as e:
+        _fail(f"interrupted by {e.name}: the unfinished release was removed, nothing was published", e.code)
+    except PushError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(_os_error(e))
 
 
 @app.command()
@@ -187,15 +256,25 @@ def push(
     query_url: Optional[str] = typer.Option(None, "--query-url"),
     user: Optional[str] = typer.Option(None, "--user", help="Store user (or KG_STORE_USER)."),
     password: Optional[str] = typer.Option(None, "--password", help="Store password (or KG_STORE_PASSWORD)."),
+    connect_timeout: float = typer.Option(10.0, "--connect-timeout", help=_TIMEOUT_HELP),
+    read_timeout: float = typer.Option(120.0, "--read-timeout", help=_TIMEOUT_HELP),
+    retries: int = typer.Option(2, "--retries", help="Retries of a request after a connection error or HTTP 408/429/5xx (0–10)."),
 ) -> None:
-    """Replace each named graph of a release in a SPARQL 1.1 store (temporary graph, then MOVE)."""
+    """Replace each named graph of a release in a SPARQL 1.1 store (temporary graph, then MOVE).
+
+    Exit 2 when the store cannot be reached, does not answer within --read-timeout, refuses a request
+    or answers something unexpected; the message says which graphs were replaced and how to recover.
+    """
     from .publish.push import PushError, push as do_push
 
+    _quiet_libraries()
     try:
-        res = do_push(release_dir, _push_target(to, store, gsp_url, update_url, query_url, user, password))
+        res = do_push(release_dir, _push_target(to, store, gsp_url, update_url, query_url, user, password,
+                                                connect_timeout, read_timeout, retries))
     except PushError as e:
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(1)
+        _fail(str(e))
+    except OSError as e:
+        _fail(_os_error(e))
     typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
 
 
@@ -237,6 +316,8 @@ def up(
     """
     from .extract import cli_extract
 
+    if not no_serve:  # before the long work, not after it
+        _check_port(host, port)
     typer.secho("1/4 extract", bold=True)
     rc = cli_extract(None, None, False)
     if rc:
@@ -244,9 +325,12 @@ def up(
     typer.secho("2/4 build", bold=True)
     build(reason=reason, out=None, quiet=False)
     typer.secho("3/4 validate", bold=True)
-    from .validate import validate_build
+    from .validate import ValidationUsageError, validate_build
 
-    report = validate_build()
+    try:
+        report = validate_build()
+    except ValidationUsageError as e:
+        _fail(str(e))
     c = report.counts
     typer.echo(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info "
                f"({report.seconds:.1f} s) — full report: kg validate; shown per resource on its page")

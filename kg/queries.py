@@ -120,6 +120,41 @@ def get(name: str, folder: Path | None = None) -> Question:
     return cat[name]
 
 
+def syntax_error(sparql: str, err: Exception, source: str = "query") -> QueryError:
+    """A SPARQL parser error as `source:line:column: SPARQL syntax error`, the line and a caret,
+    instead of the parser's list of every token it would have accepted there."""
+    m = re.search(r"at (\d+):(\d+)", str(err))
+    if not m:
+        first = str(err).split(": expected", 1)[0]
+        return QueryError(f"{source}: SPARQL syntax error: {first}")
+    line, col = int(m.group(1)), int(m.group(2))
+    lines = sparql.splitlines() or [""]
+    if _at_end(lines, line, col):  # Oxigraph's parser reports how far it got, often the very end:
+        line, col = _rdflib_position(sparql) or (line, col)  # rdflib names the clause that fails
+    text = lines[min(line, len(lines)) - 1]
+    col = max(1, min(col, len(text) + 1))
+    expected = str(err).split(": expected", 1)[1].strip() if ": expected" in str(err) else ""
+    hint = f" (expected {expected})" if expected and "," not in expected else ""
+    return QueryError(f"{source}:{line}:{col}: SPARQL syntax error{hint}\n  {text}\n  {' ' * (col - 1)}^")
+
+
+def _at_end(lines: list[str], line: int, col: int) -> bool:
+    """Is line:col at or after the last non-blank character of the query?"""
+    last = max((i for i, text in enumerate(lines, 1) if text.strip()), default=1)
+    return line > last or (line == last and col > len(lines[last - 1].rstrip()))
+
+
+def _rdflib_position(sparql: str) -> tuple[int, int] | None:
+    try:
+        from rdflib.plugins.sparql import prepareQuery
+
+        prepareQuery(sparql)
+    except Exception as e:  # pyparsing.ParseException carries lineno/col
+        if isinstance(getattr(e, "lineno", None), int) and isinstance(getattr(e, "col", None), int):
+            return e.lineno, e.col
+    return None
+
+
 def run_local(sparql: str, store) -> tuple[list[str], list[list]]:
     """Run a SELECT on a pyoxigraph store from `kg.store.load_store` (its default graph is the union)."""
     res = store.query(sparql)

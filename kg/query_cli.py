@@ -9,6 +9,7 @@ import sys
 import typer
 
 from . import queries
+from .io import show as _show
 
 
 def run_query(name: str | None, params: list[str], endpoint: str | None, fmt: str, show: bool) -> int:
@@ -36,12 +37,19 @@ def run_query(name: str | None, params: list[str], endpoint: str | None, fmt: st
         else:
             from .store import load_store
 
-            cols, rows = queries.run_local(sparql, load_store())
+            store = load_store()
+            try:
+                cols, rows = queries.run_local(sparql, store)
+            except SyntaxError as e:  # the question's file: line, column and a caret
+                raise queries.syntax_error(sparql, e, _show(q.path)) from None
     except (queries.QueryError, FileNotFoundError) as e:
         typer.secho(f"error: {e}", fg="red", err=True)
         return 2
     except Exception as e:  # endpoint down, query refused …
-        typer.secho(f"error: query failed: {e}", fg="red", err=True)
+        text = str(e).strip()
+        if len(text) > 400:  # e.g. an endpoint echoing the whole query and a parser trace
+            text = text[:400] + " …"
+        typer.secho(f"error: query failed: {text}", fg="red", err=True)
         return 1
     table = [[queries.plain(v) for v in row] for row in rows]
     if fmt == "csv":

@@ -12,7 +12,30 @@ from . import config
 
 
 class SourceError(Exception):
-    """A source file is missing, unknown or changed."""
+    """A source file is missing, unknown, changed or not UTF-8 text. `located` messages already
+    start with `file:line:`; the others with `file:`."""
+
+    located = False
+
+
+class SourceEncodingError(SourceError):
+    """The file is not valid UTF-8: the message names the file, the line and the byte offset."""
+
+    located = True
+
+
+def read_utf8(path: Path) -> str:
+    """The file's text; SourceEncodingError with file, line and byte offset if it is not UTF-8."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        bad = data[e.start:e.end].hex(" ")
+        raise SourceEncodingError(
+            f"{path}:{line}: not valid UTF-8 at byte offset {e.start} (line {line}, byte {column} of the line: "
+            f"0x{bad}) — save the document as UTF-8 and update its sha256 in sources.yaml") from None
 
 
 @dataclass(frozen=True)
@@ -37,7 +60,11 @@ class Source:
 
     def lines(self) -> list[str]:
         """The document's lines (1-based line n is lines()[n-1]), without line terminators."""
-        return self.path.read_text(encoding="utf-8").splitlines()
+        return self.text().splitlines()
+
+    def text(self) -> str:
+        """The document's text (SourceEncodingError naming file, line and byte offset if not UTF-8)."""
+        return read_utf8(self.path)
 
     def meta(self) -> dict:
         """What every record file carries about its source."""
@@ -50,8 +77,25 @@ def sha256_of(path: Path) -> str:
 
 def registry(path: Path | None = None) -> dict[str, Source]:
     path = path or config.SOURCES / "sources.yaml"
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {e["id"]: Source(**e) for e in entries}
+    try:
+        entries = yaml.safe_load(read_utf8(path))
+    except FileNotFoundError:
+        raise SourceError(f"{path}: the source registry is missing") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        err = SourceError(f"{path}:{line}: not valid YAML: {getattr(e, 'problem', None) or e}")
+        err.located = True
+        raise err from None
+    if not isinstance(entries, list):
+        raise SourceError(f"{path}: expected a list of source entries")
+    out = {}
+    for n, e in enumerate(entries, 1):
+        try:
+            out[e["id"]] = Source(**e)
+        except (TypeError, KeyError) as exc:
+            raise SourceError(f"{path}: entry {n}: {exc} (fields: id, file, title, kind, publisher, sha256, …)") from None
+    return out
 
 
 def get(source_id: str) -> Source:
@@ -85,3 +129,4 @@ def check(src: Source, path: Path | None = None) -> None:
             f"{path}: sha256 {actual} does not match sources.yaml ({src.sha256}); "
             "the document changed — review it and update the checksum deliberately"
         )
+    read_utf8(path)  # every extractor reads text: refuse bytes that are not UTF-8 before any of them

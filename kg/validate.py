@@ -359,10 +359,16 @@ def _pyshacl(quads: list[ox.Quad], shapes_g: Graph, inference: str) -> list[Resu
 def validate_build(shapes_dir: Path = SHAPES, inference: str = "none", engine: str = "fast") -> Report:
     """Validate build/dataset.nq and write the report to build/validation.ttl (the server loads it
     as the named graph …/graph/validation, so each resource page shows its own warnings)."""
+    from . import buildinfo
     from .io import atomic_write_text
 
-    report = validate_dataset([config.BUILD / "dataset.nq"], shapes_dir=shapes_dir, inference=inference, engine=engine)
-    atomic_write_text(config.BUILD / "validation.ttl", report.to_turtle())
+    try:  # never validate (and vouch for) a torn build; the report joins the build's manifest
+        buildinfo.verify_build(config.BUILD, skip=("validation.ttl",))
+        report = validate_dataset([config.BUILD / "dataset.nq"], shapes_dir=shapes_dir, inference=inference, engine=engine)
+        atomic_write_text(config.BUILD / "validation.ttl", report.to_turtle())
+        buildinfo.add_file(config.BUILD, "validation.ttl")
+    except (buildinfo.BuildIntegrityError, OSError) as e:
+        raise ValidationUsageError(str(e)) from None
     return report
 
 

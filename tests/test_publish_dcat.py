@@ -15,37 +15,64 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCAT, DCTERMS
+from rdflib import RDF, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCAT, DCTERMS, SKOS
 
 from kg.publish.release import release
 from publish_fixtures import fixture_inputs, real_inputs
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
-SHAPES = Path(__file__).parent / "shapes" / "dcat"
+COPIES = Path(__file__).parent / "shapes" / "dcat"
+#: the official shape files as the team keeps them (../shared/reference/dcat, see its SOURCE.txt)
+#: (beside the repository clone as in CI, or one level further up from a git worktree)
+SHARED = next((p / "shared" / "reference" / "dcat" for p in Path(__file__).resolve().parents[2:4]
+               if (p / "shared" / "reference" / "dcat").is_dir()),
+              Path(__file__).resolve().parents[2] / "shared" / "reference" / "dcat")
+OFFICIAL = {"DCAT-AP-NO-shacl_shapes_2.00.ttl": "no-2.00"} | {
+    f: "semic-3.0.1" for f in ("shapes.ttl", "shapes_recommended.ttl", "range.ttl", "deprecateduris.ttl",
+                               "mdr-vocabularies.shape.ttl")}
 NO = ["DCAT-AP-NO-shacl_shapes_2.00.ttl"]
 AP3 = ["shapes.ttl", "shapes_recommended.ttl", "range.ttl", "deprecateduris.ttl"]
 MDR = ["mdr-vocabularies.shape.ttl"]
 
 
+def _shape_file(name: str) -> Path:
+    """The official file from ../shared when present, else the committed byte-identical copy."""
+    official = SHARED / OFFICIAL[name] / name
+    return official if official.exists() else COPIES / name
+
+
 def _shapes(files) -> Graph:
     g = Graph()
     for f in files:
-        g.parse(SHAPES / f)
+        g.parse(_shape_file(f))
     return g
 
 
-def violations(data: Graph, files) -> Counter:
-    """Top-level Violation results as (path, message-or-constraint) → count."""
-    _, report, _ = pyshacl.validate(data, shacl_graph=_shapes(files), inference="none", advanced=True)
-    out = Counter()
+@pytest.mark.skipif(not SHARED.is_dir(), reason=f"{SHARED} (the team's copy of the official DCAT shapes) is absent")
+@pytest.mark.parametrize("name", sorted(OFFICIAL))
+def test_committed_shape_copies_are_the_official_files(name):
+    assert (COPIES / name).read_bytes() == (SHARED / OFFICIAL[name] / name).read_bytes()
+
+
+def results(data: Graph, files, severity=SH.Violation, shapes: Graph | None = None) -> list[tuple]:
+    """Top-level results of one severity as (path, constraint component, focus node, value)."""
+    _, report, _ = pyshacl.validate(data, shacl_graph=shapes if shapes is not None else _shapes(files),
+                                    inference="none", advanced=True)
+    out = []
     for rep in report.subjects(SH.conforms, None):
         for r in report.objects(rep, SH.result):
-            if report.value(r, SH.resultSeverity) == SH.Violation:
+            if report.value(r, SH.resultSeverity) == severity:
                 comp = str(report.value(r, SH.sourceConstraintComponent)).rsplit("#", 1)[-1]
-                out[(str(report.value(r, SH.resultPath)), comp)] += 1
+                out.append((str(report.value(r, SH.resultPath)), comp, str(report.value(r, SH.focusNode)),
+                            str(report.value(r, SH.value))))
     return out
+
+
+def violations(data: Graph, files) -> Counter:
+    """Top-level Violation results as (path, constraint component) → count."""
+    return Counter((p, c) for p, c, _, _ in results(data, files))
 
 
 @pytest.fixture(scope="module", params=["fixture", "real"])
@@ -109,3 +136,57 @@ def test_publisher_meets_the_agent_shape_the_typo_disables(metadata):
     conforms, _, text = pyshacl.validate(canon, shacl_graph=shapes, inference="none", advanced=True)
     results = [l for l in text.splitlines() if "Agent_Shape" in l]
     assert results == [], text
+
+
+GEONORGE_FYLKE = "https://data.geonorge.no/administrativeEnheter/fylke/id/"
+EU_PLACES = tuple(f"http://publications.europa.eu/resource/authority/{t}" for t in ("country", "continent", "place"))
+
+
+def test_spatial_values_come_from_controlled_vocabularies(metadata):
+    """Finding 10: Innlandet was our own IRI {base}place/county/34, in no vocabulary and without skos:inScheme.
+    Now every dct:spatial value is an EU authority-table value with its skos:inScheme, or Innlandet in
+    Geonorge's administrative units (county number 34), the vocabulary DCAT-AP-NO's own example uses."""
+    for g in metadata[:2]:
+        values = set(g.objects(None, DCTERMS.spatial))
+        assert values == {URIRef("http://publications.europa.eu/resource/authority/country/NOR"),
+                          URIRef(GEONORGE_FYLKE + "34")}
+        for v in values:
+            assert (v, RDF.type, DCTERMS.Location) in g
+            if str(v).startswith(GEONORGE_FYLKE):
+                assert str(g.value(v, DCTERMS.identifier)) == "34"
+                assert g.value(v, SKOS.prefLabel) == Literal("Innlandet", lang="nb")
+            else:
+                assert str(g.value(v, SKOS.inScheme)) in EU_PLACES
+        assert not any("/place/county/" in str(v) for v in g.all_nodes())
+
+
+def test_spatial_meets_both_profiles_at_least_one_controlled_value(metadata):
+    """DCAT-AP-NO 2.00 says dct:spatial "skal ha minst én verdi" from the EU/GeoNames lists and DCAT-AP 3
+    recommends the same; no Violation anywhere on dct:spatial, and the only Warnings on it are for the
+    Geonorge value (the shapes check each value, not "at least one": the official DCAT-AP-NO example,
+    which uses a Geonorge IRI, gets the same Warning)."""
+    canon, no, _ = metadata
+    for data, files in ((no, NO), (canon, AP3 + MDR)):
+        for severity in (SH.Violation, SH.Warning):
+            on_spatial = [r for r in results(data, files, severity) if r[0] == str(DCTERMS.spatial)]
+            if severity == SH.Violation:
+                assert on_spatial == []
+            else:
+                assert {r[3] for r in on_spatial} <= {GEONORGE_FYLKE + "34"}, on_spatial
+    # the rule as its message states it (at least one value from the lists) is met outright
+    shapes = _shapes(NO)
+    SHN = Namespace("https://data.norge.no/vocabulary/dcatno-shacl#")
+    stated = Graph()
+    for t in shapes:
+        stated.add(t)
+    from rdflib import BNode
+    prop = BNode()
+    stated.add((SHN.SpatialAtLeastOne, RDF.type, SH.NodeShape))
+    stated.add((SHN.SpatialAtLeastOne, SH.targetClass, DCAT.Dataset))
+    stated.add((SHN.SpatialAtLeastOne, SH.property, prop))
+    stated.add((prop, SH.path, DCTERMS.spatial))
+    q = BNode()
+    stated.add((prop, SH.qualifiedValueShape, q))
+    stated.add((q, SH.node, SHN.SpatialRestriction))
+    stated.add((prop, SH.qualifiedMinCount, Literal(1)))
+    assert [r for r in results(no, NO, shapes=stated) if r[0] == str(DCTERMS.spatial)] == []

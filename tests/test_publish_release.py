@@ -121,7 +121,7 @@ def test_existing_release_is_never_overwritten(fx_release):
     with pytest.raises(ReleaseError, match="already exists"):
         release("0.1.0", fx_release, inputs=fixture_inputs(), log=QUIET)
     r = CliRunner().invoke(app, ["publish", "--out", str(fx_release)])
-    assert r.exit_code == 1 and "already exists" in r.output
+    assert r.exit_code == 2 and "already exists" in r.output
     assert (fx_release / "SHA256SUMS").read_bytes() == before
 
 
@@ -130,6 +130,10 @@ def _break_fixture(inp):
     nq = inp.build_dir / "dataset.nq"
     lines = [l for l in nq.read_text().splitlines() if not ("2025/measure/K1>" in l.split(" ")[0] and "rdf-schema#label" in l)]
     nq.write_text("\n".join(lines) + "\n")
+    from kg.buildinfo import file_entry
+    manifest = json.loads((inp.build_dir / "manifest.json").read_text())
+    manifest["files"]["dataset.nq"] = file_entry(path=nq)   # an edited build, not a torn one
+    (inp.build_dir / "manifest.json").write_text(json.dumps(manifest))
 
 
 def test_violations_stop_the_release_unless_forced(tmp_path):

@@ -10,9 +10,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 
@@ -129,26 +127,12 @@ def _annotate(rec: dict) -> None:
 
 
 def _write_all(out_dir: Path, payload: dict[str, bytes]) -> None:
-    """Stage every file beside its target, then rename them all; on a failure remove the staged files."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    umask = os.umask(0)
-    os.umask(umask)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name in sorted(payload):
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload[name])
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; records are ordinary readable files
-            staged.append((name, Path(tmp)))
-    except BaseException:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for name, tmp in staged:
-        os.replace(tmp, out_dir / name)
+    """Stage every file beside its target, then rename them all; on a failure remove the staged files.
+    A write that fails (full disk …) raises kg.io.WriteError naming the file; nothing is changed then."""
+    from ..io import atomic_write_many, remove_stale_temps
+
+    remove_stale_temps(Path(out_dir), payload)   # left by a killed extract, if any
+    atomic_write_many({Path(out_dir) / name: payload[name] for name in sorted(payload)})
 
 
 class _progress:
@@ -185,9 +169,18 @@ def cli_extract(paths, out, quiet: bool) -> int:
         print("hint: the document's layout differs from what the extractor expects there; fix the capture or the "
               "extractor — no records were changed", file=sys.stderr)
         return 2
+    except OSError as err:  # kg.io.WriteError names the file (full disk, no permission …)
+        from ..io import WriteError, show
+
+        msg = str(err) if isinstance(err, WriteError) or not err.filename else f"{show(err.filename)}: {err.strerror or err}"
+        print(f"error: {msg}", file=sys.stderr)
+        print("hint: no records were changed", file=sys.stderr)
+        return 2
     except SourceError as err:
-        # SourceError messages start with "<path>: "; a source problem concerns the whole file (line 1)
-        print(f"error: {str(err).replace(': ', ':1: ', 1)}", file=sys.stderr)
+        # SourceError messages start with "<path>: " (a problem of the whole file: line 1) or,
+        # when located (e.g. invalid UTF-8), with "<path>:<line>: " already
+        msg = str(err) if err.located else str(err).replace(': ', ':1: ', 1)
+        print(f"error: {msg}", file=sys.stderr)
         print("hint: check the path, register new documents in data/sources/sources.yaml (id, kind, sha256); "
               "no records were changed", file=sys.stderr)
         return 2

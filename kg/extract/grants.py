@@ -105,7 +105,7 @@ def _split_names(text: str) -> list[str]:
 
 
 def extract(src: Source) -> dict:
-    text = src.path.read_text(encoding="utf-8")
+    text = src.text()
     lines = text.splitlines()
     body_end = text.find(FOOTER)
     body = text if body_end < 0 else text[:body_end]

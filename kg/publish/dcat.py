@@ -36,6 +36,15 @@ ORG_CATALOG = os.environ.get(
 PUBLISHER_ORGNR = "920717152"
 PUBLISHER_NAME = "Innlandet fylkeskommune"
 PUBLISHER_HOMEPAGE = "https://innlandetfylke.no/"   # cited in the source documents
+#: Geonorge's administrative units (Kartverket): county IRIs are this prefix + fylkesnummer. The
+#: DCAT-AP-NO 2.00 example data uses this vocabulary for dct:spatial (Informasjonsforvaltning/dcat-ap-no,
+#: examples: dct:spatial <https://data.geonorge.no/administrativeEnheter/kommune/id/172833>), and
+#: Digdir's reference data builds fylke IRIs from the county number the same way
+#: (Informasjonsforvaltning/fdk-reference-data, geonorge/administrativeenheter/fylke/FylkeHarvester.java).
+#: Both catalogue variants also give Norway from the EU country table, which carries the
+#: skos:inScheme that the DCAT-AP-NO and DCAT-AP 3 spatial restrictions look for.
+GEONORGE_FYLKE = "https://data.geonorge.no/administrativeEnheter/fylke/id/"
+INNLANDET_FYLKESNUMMER = "34"   # county number, as in data/authority/municipalities.yaml
 NLOD_EU = EU + "licence/NLOD_2_0"                   # the EU licence table's entry for NLOD 2.0
 NLOD_NO = "http://data.norge.no/nlod/no/2.0"        # the licence's own IRI (skos:exactMatch)
 
@@ -138,13 +147,12 @@ def dcat_graph(info: ReleaseInfo, distributions: list[Distribution], profile: st
     themes = [_concept(g, EU + "data-theme/SOCI", EU + "data-theme", "Population and society"),
               _concept(g, EU + "data-theme/GOVE", EU + "data-theme", "Government and public sector")]
     norway = _concept(g, EU + "country/NOR", EU + "country", "Norway", DCTERMS.Location)
-    # Innlandet county (fylkesnummer 34, SSB classification 104): not in an EU table, so
-    # DCAT-AP-NO reports a Warning (spatial values "should" come from EU/GeoNames lists).
-    innlandet = URIRef(f"{base}place/county/34")
+    # Innlandet county from the controlled Norwegian vocabulary DCAT-AP-NO uses for dct:spatial:
+    # Kartverket's administrative units on Geonorge, fylke IRIs by county number (see GEONORGE_FYLKE).
+    innlandet = URIRef(GEONORGE_FYLKE + INNLANDET_FYLKESNUMMER)
     g.add((innlandet, RDF.type, DCTERMS.Location))
     g.add((innlandet, SKOS.prefLabel, nb("Innlandet")))
-    g.add((innlandet, DCTERMS.identifier, Literal("34")))
-    g.add((innlandet, DCTERMS.source, URIRef("urn:ssb:classification:klass:104")))
+    g.add((innlandet, DCTERMS.identifier, Literal(INNLANDET_FYLKESNUMMER)))
     period = BNode("temporal")
     g.add((period, RDF.type, DCTERMS.PeriodOfTime))
     g.add((period, DCAT.startDate, Literal(info.temporal[0], datatype=XSD.date)))

@@ -14,9 +14,27 @@ from rdflib import RDF, RDFS, Graph, Namespace
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 
-def ontology_html(ttl_files: list[Path]) -> str:
-    from pylode import OntPub  # pinned: 3.4.x cannot even be imported when installed from a wheel
+def _quiet_pylode():
+    """Import pyLODE without its side effect: pylode.profiles.supermodel.loader calls
+    logging.basicConfig(level=DEBUG) at import, which made `kg publish` print `INFO:root:…` and
+    `DEBUG:asyncio:…`. The root logger's handlers and level are put back as they were."""
+    import logging
 
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    try:
+        from pylode import OntPub  # pinned: 3.4.x cannot even be imported when installed from a wheel
+    finally:
+        for h in list(root.handlers):
+            if h not in handlers:
+                root.removeHandler(h)
+        root.setLevel(level)
+    logging.getLogger("pylode").setLevel(logging.WARNING)
+    return OntPub
+
+
+def ontology_html(ttl_files: list[Path]) -> str:
+    OntPub = _quiet_pylode()
     g = Graph()
     for p in ttl_files:
         g.parse(p)

@@ -1,11 +1,17 @@
 """Push a release into an existing SPARQL 1.1 store, replacing each named graph idempotently.
 
-Per named graph: upload into a temporary graph (Graph Store Protocol PUT, or SPARQL Update
-`INSERT DATA` in chunks where no GSP endpoint is given), check its triple count, then
+Per named graph: upload into a temporary graph (Graph Store Protocol PUT of the whole graph, or
+SPARQL Update `INSERT DATA` in chunks where no GSP endpoint is given — a chunk never splits the
+triples of a blank node, which would make two nodes of one), check its triple count, then
 `MOVE <tmp> TO <graph>` (one SPARQL Update operation: the target graph is never half-loaded), and
 check the target's count. Pushing the same release again leaves the same store. On failure the
 report names the graphs already replaced and the ones not, drops the temporary graph, and says how to
 recover (re-run the push: every step is idempotent).
+
+Every request has a connect and a read timeout (default 10 s / 120 s); connection failures and
+408/429/5xx answers are retried a bounded number of times, a store that accepts the connection but
+does not answer within the read timeout is not (waiting again would only multiply the wait). Every
+answer is checked before use: a non-JSON or unexpected JSON answer is a PushError naming the endpoint.
 
 Credentials come from options or KG_STORE_USER / KG_STORE_PASSWORD and are never printed.
 """
@@ -13,6 +19,7 @@ Credentials come from options or KG_STORE_USER / KG_STORE_PASSWORD and are never
 from __future__ import annotations
 
 import os
+import re
 import time
 import uuid
 from collections import defaultdict
@@ -39,14 +46,26 @@ class Target:
     user: str | None = None
     password: str | None = None
     digest: bool = False
-    timeout: float = 300.0
-    retries: int = 3
+    connect_timeout: float = 10.0
+    read_timeout: float = 120.0
+    retries: int = 2
     backoff: float = 0.5
+    chunk_triples: int = 5000   # INSERT DATA chunk size without GSP (blank-node components kept whole)
+
+    def __post_init__(self):
+        for name in ("connect_timeout", "read_timeout"):
+            v = getattr(self, name)
+            if not (isinstance(v, (int, float)) and 0 < v <= 3600):
+                raise PushError(f"--{name.replace('_', '-')} must be between 0 and 3600 seconds, not {v!r}")
+        if not (isinstance(self.retries, int) and 0 <= self.retries <= 10):
+            raise PushError(f"--retries must be between 0 and 10, not {self.retries!r}")
 
     @classmethod
     def for_store(cls, url: str | None, flavour: str = "generic", *, gsp_url=None, update_url=None,
                   query_url=None, user=None, password=None, **kw) -> "Target":
         """Endpoint URLs derived from one base URL per store flavour; explicit URLs win."""
+        if "timeout" in kw:  # the former single timeout (bench/bench_publish.py) bounds the answer
+            kw.setdefault("read_timeout", kw.pop("timeout"))
         if flavour not in FLAVOURS:
             raise PushError(f"unknown store flavour {flavour!r} (known: {', '.join(FLAVOURS)})")
         u = (url or "").rstrip("/")
@@ -85,7 +104,9 @@ class Client:
         auth = None
         if t.user is not None:
             auth = httpx.DigestAuth(t.user, t.password or "") if t.digest else httpx.BasicAuth(t.user, t.password or "")
-        self._http = httpx.Client(auth=auth, timeout=t.timeout)
+        timeout = httpx.Timeout(connect=t.connect_timeout, read=t.read_timeout, write=t.read_timeout,
+                                pool=t.connect_timeout)
+        self._http = httpx.Client(auth=auth, timeout=timeout)
 
     def close(self):
         self._http.close()
@@ -100,8 +121,13 @@ class Client:
         for attempt in range(t.retries + 1):
             try:
                 r = self._http.request(method, url, **kw)
+            except (httpx.ReadTimeout, httpx.WriteTimeout):
+                raise PushError(f"{method} {_safe_url(url)}: no answer within {t.read_timeout:g} s "
+                                "(--read-timeout); the store accepted the connection but did not respond") from None
             except httpx.TransportError as e:
                 last = f"cannot reach {_safe_url(url)}: {type(e).__name__}: {self._mask(str(e)) or 'connection failed'}"
+            except httpx.HTTPError as e:  # e.g. an invalid URL or a malformed answer
+                raise PushError(f"{method} {_safe_url(url)}: {type(e).__name__}: {self._mask(str(e))}") from None
             else:
                 if r.status_code < 400:
                     return r
@@ -120,16 +146,37 @@ class Client:
         self.request("POST", self.target.update_url, data={"update": sparql})
 
     def select(self, sparql: str) -> list[dict]:
+        url = _safe_url(self.target.query_url)
         r = self.request("POST", self.target.query_url, data={"query": sparql},
                          headers={"Accept": "application/sparql-results+json"})
         try:
-            return r.json()["results"]["bindings"]
-        except Exception:
-            raise PushError(f"{_safe_url(self.target.query_url)}: answer is not SPARQL JSON results") from None
+            data = r.json()
+        except ValueError:
+            kind = r.headers.get("content-type", "no content type")
+            start = self._mask(r.text[:80].strip().replace("\n", " "))
+            raise PushError(f"{url}: the answer is not JSON ({kind}: {start!r}); is this a SPARQL query "
+                            "endpoint? (check --to/--store or --query-url)") from None
+        rows = data.get("results", {}).get("bindings") if isinstance(data, dict) and \
+            isinstance(data.get("results"), dict) else None
+        if not isinstance(rows, list) or not all(isinstance(b, dict) for b in rows):
+            raise PushError(f"{url}: the answer is JSON but not SPARQL JSON results (no results.bindings list); "
+                            "is this a SPARQL query endpoint? (check --to/--store or --query-url)")
+        return rows
 
     def count(self, graph: str) -> int:
         rows = self.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        return int(rows[0]["n"]["value"]) if rows else 0
+        if not rows:
+            return 0
+        cell = rows[0].get("n")
+        value = cell.get("value") if isinstance(cell, dict) else None
+        try:
+            n = int(str(value))
+        except ValueError:
+            n = -1
+        if n < 0:
+            raise PushError(f"{_safe_url(self.target.query_url)}: COUNT answered {value!r}, not a count "
+                            "(unexpected SPARQL JSON results)")
+        return n
 
     def put_graph(self, graph: str, ntriples: bytes) -> None:
         t = self.target
@@ -139,8 +186,57 @@ class Client:
             return
         self.update(f"DROP SILENT GRAPH <{graph}>")
         lines = ntriples.decode("utf-8").splitlines()
-        for i in range(0, len(lines), 5000):
-            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(lines[i:i + 5000]) + "\n} }")
+        for chunk in bnode_safe_chunks(lines, t.chunk_triples):
+            self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n" + "\n".join(chunk) + "\n} }")
+
+
+_BNODE = re.compile(r"(?<![\w\"])_:([A-Za-z0-9_\-.]+)")
+
+
+def bnode_safe_chunks(lines: list[str], size: int) -> list[list[str]]:
+    """N-Triples lines in chunks of about `size`, never splitting the triples that share a blank node.
+
+    A blank-node label is scoped to one INSERT DATA request: the triples of one node sent in two
+    requests would make two nodes. Triples are grouped into connected components over their blank
+    nodes (union-find); a component always goes whole into one chunk (so a chunk may exceed `size`)."""
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        while parent.setdefault(x, x) != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    labels = []
+    for line in lines:
+        # labels only in subject/object position: strip literals and IRIs first ("_:x" in them is text)
+        found = _BNODE.findall(_IRI.sub("<>", _LITERAL.sub('""', line)))
+        labels.append(found)
+        for other in found[1:]:
+            ra, rb = find(found[0]), find(other)
+            if ra != rb:
+                parent[rb] = ra
+    groups: dict[str, list[str]] = {}
+    plain: list[list[str]] = []
+    for line, found in zip(lines, labels):
+        if found:
+            groups.setdefault(find(found[0]), []).append(line)
+        else:
+            plain.append([line])
+    chunks: list[list[str]] = []
+    current: list[str] = []
+    for group in list(groups.values()) + plain:
+        if current and len(current) + len(group) > size:
+            chunks.append(current)
+            current = []
+        current.extend(group)
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+_LITERAL = re.compile(r'"(?:[^"\\]|\\.)*"')
+_IRI = re.compile(r"<[^>]*>")
 
 
 def release_graphs(release: Path) -> dict[str, list[ox.Triple]]:

@@ -10,20 +10,28 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from .. import config
-from ..io import default_mode, dumps_json
+from .. import buildinfo
+from ..io import WriteError, pid_alive, default_mode, dumps_json, show
 from . import checksums, dcat, diff, docs, dumps, tables, validation, void
 
 
 class ReleaseError(Exception):
-    """A release cannot be made (message says why); the CLI exits 1."""
+    """A release cannot be made (message says why); the CLI exits 2 (1 for SHACL Violations)."""
+
+    def __init__(self, message: str, violations: int = 0):
+        super().__init__(message)
+        self.violations = violations
 
 
 @dataclass
@@ -104,91 +112,180 @@ def release(version: str | None = None, out: Path | None = None, force: bool = F
         raise ReleaseError(f"invalid release version {version!r}")
     target = Path(out) if out else config.ROOT / "release" / version
     if target.exists():
-        raise ReleaseError(f"{target}: release directory already exists — choose another --version or --out")
+        raise ReleaseError(f"{show(target)}: release directory already exists — choose another --version or --out")
     dataset = inp.build_dir / "dataset.nq"
     if not dataset.exists():
-        raise ReleaseError(f"{dataset}: no build — run `kg build` first")
+        raise ReleaseError(f"{show(dataset)}: no build — run `kg build` first")
+    try:  # a torn build (new TriG beside old N-Quads) is never published
+        buildinfo.verify_build(inp.build_dir, require=("dataset.nq",), skip=("validation.ttl",))
+    except buildinfo.BuildIntegrityError as e:
+        raise ReleaseError(str(e)) from None
 
     log(f"validating {dataset} …")
     report = validation.validate(dataset, inp.shapes_dir, inp.ontology_dir)
     if report.violations and not force:
         raise ReleaseError(f"{report.violations} SHACL violation(s) in the build — fix them, or use --force "
                            f"(recorded in the release metadata). First results:\n"
-                           + "\n".join(report.text().splitlines()[2:12]))
+                           + "\n".join(report.text().splitlines()[2:12]), violations=report.violations)
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent))
     try:
-        os.chmod(tmp, default_mode(directory=True))  # mkdtemp makes 0700: a release is meant to be served
-        store = ox.Store()
-        store.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
-        vgraph = f"{inp.base}graph/validation"
-        store.extend(validation.report_quads(report, vgraph))
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise ReleaseError(f"{show(target.parent)}: cannot create the release folder: {e.strerror or e}") from None
+    for stale in remove_stale_partials(target.parent):
+        log(f"removed {show(stale)}, left by an interrupted kg publish")
+    with _signals_raise():
+        _write_release(target, version, force, inp, report, dataset, log)
+    log(f"release {version} written to {target}")
+    return target
 
-        log("writing dumps …")
-        dumps.write_dumps(store, tmp, inp.base)
-        tables.write_tables(tmp / "tables", inp.records_dir, inp.authority_dir / "actors.yaml", inp.base)
 
-        for kind, src, make in (("ontology", inp.ontology_dir, docs.ontology_html),
-                                ("shapes", inp.shapes_dir, docs.shapes_html)):
-            files = sorted(src.glob("*.ttl"))
-            (tmp / kind).mkdir()
-            for p in files:
-                shutil.copyfile(p, tmp / kind / p.name)
-            if files:
-                (tmp / kind / "index.html").write_text(make(files), encoding="utf-8")
-
-        (tmp / "validation").mkdir()
-        (tmp / "validation" / "report.ttl").write_text(report.graph.serialize(format="turtle"), encoding="utf-8")
-        (tmp / "validation" / "report.txt").write_text(report.text(), encoding="utf-8")
-
-        # inputs the data was built from: provenance, and what `kg diff` compares
-        shutil.copytree(inp.records_dir, tmp / "records", ignore=shutil.ignore_patterns(".*"))
-        shutil.copytree(inp.authority_dir, tmp / "authority", ignore=shutil.ignore_patterns(".*"))
-
-        prev = previous_releases(target.parent, exclude=target.name)
-        if prev:
-            pname, pdir, _ = prev[-1]
-            changes = diff.diff_releases(pdir, tmp)
-            (tmp / "CHANGELOG.md").write_text(diff.render_markdown(changes, pname, version), encoding="utf-8")
-        else:
-            pname, changes = None, []
-            (tmp / "CHANGELOG.md").write_text(f"# Release {version}\n\nFirst release.\n", encoding="utf-8")
-        (tmp / "changelog.json").write_text(dumps_json({"from": pname, "to": version,
-                                                        "changes": [c.as_json() for c in changes]}), encoding="utf-8")
-
-        site = _write_site(store, tmp / "site", inp.base)
-
-        made = today()
-        issued = min([i.get("issued", made) for _, _, i in prev] + [made])
-        info = dcat.ReleaseInfo(
-            base=inp.base, version=version, issued=issued, modified=made,
-            download_base=os.environ.get("KG_RELEASE_BASE_URL", f"{inp.base}release/{version}/"),
-            sparql_endpoint=os.environ.get("KG_SPARQL_ENDPOINT", f"{inp.base}sparql"),
-            forced=bool(force and report.violations), violations=report.violations, warnings=report.warnings)
-        dists = _distributions(tmp)
-        (tmp / "metadata").mkdir()
-        (tmp / "metadata" / "catalog.ttl").write_text(
-            dcat.dcat_graph(info, dists, "dcat-ap-3").serialize(format="turtle"), encoding="utf-8")
-        (tmp / "metadata" / "catalog-dcat-ap-no.ttl").write_text(
-            dcat.dcat_graph(info, dists, "dcat-ap-no-2").serialize(format="turtle"), encoding="utf-8")
-        (tmp / "metadata" / "void.ttl").write_text(void.void_turtle(
-            store, inp.base, sparql_endpoint=info.sparql_endpoint,
-            dumps=[info.download_base + n for n in ("dataset.nq", "dataset.ttl")]), encoding="utf-8")
-        graphs = {g: sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-                  for g in void.graph_names(store)}
-        (tmp / "metadata" / "release.json").write_text(dumps_json({
-            "version": version, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-            "issued": issued, "modified": made, "base_iri": inp.base, "previous": pname,
-            "forced": info.forced, "validation": {"engine": report.engine, "conforms": report.conforms,
-                                                   "violations": report.violations, "warnings": report.warnings},
-            "graphs": graphs, "quads": len(store), "site": site}), encoding="utf-8")
-        checksums.write_sums(tmp)
+def _write_release(target: Path, version: str, force: bool, inp: Inputs, report, dataset: Path, log) -> None:
+    """Assemble the release in a temporary folder beside target, then rename it into place; on any
+    error or interruption remove the temporary folder."""
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{PARTIAL_TAG}{os.getpid()}-", suffix=PARTIAL_SUFFIX,
+                                    dir=target.parent))
+    except OSError as e:
+        raise ReleaseError(f"{show(target.parent)}: cannot write the release here: {e.strerror or e}") from None
+    try:
+        _assemble(tmp, target, version, force, inp, report, dataset, log)
         if target.exists():
             raise ReleaseError(f"{target}: appeared while the release was being written — not overwritten")
         os.rename(tmp, target)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        where = show(e.filename) if getattr(e, "filename", None) else f"a file in {show(target)}"
+        reason = str(e) if isinstance(e, WriteError) else f"{where}: cannot write: {e.strerror or e}"
+        raise ReleaseError(f"{reason} — nothing was published") from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    log(f"release {version} written to {target}")
-    return target
+
+
+def _assemble(tmp: Path, target: Path, version: str, force: bool, inp: Inputs, report, dataset: Path, log) -> None:
+    """Write every file of the release into tmp (the caller renames tmp into place)."""
+    os.chmod(tmp, default_mode(directory=True))  # mkdtemp makes 0700: a release is meant to be served
+    store = ox.Store()
+    store.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
+    vgraph = f"{inp.base}graph/validation"
+    store.extend(validation.report_quads(report, vgraph))
+
+    log("writing dumps …")
+    dumps.write_dumps(store, tmp, inp.base)
+    tables.write_tables(tmp / "tables", inp.records_dir, inp.authority_dir / "actors.yaml", inp.base)
+
+    for kind, src, make in (("ontology", inp.ontology_dir, docs.ontology_html),
+                            ("shapes", inp.shapes_dir, docs.shapes_html)):
+        files = sorted(src.glob("*.ttl"))
+        (tmp / kind).mkdir()
+        for p in files:
+            shutil.copyfile(p, tmp / kind / p.name)
+        if files:
+            (tmp / kind / "index.html").write_text(make(files), encoding="utf-8")
+
+    (tmp / "validation").mkdir()
+    (tmp / "validation" / "report.ttl").write_text(report.graph.serialize(format="turtle"), encoding="utf-8")
+    (tmp / "validation" / "report.txt").write_text(report.text(), encoding="utf-8")
+
+    # inputs the data was built from: provenance, and what `kg diff` compares
+    shutil.copytree(inp.records_dir, tmp / "records", ignore=shutil.ignore_patterns(".*"))
+    shutil.copytree(inp.authority_dir, tmp / "authority", ignore=shutil.ignore_patterns(".*"))
+
+    prev = previous_releases(target.parent, exclude=target.name)
+    if prev:
+        pname, pdir, _ = prev[-1]
+        changes = diff.diff_releases(pdir, tmp)
+        (tmp / "CHANGELOG.md").write_text(diff.render_markdown(changes, pname, version), encoding="utf-8")
+    else:
+        pname, changes = None, []
+        (tmp / "CHANGELOG.md").write_text(f"# Release {version}\n\nFirst release.\n", encoding="utf-8")
+    (tmp / "changelog.json").write_text(dumps_json({"from": pname, "to": version,
+                                                    "changes": [c.as_json() for c in changes]}), encoding="utf-8")
+
+    site = _write_site(store, tmp / "site", inp.base)
+
+    made = today()
+    issued = min([i.get("issued", made) for _, _, i in prev] + [made])
+    info = dcat.ReleaseInfo(
+        base=inp.base, version=version, issued=issued, modified=made,
+        download_base=os.environ.get("KG_RELEASE_BASE_URL", f"{inp.base}release/{version}/"),
+        sparql_endpoint=os.environ.get("KG_SPARQL_ENDPOINT", f"{inp.base}sparql"),
+        forced=bool(force and report.violations), violations=report.violations, warnings=report.warnings)
+    dists = _distributions(tmp)
+    (tmp / "metadata").mkdir()
+    (tmp / "metadata" / "catalog.ttl").write_text(
+        dcat.dcat_graph(info, dists, "dcat-ap-3").serialize(format="turtle"), encoding="utf-8")
+    (tmp / "metadata" / "catalog-dcat-ap-no.ttl").write_text(
+        dcat.dcat_graph(info, dists, "dcat-ap-no-2").serialize(format="turtle"), encoding="utf-8")
+    (tmp / "metadata" / "void.ttl").write_text(void.void_turtle(
+        store, inp.base, sparql_endpoint=info.sparql_endpoint,
+        dumps=[info.download_base + n for n in ("dataset.nq", "dataset.ttl")]), encoding="utf-8")
+    graphs = {g: sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+              for g in void.graph_names(store)}
+    (tmp / "metadata" / "release.json").write_text(dumps_json({
+        "version": version, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "issued": issued, "modified": made, "base_iri": inp.base, "previous": pname,
+        "forced": info.forced, "validation": {"engine": report.engine, "conforms": report.conforms,
+                                               "violations": report.violations, "warnings": report.warnings},
+        "graphs": graphs, "quads": len(store), "site": site}), encoding="utf-8")
+    checksums.write_sums(tmp)
+
+
+# --- interrupted releases -------------------------------------------------------------------------
+PARTIAL_SUFFIX = ".partial"
+PARTIAL_TAG = "kg-publish-"   # the temporary folder is .<version>.kg-publish-<pid>-<random>.partial
+_PARTIAL_RE = re.compile(r"^\..+\." + re.escape(PARTIAL_TAG) + r"(\d+)-[A-Za-z0-9_]+" + re.escape(PARTIAL_SUFFIX) + "$")
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Remove the temporary folders that a killed `kg publish` left in folder.
+
+    Only ours: a real folder (not a symlink) named `.<version>.kg-publish-<pid>-<random>.partial`
+    whose writing process no longer runs. Anything else is left alone."""
+    removed = []
+    if not folder.is_dir():
+        return removed
+    for d in sorted(folder.iterdir()):
+        m = _PARTIAL_RE.match(d.name)
+        if not m or d.is_symlink() or not d.is_dir():
+            continue
+        pid = int(m.group(1))
+        if pid == os.getpid() or pid_alive(pid):
+            continue
+        shutil.rmtree(d, ignore_errors=True)
+        removed.append(d)
+    return removed
+
+
+class Interrupted(SystemExit):
+    """kg publish got SIGTERM/SIGHUP; the temporary folder has been removed when this reaches the CLI."""
+
+    def __init__(self, signum: int):
+        super().__init__(128 + signum)
+        self.signum = signum
+        self.name = signal.Signals(signum).name
+
+
+class _signals_raise:
+    """While a release is written, SIGTERM and SIGHUP raise SystemExit (SIGINT already raises
+    KeyboardInterrupt), so the temporary folder is removed. SIGKILL cannot be caught: the next
+    publish removes what it left (remove_stale_partials)."""
+
+    SIGNALS = tuple(getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n))
+
+    def __enter__(self):
+        self.old = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self.old[sig] = signal.signal(sig, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise Interrupted(signum)
+
+    def __exit__(self, *exc):
+        for sig, handler in self.old.items():
+            signal.signal(sig, handler)
+        return False

@@ -47,6 +47,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
         from ..build import run as build_run
 
         path = build_run(progress=not quiet)
+    from ..buildinfo import BuildIntegrityError, verify_dataset
+
+    try:  # never serve a torn build (a new dataset.trig beside an old dataset.nq): see kg/buildinfo.py
+        verify_dataset(path, required=not dataset)
+    except BuildIntegrityError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     try:
         store = load_store(path)
     except (OSError, SyntaxError, ValueError) as e:
