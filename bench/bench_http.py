@@ -134,13 +134,15 @@ def run_wrk(port: int, work: Work, conns: int, seconds: float) -> dict:
     return res
 
 
-def run_python(port: int, work: Work, conns: int, seconds: float, warmup: float = 0.3) -> dict:
+def run_python(port: int, work: Work, conns: int, seconds: float) -> dict:
+    warmup = min(0.3, seconds / 4)
     def make(seq):
         p = work.path(seq)
         return None if p is None else ("x", loadgen.get(p, port, work.accept))
 
     t = time.perf_counter()
-    r = loadgen.run(port, [loadgen.Group("x", conns, make)], duration=seconds, warmup=0 if work.once else warmup)
+    r = loadgen.run(port, [loadgen.Group("x", conns, make)], duration=seconds, warmup=0 if work.once else warmup,
+                    grace=0.5)
     c = r["classes"].get("x")
     if c is None:
         return {"error": "no request completed"}
@@ -233,8 +235,9 @@ def report(res: dict) -> str:
             cl = ceil.get(c, {}).get("rps")
             note = f" (client ceiling {cl:,.0f} req/s)" if cl else ""
             lines.append(f"- {case} @{c}: {k['rps']:,.0f} vs {o['rps']:,.0f} req/s = **{ratio:.2f}×**{mark}{note}")
-    lines += ["", "### Where the time goes (1 connection, mean time per request = 1 / req/s)", ""]
     c1 = a["conns"][0]
+    lines += ["", f"### Where the time goes ({c1} connection{'s' if c1 > 1 else ''}; 1 / req/s"
+              + (", i.e. the mean time per request)" if c1 == 1 else ", the mean time per answer)"), ""]
 
     def us(server, case):
         r = by.get((server, case, c1))
@@ -264,9 +267,9 @@ def report(res: dict) -> str:
     return "\n".join(lines)
 
 
-def write_results(res: dict, text: str) -> tuple[Path, Path]:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    md = RESULTS / f"http-{res['date']}.md"
+def write_results(res: dict, text: str, out_dir: Path = RESULTS) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md = out_dir / f"http-{res['date']}.md"
     old = md.read_text(encoding="utf-8") if md.exists() else f"# HTTP benchmark, {res['date']}\n\n"
     start, end = f"<!-- bench_http {res['label']} -->", f"<!-- /bench_http {res['label']} -->"
     block = f"{start}\n{text.rstrip()}\n{end}\n"
@@ -275,7 +278,7 @@ def write_results(res: dict, text: str) -> tuple[Path, Path]:
     else:
         new = old.rstrip("\n") + "\n\n" + block
     md.write_text(new, encoding="utf-8")
-    js = RESULTS / f"http-{res['date']}-{res['label']}.json"
+    js = out_dir / f"http-{res['date']}-{res['label']}.json"
     js.write_text(json.dumps(res, indent=1, default=str) + "\n", encoding="utf-8")
     return md, js
 
@@ -287,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=ROOT / "build" / "dataset.nq")
     ap.add_argument("--base-iri", help="base IRI for kg serve (default: KG_BASE_IRI, or found from the data)")
-    ap.add_argument("--duration", type=float, default=10.0, help="seconds per case and connection count")
+    ap.add_argument("--duration", type=float, help="seconds per case and connection count (10; --quick: 1)")
     ap.add_argument("--mix-duration", type=float, help="seconds for the ready-made-question mix (default: --duration)")
     ap.add_argument("--conns", default="1,8")
     ap.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
@@ -296,7 +299,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kg-arg", action="append", default=[], help="extra argument for kg serve (repeatable)")
     ap.add_argument("--label", help="section/file label (default: 'real' or the data file's stem)")
     ap.add_argument("--quick", action="store_true", help="1 s per case, 1 connection count (smoke test)")
-    ap.add_argument("--no-write", action="store_true", help="print only; do not write bench/results/")
+    ap.add_argument("--no-write", action="store_true", help="print only; do not write result files")
+    ap.add_argument("--out-dir", type=Path, default=RESULTS, help="where the .md and .json go (bench/results/)")
     a = ap.parse_args(argv)
     try:
         a.conns = [int(x) for x in a.conns.split(",")]
@@ -305,7 +309,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--conns {a.conns!r}: give positive integers separated by commas", file=sys.stderr)
         return 2
     if a.quick:
-        a.duration, a.conns, a.measures = 1.0, a.conns[-1:], min(a.measures, 50)
+        a.duration, a.conns, a.measures = a.duration or 1.0, a.conns[-1:], min(a.measures, 50)
+    a.duration = a.duration or 10.0
+    if a.duration <= 0:
+        print("--duration must be > 0", file=sys.stderr)
+        return 2
     a.mix_duration = a.mix_duration or a.duration
     if not a.data.exists():
         print(f"{a.data}: no such dataset (kg build, or bench/generate.py --triples N --out FILE.nq)", file=sys.stderr)
@@ -424,7 +432,7 @@ def main(argv: list[str] | None = None) -> int:
     text = report(res)
     print(text)
     if not a.no_write:
-        md, js = write_results(res, text)
+        md, js = write_results(res, text, a.out_dir)
         log(f"written to {md} and {js}")
     return 0
 

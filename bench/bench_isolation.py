@@ -47,6 +47,7 @@ RESULTS = HERE / "results"
 CHEAP = ("ask", "lookup")
 BOMB = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"
 CROSS = "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+RUNAWAYS = {"bomb": BOMB, "cross-join": CROSS}
 BLOAT = ('SELECT (GROUP_CONCAT(CONCAT(STR(?s), " ", STR(?p), " ", STR(?o)); separator="\\n") AS ?all) '
          'WHERE {{ ?s ?p ?o }} # bloat {i}')
 
@@ -62,7 +63,7 @@ def q(server: S.Server, text: str) -> str:
 
 
 def groups(server: S.Server, measures: list[str], tpaths: list[str], questions: list[str], clients: int,
-           runaways: int) -> list[loadgen.Group]:
+           runaways: int, kinds: tuple[str, ...] = ("bomb", "cross-join")) -> list[loadgen.Group]:
     port = server.port
     mixed = max(1, clients // 4) if clients >= 2 else 0
     cheap = clients - mixed
@@ -91,11 +92,10 @@ def groups(server: S.Server, measures: list[str], tpaths: list[str], questions: 
             return "turtle", loadgen.get(tpaths[(k // 3) % len(tpaths)], port, "text/turtle")
         return "bloat", loadgen.get(bloat[(k // 3) % len(bloat)], port, accept)
 
-    bomb_t, cross_t = S.split_template(BOMB + "\n# NONCE\n"), S.split_template(CROSS + "\n# NONCE\n")
+    run_t = [(kind, S.split_template(RUNAWAYS[kind] + "\n# NONCE\n")) for kind in kinds]
 
     def runaway_req(seq):
-        k = seq // runaways
-        cls, (pre, post) = ("bomb", bomb_t) if k % 2 == 0 else ("cross-join", cross_t)
+        cls, (pre, post) = run_t[(seq // runaways) % len(run_t)]
         return cls, loadgen.get(f"{qp}{pre}n{seq}{post}", port, accept)
 
     out = [loadgen.Group("cheap", cheap, cheap_req)]
@@ -125,12 +125,12 @@ def drive(server: S.Server, a, measures, tpaths, questions, kill_mb: float) -> d
         killed["at"] = time.time()
         server.kill_tree()
 
-    gs = groups(server, measures, tpaths, questions, a.clients, a.runaways)
+    gs = groups(server, measures, tpaths, questions, a.clients, a.runaways, a.runaway_kinds)
     sampler = S.MemorySampler(server.proc.pid, a.sample, limit_mb=kill_mb, on_limit=kill)
     with sampler:
         t = time.perf_counter()
         r = loadgen.run(server.port, gs, duration=a.duration, timeout=a.timeout, on_tick=lambda: not server.alive(),
-                        keep_latencies=True)
+                        keep_latencies=True, grace=0.0)
         took = time.perf_counter() - t
     r["cheap_lane"] = cheap_lane(r["classes"])
     for c in r["classes"].values():
@@ -210,9 +210,9 @@ def report(res: dict) -> str:
     return "\n".join(lines)
 
 
-def write_results(res: dict, text: str) -> tuple[Path, Path]:
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    md = RESULTS / f"isolation-{res['date']}.md"
+def write_results(res: dict, text: str, out_dir: Path = RESULTS) -> tuple[Path, Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    md = out_dir / f"isolation-{res['date']}.md"
     old = md.read_text(encoding="utf-8") if md.exists() else f"# Isolation benchmark, {res['date']}\n\n"
     start, end = f"<!-- bench_isolation {res['label']} -->", f"<!-- /bench_isolation {res['label']} -->"
     block = f"{start}\n{text.rstrip()}\n{end}\n"
@@ -221,7 +221,7 @@ def write_results(res: dict, text: str) -> tuple[Path, Path]:
     else:
         new = old.rstrip("\n") + "\n\n" + block
     md.write_text(new, encoding="utf-8")
-    js = RESULTS / f"isolation-{res['date']}-{res['label']}.json"
+    js = out_dir / f"isolation-{res['date']}-{res['label']}.json"
     js.write_text(json.dumps(res, indent=1, default=str) + "\n", encoding="utf-8")
     return md, js
 
@@ -233,8 +233,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base-iri", help="base IRI for kg serve (default: KG_BASE_IRI, or found from the data)")
     ap.add_argument("--clients", type=int, default=16, help="cheap + mixed clients (a quarter mixed)")
     ap.add_argument("--runaways", type=int, default=4, help="extra clients each keeping one runaway in flight")
-    ap.add_argument("--duration", type=float, default=60.0)
-    ap.add_argument("--quick", action="store_true", help="10 s instead of --duration")
+    ap.add_argument("--duration", type=float, help="seconds of load (60; --quick: 10)")
+    ap.add_argument("--quick", action="store_true", help="10 s unless --duration is given")
+    ap.add_argument("--runaway-kinds", default="bomb,cross-join",
+                    help="runaways to alternate: bomb (memory), cross-join (CPU)")
     ap.add_argument("--timeout", type=float, default=30.0, help="client-side limit per request (s)")
     ap.add_argument("--sample", type=float, default=0.2, help="memory sampling interval (s)")
     ap.add_argument("--measures", type=int, default=500)
@@ -245,10 +247,14 @@ def main(argv: list[str] | None = None) -> int:
                     help="safety bound for the shared machine: kill a server whose process tree's RSS passes this")
     ap.add_argument("--kg-arg", action="append", default=[], help="extra argument for kg serve (repeatable)")
     ap.add_argument("--label")
-    ap.add_argument("--no-write", action="store_true")
+    ap.add_argument("--no-write", action="store_true", help="print only; do not write result files")
+    ap.add_argument("--out-dir", type=Path, default=RESULTS, help="where the .md and .json go (bench/results/)")
     a = ap.parse_args(argv)
-    if a.quick:
-        a.duration = 10.0
+    a.duration = a.duration or (10.0 if a.quick else 60.0)
+    a.runaway_kinds = tuple(k.strip() for k in a.runaway_kinds.split(",") if k.strip())
+    if not a.runaway_kinds or set(a.runaway_kinds) - set(RUNAWAYS):
+        print(f"--runaway-kinds: choose from {', '.join(RUNAWAYS)}", file=sys.stderr)
+        return 2
     if a.clients < 1 or a.runaways < 0 or a.duration <= 0:
         print("--clients must be ≥ 1, --runaways ≥ 0, --duration > 0", file=sys.stderr)
         return 2
@@ -276,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         r = drive(kg, a, measures, tpaths, questions, a.kill_mb)
         r.update(server="kg serve", command=kg.info["command"], startup_s=kg.startup_s)
         res["runs"].append(r)
-        kg.stop()
+        kg.stop(grace=1.0)
         kg = None
         if a.peer == "oxigraph":
             log("loading and starting oxigraph serve-read-only …")
@@ -292,11 +298,11 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         for s in (kg, ox):
             if s:
-                s.stop()
+                s.stop(grace=1.0)
     text = report(res)
     print(text)
     if not a.no_write:
-        md, js = write_results(res, text)
+        md, js = write_results(res, text, a.out_dir)
         log(f"written to {md} and {js}")
     return 0
 

@@ -220,7 +220,7 @@ async def _connection(loop, port: int, group: Group, conn_no: int, deadline: flo
 
 async def run_async(port: int, groups: list[Group], duration: float, warmup: float = 0.0, timeout: float = 30.0,
                     on_tick: Callable[[], bool] | None = None, tick: float = 0.2,
-                    keep_latencies: bool = False) -> dict:
+                    keep_latencies: bool = False, grace: float = 2.0) -> dict:
     loop = asyncio.get_running_loop()
     start = time.perf_counter()
     t_record = start + warmup
@@ -237,7 +237,7 @@ async def run_async(port: int, groups: list[Group], duration: float, warmup: flo
         if on_tick and on_tick() and now < deadline:
             stopped_early = now - t_record
             break
-        if now > deadline + 2.0:
+        if now > deadline + grace:
             break
         await asyncio.wait([done_all], timeout=tick)
     if stopped_early is not None:
@@ -257,7 +257,8 @@ async def run_async(port: int, groups: list[Group], duration: float, warmup: flo
 
 def run(port: int, groups: list[Group], duration: float, **kw) -> dict:
     """Run the load for `duration` s (after `warmup` s) and return per-class statistics.
-    `on_tick()` is called every `tick` s; when it returns True the run stops early (e.g. server died)."""
+    `on_tick()` is called every `tick` s; when it returns True the run stops early (e.g. server died).
+    Requests still unanswered `grace` s after the deadline are abandoned (counted as unanswered)."""
     try:
         import uvloop
         runner = uvloop.run

@@ -81,21 +81,22 @@ class Server:
                 pass
         self.proc.wait()
 
-    def stop(self) -> None:
-        """Stop the server (SIGTERM, then SIGKILL after 10 s) and every process it started."""
+    def stop(self, grace: float = 3.0) -> None:
+        """Stop the server (SIGTERM, then SIGKILL of the whole tree after `grace` s: a graceful
+        shutdown would wait for runaways the benchmark already gave up on)."""
         kids = descendants(self.proc.pid)
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(10)
+                self.proc.wait(grace)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        for k in kids:  # workers normally die with their parent; make sure
+                pass
+        for k in [self.proc.pid] + kids:  # workers normally die with their parent; make sure
             try:
                 os.kill(k, signal.SIGKILL)
             except OSError:
                 pass
+        self.proc.wait()
         if self.tmpdir is not None:
             self.tmpdir.cleanup()
             self.tmpdir = None
