@@ -172,8 +172,16 @@ class _Proto(asyncio.Protocol):
             self.chunk_left = -1
 
 
+async def _alive(alive: Callable[[], bool]) -> bool:
+    """alive(), asked again 0.1 s later: a killed server's sockets close before its exit is visible."""
+    if not alive():
+        return False
+    await asyncio.sleep(0.1)
+    return alive()
+
+
 async def _connection(loop, port: int, group: Group, conn_no: int, deadline: float, timeout: float,
-                      stats: dict, t_record: float, inflight: dict) -> None:
+                      stats: dict, t_record: float, inflight: dict, alive: Callable[[], bool]) -> None:
     proto = None
     seq = conn_no
     while time.perf_counter() < deadline:
@@ -181,6 +189,8 @@ async def _connection(loop, port: int, group: Group, conn_no: int, deadline: flo
             try:
                 _, proto = await asyncio.wait_for(loop.create_connection(_Proto, "127.0.0.1", port), timeout)
             except (OSError, asyncio.TimeoutError):
+                if not await _alive(alive):  # the server is gone: stop, do not count the consequences
+                    break
                 stats.setdefault(group.name, ClassStats()).status["conn-error"] += 1
                 proto = None
                 await asyncio.sleep(0.05)
@@ -197,6 +207,10 @@ async def _connection(loop, port: int, group: Group, conn_no: int, deadline: flo
             st, ra, size = await asyncio.wait_for(proto.request(data), max(0.001, min(timeout, deadline + timeout - t0)))
         except (asyncio.TimeoutError, ConnectionError, OSError) as e:
             inflight.pop(key, None)
+            if not isinstance(e, asyncio.TimeoutError) and not await _alive(alive):
+                inflight[key] = (cls, t0)  # counted as unanswered, with the time it waited
+                proto = None
+                break
             if t0 >= t_record:
                 s = stats.setdefault(cls, ClassStats())
                 s.status["timeout" if isinstance(e, asyncio.TimeoutError) else "conn-error"] += 1
@@ -220,14 +234,15 @@ async def _connection(loop, port: int, group: Group, conn_no: int, deadline: flo
 
 async def run_async(port: int, groups: list[Group], duration: float, warmup: float = 0.0, timeout: float = 30.0,
                     on_tick: Callable[[], bool] | None = None, tick: float = 0.2,
-                    keep_latencies: bool = False, grace: float = 2.0) -> dict:
+                    keep_latencies: bool = False, grace: float = 2.0,
+                    alive: Callable[[], bool] = lambda: True) -> dict:
     loop = asyncio.get_running_loop()
     start = time.perf_counter()
     t_record = start + warmup
     deadline = t_record + duration
     stats: dict[str, ClassStats] = {}
     inflight: dict = {}
-    tasks = [asyncio.ensure_future(_connection(loop, port, g, i, deadline, timeout, stats, t_record, inflight))
+    tasks = [asyncio.ensure_future(_connection(loop, port, g, i, deadline, timeout, stats, t_record, inflight, alive))
              for g in groups for i in range(g.conns)]
     # Requests still running at the deadline (runaways) are abandoned after a short grace period.
     done_all = asyncio.gather(*tasks, return_exceptions=True)
@@ -240,6 +255,8 @@ async def run_async(port: int, groups: list[Group], duration: float, warmup: flo
         if now > deadline + grace:
             break
         await asyncio.wait([done_all], timeout=tick)
+    if stopped_early is None and time.perf_counter() < deadline:  # every connection gave up: server gone
+        stopped_early = time.perf_counter() - t_record
     if stopped_early is not None:
         duration = max(0.001, stopped_early)
     now = time.perf_counter()
@@ -258,7 +275,8 @@ async def run_async(port: int, groups: list[Group], duration: float, warmup: flo
 def run(port: int, groups: list[Group], duration: float, **kw) -> dict:
     """Run the load for `duration` s (after `warmup` s) and return per-class statistics.
     `on_tick()` is called every `tick` s; when it returns True the run stops early (e.g. server died).
-    Requests still unanswered `grace` s after the deadline are abandoned (counted as unanswered)."""
+    Requests still unanswered `grace` s after the deadline are abandoned (counted as unanswered).
+    `alive()` is asked on a connection error: when the server is gone, its connections stop quietly."""
     try:
         import uvloop
         runner = uvloop.run

@@ -223,47 +223,58 @@ def tree_memory(pid: int) -> dict:
 
 
 class MemorySampler:
-    """Samples tree_memory(pid) every `interval` s in a thread; keeps peaks and the sample count.
+    """Samples tree_memory(pid) every `interval` s in a separate process (a thread in the load
+    generator's process would be starved of the GIL under load); keeps peaks and the sample count.
 
-    `limit_mb`: when the RSS sum exceeds it, `on_limit()` is called once (used to kill a peer server
-    that has no memory bound of its own, so a benchmark cannot take the machine down)."""
+    `limit_mb`: when the RSS sum passes it, the sampler SIGKILLs the server's tree at once (a safety
+    bound so a benchmark cannot take a shared machine down) and records when."""
 
-    def __init__(self, pid: int, interval: float = 0.2, limit_mb: float | None = None, on_limit=None):
-        self.pid, self.interval, self.limit_mb, self.on_limit = pid, interval, limit_mb, on_limit
-        self.peak_rss = self.peak_pss = 0.0
-        self.peak_procs = 0
-        self.samples = 0
-        self.limit_hit_at: float | None = None
-        self._stop = threading.Event()
-        self._t0 = time.perf_counter()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _loop(self):
-        while not self._stop.is_set():
-            m = tree_memory(self.pid)
-            self.samples += 1
-            self.peak_rss = max(self.peak_rss, m["rss_mb"])
-            self.peak_pss = max(self.peak_pss, m["pss_mb"])
-            self.peak_procs = max(self.peak_procs, m["processes"])
-            if self.limit_mb and m["rss_mb"] > self.limit_mb and self.limit_hit_at is None:
-                self.limit_hit_at = time.perf_counter() - self._t0
-                if self.on_limit:
-                    self.on_limit()
-            self._stop.wait(self.interval)
+    def __init__(self, pid: int, interval: float = 0.2, limit_mb: float | None = None):
+        self.pid, self.interval, self.limit_mb = pid, interval, limit_mb
+        self.result: dict = {}
 
     def __enter__(self):
-        self._t0 = time.perf_counter()
-        self._thread.start()
+        self.proc = subprocess.Popen([sys.executable, __file__, "--sample", str(self.pid), str(self.interval),
+                                      str(self.limit_mb or 0)], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         return self
 
     def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+        out, _ = self.proc.communicate(b"", timeout=60)  # closing stdin ends the sampling
+        import json
+
+        self.result = json.loads(out or b"{}")
 
     def summary(self) -> dict:
-        return {"peak_rss_mb": round(self.peak_rss, 1), "peak_pss_mb": round(self.peak_pss, 1),
-                "peak_processes": self.peak_procs, "samples": self.samples, "interval_s": self.interval,
-                "limit_hit_at_s": None if self.limit_hit_at is None else round(self.limit_hit_at, 1)}
+        return dict(self.result)
+
+
+def _sample_main(pid: int, interval: float, limit_mb: float) -> None:
+    import json
+
+    stop = threading.Event()
+    threading.Thread(target=lambda: (sys.stdin.read(), stop.set()), daemon=True).start()
+    t0 = time.perf_counter()
+    peak_rss = peak_pss = 0.0
+    peak_procs = samples = 0
+    hit = None
+    while not stop.is_set():
+        m = tree_memory(pid)
+        samples += 1
+        peak_rss, peak_pss = max(peak_rss, m["rss_mb"]), max(peak_pss, m["pss_mb"])
+        peak_procs = max(peak_procs, m["processes"])
+        if limit_mb and m["rss_mb"] > limit_mb and hit is None:
+            hit = time.perf_counter() - t0
+            for p in [pid] + descendants(pid):
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
+        stop.wait(interval)
+    took = time.perf_counter() - t0
+    print(json.dumps({"peak_rss_mb": round(peak_rss, 1), "peak_pss_mb": round(peak_pss, 1),
+                      "peak_processes": peak_procs, "samples": samples, "interval_s": interval,
+                      "mean_interval_s": round(took / samples, 3) if samples else None,
+                      "limit_mb": limit_mb or None, "limit_hit_at_s": None if hit is None else round(hit, 1)}))
 
 
 # ------------------------------------------------------------------ the data
@@ -299,3 +310,11 @@ def split_template(text: str, marker: str = "NONCE") -> tuple[str, str]:
     enc = urllib.parse.quote(text, safe="")
     i = enc.index(marker)
     return enc[:i], enc[i + len(marker):]
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--sample":
+        _sample_main(int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]))
+    else:
+        print("usage: servers.py --sample PID INTERVAL LIMIT_MB", file=sys.stderr)
+        sys.exit(2)
