@@ -261,7 +261,7 @@ def report(res: dict) -> str:
     m = res.get("kg_memory")
     if m:
         lines += ["", f"- kg serve memory ({m['processes']} processes: server and query workers), sampled every "
-                  f"{m['mean_interval_s']} s over the whole run: peak RSS sum {m['peak_rss_mb']:.0f} MB, peak PSS sum "
+                  f"{m.get('mean_interval_s') or m['interval_s']} s over the whole run: peak RSS sum {m['peak_rss_mb']:.0f} MB, peak PSS sum "
                   f"{m['peak_pss_mb']:.0f} MB; after the load RSS {m['after_rss_mb']:.0f} MB, PSS "
                   f"{m['after_pss_mb']:.0f} MB (target < 1 GB: "
                   f"{'**PASS**' if m['peak_rss_mb'] < 1024 else '**FAIL**'})"]

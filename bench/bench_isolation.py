@@ -193,7 +193,7 @@ def report(res: dict) -> str:
                   f"{ms(cl['p99'])} ms, max {ms(cl['max'])} ms (target p99 < 100 ms: "
                   f"{'**PASS**' if cl['p99'] is not None and cl['p99'] < 0.1 else '**FAIL**'})",
                   f"- peak memory of the process tree ({m['peak_processes']} processes at most, {m['samples']} "
-                  f"samples, one per {m['mean_interval_s']} s): RSS sum {m['peak_rss_mb']:,.0f} MB, PSS sum {m['peak_pss_mb']:,.0f} MB (target < 1 GB: "
+                  f"samples, one per {m.get('mean_interval_s') or round(run['duration'] / max(1, m['samples']), 2)} s): RSS sum {m['peak_rss_mb']:,.0f} MB, PSS sum {m['peak_pss_mb']:,.0f} MB (target < 1 GB: "
                   f"{'**PASS**' if m['peak_rss_mb'] < 1024 and not run['killed_for_memory'] else '**FAIL**'})"
                   + (f"; **killed at {m['limit_hit_at_s']} s for passing {a['kill_mb']:g} MB (the bench's safety bound)**"
                      if run["killed_for_memory"] else ""),
