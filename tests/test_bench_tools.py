@@ -75,7 +75,8 @@ def test_percentile_and_base_iri_of_synthetic_data(tmp_path):
 
 @pytest.mark.slow
 def test_bench_http_quick_on_real_data(built_dataset, tmp_path):
-    rc = bench_http.main(["--data", str(built_dataset), "--quick", "--duration", "0.2", "--client", "python",
+    rc = bench_http.main(["--data", str(built_dataset), "--quick", "--duration", "0.2", "--mix-duration", "1",
+                          "--client", "python",
                           "--out-dir", str(tmp_path), "--label", "smoke"])
     assert rc == 0
     res = json.loads(next(tmp_path.glob("http-*-smoke.json")).read_text())
@@ -84,12 +85,12 @@ def test_bench_http_quick_on_real_data(built_dataset, tmp_path):
     for server in ("kg serve", "oxigraph serve-read-only"):
         for case in ("ask-uncached", "lookup-uncached", "lookup-cached", "mix"):
             r = rows[(server, case)]
-            assert r["requests"] > 0 and r["non2xx"] == 0 and r["errors"] == 0, (server, case, r)
+            assert "error" not in r and r["requests"] > 0 and r["non2xx"] == 0 and r["errors"] == 0, (server, case, r)
     for case in ("turtle", "turtle-cold"):
         r = rows[("kg serve", case)]
         assert r["requests"] > 0 and r["non2xx"] == 0, (case, r)
     assert rows[("kg serve", "turtle-cold")]["requests"] == res["n_turtle"]
-    assert rows[("trivial server", "client")]["requests"] > 0
+    assert rows[("trivial server", "client")]["requests"] > 0  # start and end runs share the key prefix
     assert res["kg_memory"]["peak_rss_mb"] > 0 and res["kg_alive"]
     assert "lookup-uncached @8" in next(tmp_path.glob("http-*.md")).read_text()
 
