@@ -209,7 +209,8 @@ def report(res: dict) -> str:
              f"other jobs on the machine; client **{res['client']}**; {a['duration']:g} s per case and "
              f"connection count; kg base IRI {res['base_iri']}; {res['n_measures']} measures with a title "
              f"rotated in the lookups; total {res['total_s']:.0f} s.", "",
-             f"- kg serve: `{res['kg']['command']}`, started in {res['kg']['startup_s']:.1f} s",
+             f"- kg serve: `{res['kg']['command']}` (code at {res['kg'].get('commit') or '?'}), started in "
+             f"{res['kg']['startup_s']:.1f} s",
              f"- oxigraph: `{res['ox'].get('command', '–')}` ({res['ox'].get('version', '')}), "
              f"`oxigraph load` {res['ox'].get('load_s', '–')} s" if res.get("ox") else "- oxigraph: skipped", "",
              "| server | case | conns | client | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors |",
@@ -309,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--measures", type=int, default=1000, help="measures rotated in the lookups")
     ap.add_argument("--skip-oxigraph", action="store_true")
     ap.add_argument("--kg-arg", action="append", default=[], help="extra argument for kg serve (repeatable)")
+    ap.add_argument("--kg-root", type=Path, help="checkout whose kg serve to measure (default: this one)")
     ap.add_argument("--label", help="section/file label (default: 'real' or the data file's stem)")
     ap.add_argument("--quick", action="store_true", help="1 s per case, 1 connection count (smoke test)")
     ap.add_argument("--no-write", action="store_true", help="print only; do not write result files")
@@ -348,8 +350,9 @@ def main(argv: list[str] | None = None) -> int:
     kg = ox = triv = None
     try:
         log(f"starting kg serve on {a.data} (base {base}) …")
-        kg = S.start_kg(a.data, base, a.kg_arg)
-        res["kg"] = {"command": kg.info["command"], "startup_s": kg.startup_s}
+        kg = S.start_kg(a.data, base, a.kg_arg, root=a.kg_root)
+        res["kg"] = {"command": kg.info["command"], "startup_s": kg.startup_s, "root": kg.info["kg_root"],
+                     "commit": kg.info.get("kg_commit")}
         res["quads"] = int(kg.select("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")[0]["n"]["value"])
         if not a.skip_oxigraph:
             log("loading and starting oxigraph serve-read-only …")

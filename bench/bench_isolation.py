@@ -63,7 +63,8 @@ def q(server: S.Server, text: str) -> str:
 
 
 def groups(server: S.Server, measures: list[str], tpaths: list[str], questions: list[str], clients: int,
-           runaways: int, kinds: tuple[str, ...] = ("bomb", "cross-join")) -> list[loadgen.Group]:
+           runaways: int, kinds: tuple[str, ...] = ("bomb", "cross-join"), distinct: bool = True
+           ) -> list[loadgen.Group]:
     port = server.port
     mixed = max(1, clients // 4) if clients >= 2 else 0
     cheap = clients - mixed
@@ -98,11 +99,18 @@ def groups(server: S.Server, measures: list[str], tpaths: list[str], questions: 
         cls, (pre, post) = run_t[(seq // runaways) % len(run_t)]
         return cls, loadgen.get(f"{qp}{pre}n{seq}{post}", port, accept)
 
-    out = [loadgen.Group("cheap", cheap, cheap_req)]
+    # with `distinct`, every connection has its own loopback source address (127.0.0.2, .3, …), as if each
+    # client were another host: a per-address limit in the server then cannot stand in for isolation
+    addr = iter(f"127.0.{(n + 2) // 256}.{(n + 2) % 256}" for n in range(cheap + mixed + runaways))
+
+    def src(n):
+        return [next(addr) for _ in range(n)] if distinct else None
+
+    out = [loadgen.Group("cheap", cheap, cheap_req, src(cheap))]
     if mixed:
-        out.append(loadgen.Group("mixed", mixed, mixed_req))
+        out.append(loadgen.Group("mixed", mixed, mixed_req, src(mixed)))
     if runaways:
-        out.append(loadgen.Group("runaway", runaways, runaway_req))
+        out.append(loadgen.Group("runaway", runaways, runaway_req, src(runaways)))
     return out
 
 
@@ -130,7 +138,8 @@ def overload(classes: dict) -> dict:
 
 def drive(server: S.Server, a, measures, tpaths, questions, kill_mb: float) -> dict:
     """Run the load against one server with the memory sampler on; returns the measurements."""
-    gs = groups(server, measures, tpaths, questions, a.clients, a.runaways, a.runaway_kinds)
+    gs = groups(server, measures, tpaths, questions, a.clients, a.runaways, a.runaway_kinds,
+                distinct=a.sources == "distinct")
     sampler = S.MemorySampler(server.proc.pid, a.sample, limit_mb=kill_mb)
     with sampler:
         t = time.perf_counter()
@@ -168,14 +177,17 @@ def report(res: dict) -> str:
              f"`{res['command']}` — {res['date']}; {os.cpu_count()} cores shared by the client, the server and "
              f"other jobs on the machine (the figures vary with that load); {a['duration']:g} s; loadgen "
              f"client timeout {a['timeout']:g} s; memory sampled every {a['sample']:g} s from /proc.", ""]
+    where = ("each from its own 127.0.0.x address" if a.get("sources") == "distinct"
+             else "all from 127.0.0.1")
     for run in res["runs"]:
         g = run["groups"]
         lines += [f"### {run['server']}", "",
-                  f"`{run['command']}`" + (f", started in {run['startup_s']:.1f} s" if run.get("startup_s") else ""),
+                  f"`{run['command']}`" + (f" (code at {run['commit']})" if run.get("commit") else "")
+                  + (f", started in {run['startup_s']:.1f} s" if run.get("startup_s") else ""),
                   "",
                   f"{g.get('cheap', 0)} cheap + {g.get('mixed', 0)} mixed clients, {g.get('runaway', 0)} runaway "
-                  f"clients; measured {run['duration']:.1f} s" + (" (**stopped early: the server died**)"
-                                                                  if run.get("stopped_early") else "") + ".", "",
+                  f"clients, {where}; measured {run['duration']:.1f} s"
+                  + (" (**stopped early: the server died**)" if run.get("stopped_early") else "") + ".", "",
                   "| class | answered | req/s | p50 ms | p99 ms | max ms | by status | unanswered (max wait s) | "
                   "503 with Retry-After | 503 p50/p99 ms |", "|---|---|---|---|---|---|---|---|---|---|"]
         for name, c in run["classes"].items():
@@ -251,6 +263,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="10 s unless --duration is given")
     ap.add_argument("--runaway-kinds", default="bomb,cross-join",
                     help="runaways to alternate: bomb (memory), cross-join (CPU)")
+    ap.add_argument("--sources", choices=["distinct", "one"], default="distinct",
+                    help="each client connects from its own 127.0.0.x address (default: as many hosts would), "
+                         "or all from 127.0.0.1")
     ap.add_argument("--timeout", type=float, default=30.0, help="client-side limit per request (s)")
     ap.add_argument("--sample", type=float, default=0.2, help="memory sampling interval (s)")
     ap.add_argument("--measures", type=int, default=500)
@@ -260,6 +275,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kill-mb", type=float, default=3072,
                     help="safety bound for the shared machine: kill a server whose process tree's RSS passes this")
     ap.add_argument("--kg-arg", action="append", default=[], help="extra argument for kg serve (repeatable)")
+    ap.add_argument("--kg-root", type=Path, help="checkout whose kg serve to measure (default: this one)")
     ap.add_argument("--label")
     ap.add_argument("--no-write", action="store_true", help="print only; do not write result files")
     ap.add_argument("--out-dir", type=Path, default=RESULTS, help="where the .md and .json go (bench/results/)")
@@ -285,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     kg = ox = None
     try:
         log(f"starting kg serve on {a.data} (base {base}) …")
-        kg = S.start_kg(a.data, base, a.kg_arg)
+        kg = S.start_kg(a.data, base, a.kg_arg, root=a.kg_root)
         res["quads"] = int(kg.select("SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }")[0]["n"]["value"])
         measures = [b["m"]["value"] for b in kg.select(S.measures_query(a.measures))]
         if not measures:
@@ -294,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         questions = ready_made_questions()
         log(f"kg serve: {a.clients} clients + {a.runaways} runaways for {a.duration:g} s …")
         r = drive(kg, a, measures, tpaths, questions, a.kill_mb)
-        r.update(server="kg serve", command=kg.info["command"], startup_s=kg.startup_s)
+        r.update(server="kg serve", command=kg.info["command"], startup_s=kg.startup_s, commit=kg.info.get("kg_commit"))
         res["runs"].append(r)
         kg.stop(grace=1.0)
         kg = None

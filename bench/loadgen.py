@@ -34,6 +34,7 @@ class Group:
     name: str
     conns: int
     make: Callable[[int], tuple[str, bytes]]
+    sources: list[str] | None = None  # local address per connection (127.0.0.x: distinct "clients")
 
 
 @dataclass
@@ -187,7 +188,9 @@ async def _connection(loop, port: int, group: Group, conn_no: int, deadline: flo
     while time.perf_counter() < deadline:
         if proto is None or proto.closed:
             try:
-                _, proto = await asyncio.wait_for(loop.create_connection(_Proto, "127.0.0.1", port), timeout)
+                src = (group.sources[conn_no % len(group.sources)], 0) if group.sources else None
+                _, proto = await asyncio.wait_for(loop.create_connection(_Proto, "127.0.0.1", port, local_addr=src),
+                                                  timeout)
             except (OSError, asyncio.TimeoutError):
                 if not await _alive(alive):  # the server is gone: stop, do not count the consequences
                     break

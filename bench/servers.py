@@ -127,21 +127,30 @@ def kg_command(data: Path, port: int, base_iri: str | None, extra: list[str]) ->
     return cmd + list(extra)
 
 
-def start_kg(data: Path, base_iri: str | None = None, extra: list[str] = (), seconds: float = 180) -> Server:
+def start_kg(data: Path, base_iri: str | None = None, extra: list[str] = (), seconds: float = 180,
+             root: Path | None = None) -> Server:
+    """`kg serve` of the checkout at `root` (default: the one this script is in)."""
+    root = Path(root or ROOT).resolve()
     port = free_port()
-    env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, PYTHONPATH=str(root) + os.pathsep + os.environ.get("PYTHONPATH", ""))
     cmd = kg_command(data, port, base_iri, list(extra))
     t = time.perf_counter()
     # stderr to a file, not a pipe: a chatty server must never block on a full pipe during the load
     log = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, cwd=ROOT, env=env, start_new_session=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, cwd=root, env=env, start_new_session=True)
     try:
         _wait_up(proc, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", seconds, "kg serve")
     except RuntimeError as e:
         log.seek(0)
         raise RuntimeError(f"{e}\n{log.read().decode(errors='replace')[-800:]}") from None
     s = Server("kg serve", proc, port, "/sparql", time.perf_counter() - t)
-    s.info["command"] = " ".join(cmd[:1] + ["-m kg"] + cmd[3:]).replace(str(ROOT) + "/", "")
+    s.info["command"] = " ".join(["python -m kg"] + cmd[3:]).replace(str(root) + "/", "")
+    s.info["kg_root"] = str(root)
+    try:
+        s.info["kg_commit"] = subprocess.run(["git", "-C", str(root), "describe", "--always", "--dirty"],
+                                             capture_output=True, text=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
     return s
 
 
