@@ -13,6 +13,7 @@ machine can run) by `bench_http.py`, and reported next to the figures.
 from __future__ import annotations
 
 import asyncio
+import math
 import socket
 import sys
 import time
@@ -60,7 +61,7 @@ def pct(sorted_values: list, p: float):
     """Nearest-rank percentile of an already sorted list (None when empty)."""
     if not sorted_values:
         return None
-    k = max(0, min(len(sorted_values) - 1, int(round(p / 100 * len(sorted_values) + 0.5)) - 1))
+    k = max(0, min(len(sorted_values) - 1, math.ceil(p / 100 * len(sorted_values) - 1e-9) - 1))
     return sorted_values[k]
 
 
@@ -223,7 +224,9 @@ async def _connection(loop, port: int, group: Group, conn_no: int, deadline: flo
             continue
         inflight.pop(key, None)
         t1 = time.perf_counter()
-        if t0 >= t_record and t1 <= deadline:
+        if t0 >= t_record and t1 > deadline:  # still unanswered at the deadline
+            stats.setdefault(cls, ClassStats()).waited.append(deadline - t0)
+        elif t0 >= t_record:
             s = stats.setdefault(cls, ClassStats())
             s.latencies.append(t1 - t0)
             s.status[st] += 1

@@ -60,6 +60,8 @@ def test_loadgen_parser_content_length_chunked_and_retry_after():
 
 def test_percentile_and_base_iri_of_synthetic_data(tmp_path):
     assert loadgen.pct([1, 2, 3, 4], 50) == 2 and loadgen.pct([1, 2, 3, 4], 99) == 4 and loadgen.pct([], 50) is None
+    hundred = list(range(1, 101))
+    assert loadgen.pct(hundred, 99) == 99 and loadgen.pct(hundred, 50) == 50 and loadgen.pct(hundred, 100) == 100
     sys.path.insert(0, str(BENCH))
     import generate
 
