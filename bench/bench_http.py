@@ -156,6 +156,18 @@ def run_python(port: int, work: Work, conns: int, seconds: float) -> dict:
             "non2xx": c["requests"] - ok, "errors": errors, "status": c["status"]}
 
 
+def median_result(rs: list[dict]) -> dict:
+    """The round with the median req/s, plus the spread over all rounds (one round: itself)."""
+    ok = [r for r in rs if "rps" in r]
+    if not ok:
+        return rs[0]
+    ok.sort(key=lambda r: r["rps"])
+    out = dict(ok[(len(ok) - 1) // 2])
+    out.update(rounds=len(rs), rps_min=ok[0]["rps"], rps_max=ok[-1]["rps"], rps_all=[r["rps"] for r in ok],
+               failed_rounds=len(rs) - len(ok))
+    return out
+
+
 def load(client: str, port: int, work: Work, conns: int, seconds: float) -> dict:
     if client == "wrk" and not work.once:
         r = run_wrk(port, work, conns, seconds)
@@ -213,15 +225,18 @@ def report(res: dict) -> str:
              f"{res['kg']['startup_s']:.1f} s",
              f"- oxigraph: `{res['ox'].get('command', '–')}` ({res['ox'].get('version', '')}), "
              f"`oxigraph load` {res['ox'].get('load_s', '–')} s" if res.get("ox") else "- oxigraph: skipped", "",
-             "| server | case | conns | client | req/s | p50 ms | p99 ms | requests | non-2xx | socket errors |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| server | case | conns | client | req/s | rounds: min–max req/s | p50 ms | p99 ms | requests | non-2xx "
+             "| socket errors |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for row in res["rows"]:
         r = row["result"]
         head = f"| {row['server']} | {row['case']} | {row['conns']} | {r.get('client', '')} |"
         if "error" in r:
-            lines.append(f"{head} failed: {r['error'][:150]} | | | | | |")
+            lines.append(f"{head} failed: {r['error'][:150]} | | | | | | |")
         else:
-            lines.append(f"{head} {r['rps']:,.0f} | {ms(r['p50'])} | {ms(r['p99'])} | {r['requests']:,} | "
+            spread = (f"{r['rounds']}: {r['rps_min']:,.0f}–{r['rps_max']:,.0f}"
+                      + (f", {r['failed_rounds']} failed" if r.get("failed_rounds") else "")) if r.get("rounds", 1) > 1 else "1"
+            lines.append(f"{head} {r['rps']:,.0f} | {spread} | {ms(r['p50'])} | {ms(r['p99'])} | {r['requests']:,} | "
                          f"{r['non2xx']} | {r['errors']} |")
     lines.append("")
     by = {(row["server"], row["case"], row["conns"]): row["result"] for row in res["rows"]}
@@ -258,8 +273,8 @@ def report(res: dict) -> str:
     oa, ol = (us("oxigraph serve-read-only", c) for c in ("ask-uncached", "lookup-uncached"))
     if kc and ka and kl:
         lines.append(f"- kg serve: a response-cache hit (HTTP stack + cache) {kc:.0f} µs; a trivial query "
-                     f"{ka:.0f} µs (+{ka - kc:.0f} µs: parse, guard, hand-off to a query worker and back); the "
-                     f"lookup {kl:.0f} µs (+{kl - ka:.0f} µs for the lookup itself)")
+                     f"{ka:.0f} µs ({ka - kc:+.0f} µs: parse, guard, hand-off to a query worker and back); the "
+                     f"lookup {kl:.0f} µs ({kl - ka:+.0f} µs for the lookup itself; a negative difference is noise)")
     if oa and ol:
         lines.append(f"- oxigraph serve-read-only: a trivial query {oa:.0f} µs, the lookup {ol:.0f} µs")
     if ka and oa and kl and ol:
@@ -306,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--duration", type=float, help="seconds per case and connection count (10; --quick: 1)")
     ap.add_argument("--mix-duration", type=float, help="seconds for the ready-made-question mix (default: --duration)")
     ap.add_argument("--conns", default="1,8")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="repeat every case N times (interleaved) and report the median round, with the spread")
     ap.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     ap.add_argument("--measures", type=int, default=1000, help="measures rotated in the lookups")
     ap.add_argument("--skip-oxigraph", action="store_true")
@@ -321,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         assert a.conns and all(c > 0 for c in a.conns)
     except (ValueError, AssertionError):
         print(f"--conns {a.conns!r}: give positive integers separated by commas", file=sys.stderr)
+        return 2
+    if a.rounds < 1:
+        print("--rounds must be ≥ 1", file=sys.stderr)
         return 2
     if a.quick:
         a.duration, a.conns, a.measures = a.duration or 1.0, a.conns[-1:], min(a.measures, 50)
@@ -417,18 +437,22 @@ def main(argv: list[str] | None = None) -> int:
             r = load("python", kg.port, Work(TURTLE, paths=tpaths, once=True), 1, 600)
             res["rows"].append({"server": kg.name, "case": f"turtle-cold ({len(tpaths)} measures, once)",
                                 "conns": 1, "result": r})
-            for name, mk, both in cases:
-                for c in a.conns:
-                    for srv in ([kg, ox] if both and ox else [kg]):
-                        log(f"{srv.name} {name} @{c} …")
-                        r = load(client, srv.port, mk(srv), c, a.duration)
-                        res["rows"].append({"server": srv.name, "case": name, "conns": c, "result": r})
             mix_conns = max(a.conns)
-            for srv in [kg, ox] if ox else [kg]:
-                log(f"{srv.name} mix of {len(questions)} questions @{mix_conns} …")
-                w = Work(S.JSON_ACCEPT, templates=[tmpl(srv, q + "\n# NONCE\n") for q in questions])
-                res["rows"].append({"server": srv.name, "case": "mix", "conns": mix_conns,
-                                    "result": load(client, srv.port, w, mix_conns, a.mix_duration)})
+            per_round: dict = {}
+            for rnd in range(a.rounds):
+                for name, mk, both in cases + [("mix", None, True)]:
+                    for c in ([mix_conns] if name == "mix" else a.conns):
+                        for srv in ([kg, ox] if both and ox else [kg]):
+                            log(f"{srv.name} {name} @{c}" + (f" (round {rnd + 1}/{a.rounds})" if a.rounds > 1 else "")
+                                + " …")
+                            if name == "mix":
+                                w = Work(S.JSON_ACCEPT, templates=[tmpl(srv, q + "\n# NONCE\n") for q in questions])
+                                r = load(client, srv.port, w, c, a.mix_duration)
+                            else:
+                                r = load(client, srv.port, mk(srv), c, a.duration)
+                            per_round.setdefault((srv.name, name, c), []).append(r)
+            for (srv_name, name, c), rs in per_round.items():
+                res["rows"].append({"server": srv_name, "case": name, "conns": c, "result": median_result(rs)})
         after = S.tree_memory(kg.proc.pid)
         res["kg_memory"] = dict(sampler.summary(), processes=after["processes"], after_rss_mb=after["rss_mb"],
                                 after_pss_mb=after["pss_mb"])
