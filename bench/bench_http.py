@@ -269,6 +269,10 @@ def report(res: dict) -> str:
     cl = 1e6 / ceil[c1]["rps"] if ceil.get(c1, {}).get("rps") else None
     if cl:
         lines.append(f"- client + loopback round trip (trivial server, the slower of the two ceiling runs): {cl:.0f} µs")
+    for name in ("uvicorn + bare ASGI (constant answer)", "uvicorn + Starlette (constant answer)"):
+        v = us(name, "constant answer")
+        if v:
+            lines.append(f"- {name}: {v:.0f} µs — what the HTTP stack kg runs on costs before any kg code")
     kc, ka, kl = (us("kg serve", c) for c in ("lookup-cached", "ask-uncached", "lookup-uncached"))
     oa, ol = (us("oxigraph serve-read-only", c) for c in ("ask-uncached", "lookup-uncached"))
     if kc and ka and kl:
@@ -326,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     ap.add_argument("--measures", type=int, default=1000, help="measures rotated in the lookups")
     ap.add_argument("--skip-oxigraph", action="store_true")
+    ap.add_argument("--skip-stack", action="store_true",
+                    help="skip the HTTP stack's own ceiling (uvicorn, uvicorn + Starlette with a constant answer)")
     ap.add_argument("--kg-arg", action="append", default=[], help="extra argument for kg serve (repeatable)")
     ap.add_argument("--kg-root", type=Path, help="checkout whose kg serve to measure (default: this one)")
     ap.add_argument("--label", help="section/file label (default: 'real' or the data file's stem)")
@@ -368,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
            "command": "python bench/bench_http.py " + " ".join(argv), "client": client, "base_iri": base,
            "rows": []}
     kg = ox = triv = None
+    hellos: list = []
     try:
         log(f"starting kg serve on {a.data} (base {base}) …")
         kg = S.start_kg(a.data, base, a.kg_arg, root=a.kg_root)
@@ -412,6 +419,9 @@ def main(argv: list[str] | None = None) -> int:
                 s.query_path + "?query=" + urllib.parse.quote(S.lookup_query(measures[0], None), safe="")]), True),
             ("turtle", lambda s: Work(TURTLE, paths=tpaths), False),
         ]
+        if not a.skip_stack:
+            for kind in ("asgi", "starlette"):
+                hellos.append(S.start_hello(kind))
         # the client's own ceiling against the cheapest server there is, before and after the cases
         tport = S.free_port()
         triv = subprocess.Popen([sys.executable, str(HERE / "loadgen.py"), "--trivial-server", str(tport)],
@@ -440,12 +450,15 @@ def main(argv: list[str] | None = None) -> int:
             mix_conns = max(a.conns)
             per_round: dict = {}
             for rnd in range(a.rounds):
-                for name, mk, both in cases + [("mix", None, True)]:
+                for name, mk, both in cases + [("mix", None, True)] + [("constant answer", None, False)] * bool(hellos):
                     for c in ([mix_conns] if name == "mix" else a.conns):
-                        for srv in ([kg, ox] if both and ox else [kg]):
+                        for srv in (hellos if name == "constant answer" else [kg, ox] if both and ox else [kg]):
                             log(f"{srv.name} {name} @{c}" + (f" (round {rnd + 1}/{a.rounds})" if a.rounds > 1 else "")
                                 + " …")
-                            if name == "mix":
+                            if name == "constant answer":
+                                r = load(client, srv.port, Work(S.JSON_ACCEPT, paths=["/sparql?query=ASK%7B%7D"]), c,
+                                         a.duration)
+                            elif name == "mix":
                                 w = Work(S.JSON_ACCEPT, templates=[tmpl(srv, q + "\n# NONCE\n") for q in questions])
                                 r = load(client, srv.port, w, c, a.mix_duration)
                             else:
@@ -464,7 +477,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench_http: {e}", file=sys.stderr)
         return 1
     finally:
-        for s in (kg, ox):
+        for s in [kg, ox] + hellos:
             if s:
                 s.stop()
         if triv:

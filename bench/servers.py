@@ -321,9 +321,51 @@ def split_template(text: str, marker: str = "NONCE") -> tuple[str, str]:
     return enc[:i], enc[i + len(marker):]
 
 
+# ------------------------------------------------------------------ the HTTP stack alone
+
+HELLO = b'{"head":{},"boolean":true}'
+
+
+def _hello_main(port: int, kind: str) -> None:
+    """uvicorn (uvloop + httptools, as `kg serve` runs it) answering every request with a constant
+    SPARQL JSON body: through a bare ASGI callable, or through Starlette routing like kg's app."""
+    import uvicorn
+
+    if kind == "asgi":
+        async def app(scope, receive, send):
+            if scope["type"] != "http":
+                return
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/sparql-results+json")]})
+            await send({"type": "http.response.body", "body": HELLO})
+    else:
+        from starlette.applications import Starlette
+        from starlette.responses import Response
+        from starlette.routing import Route
+
+        async def hello(request):
+            return Response(HELLO, media_type="application/sparql-results+json")
+
+        app = Starlette(routes=[Route("/{path:path}", hello)])
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+
+
+def start_hello(kind: str, seconds: float = 60) -> Server:
+    """The HTTP stack's own ceiling: `asgi` (uvicorn alone) or `starlette` (uvicorn + Starlette routing)."""
+    port = free_port()
+    t = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, "--hello", str(port), kind], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    _wait_up(proc, f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", seconds, f"uvicorn hello ({kind})")
+    return Server(f"uvicorn + {'Starlette' if kind == 'starlette' else 'bare ASGI'} (constant answer)", proc, port,
+                  "/sparql", time.perf_counter() - t)
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 5 and sys.argv[1] == "--sample":
         _sample_main(int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "--hello" and sys.argv[3] in ("asgi", "starlette"):
+        _hello_main(int(sys.argv[2]), sys.argv[3])
     else:
-        print("usage: servers.py --sample PID INTERVAL LIMIT_MB", file=sys.stderr)
+        print("usage: servers.py --sample PID INTERVAL LIMIT_MB | --hello PORT asgi|starlette", file=sys.stderr)
         sys.exit(2)

@@ -92,6 +92,8 @@ def test_bench_http_quick_on_real_data(built_dataset, tmp_path):
         r = rows[("kg serve", case)]
         assert r["requests"] > 0 and r["non2xx"] == 0, (case, r)
     assert rows[("kg serve", "turtle-cold")]["requests"] == res["n_turtle"]
+    for stack in ("uvicorn + bare ASGI (constant answer)", "uvicorn + Starlette (constant answer)"):
+        assert rows[(stack, "constant")]["requests"] > 0
     assert rows[("trivial server", "client")]["requests"] > 0  # start and end runs share the key prefix
     assert res["kg_memory"]["peak_rss_mb"] > 0 and res["kg_alive"]
     assert "lookup-uncached @8" in next(tmp_path.glob("http-*.md")).read_text()
