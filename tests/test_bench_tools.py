@@ -87,7 +87,9 @@ def test_bench_http_quick_on_real_data(built_dataset, tmp_path):
     for server in ("kg serve", "oxigraph serve-read-only"):
         for case in ("ask-uncached", "lookup-uncached", "lookup-cached", "mix"):
             r = rows[(server, case)]
-            assert "error" not in r and r["requests"] > 0 and r["non2xx"] == 0 and r["errors"] == 0, (server, case, r)
+            assert "error" not in r and r["requests"] > 0 and r["errors"] == 0, (server, case, r)
+            # heavy questions from one address may meet a server's per-client limit; cheap ones must not
+            assert case == "mix" or r["non2xx"] == 0, (server, case, r)
     for case in ("turtle", "turtle-cold"):
         r = rows[("kg serve", case)]
         assert r["requests"] > 0 and r["non2xx"] == 0, (case, r)
