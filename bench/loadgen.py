@@ -210,11 +210,11 @@ async def _connection(loop, port: int, group: Group, conn_no: int, deadline: flo
         try:
             st, ra, size = await asyncio.wait_for(proto.request(data), max(0.001, min(timeout, deadline + timeout - t0)))
         except (asyncio.TimeoutError, ConnectionError, OSError) as e:
-            inflight.pop(key, None)
+            # stays in `inflight` while we look whether the server is gone (the run may end meanwhile)
             if not isinstance(e, asyncio.TimeoutError) and not await _alive(alive):
-                inflight[key] = (cls, t0)  # counted as unanswered, with the time it waited
                 proto = None
-                break
+                break  # left in `inflight`: counted as unanswered, with the time it waited
+            inflight.pop(key, None)
             if t0 >= t_record:
                 s = stats.setdefault(cls, ClassStats())
                 s.status["timeout" if isinstance(e, asyncio.TimeoutError) else "conn-error"] += 1

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,48 @@ def test_loadgen_parser_content_length_chunked_and_retry_after():
         assert p.buf == b""
 
     asyncio.run(go())
+
+
+SILENT_SERVER = """
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(16)
+print("up", flush=True)
+conns = []
+while True:
+    conns.append(s.accept()[0])  # accept, never answer
+"""
+
+
+def test_loadgen_counts_requests_in_flight_when_the_server_dies():
+    import subprocess
+    import threading
+
+    port = servers.free_port()
+    proc = subprocess.Popen([sys.executable, "-c", SILENT_SERVER, str(port)], stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout.readline().strip() == b"up"
+        killed = []
+
+        def kill():
+            killed.append(time.monotonic())
+            proc.kill()
+
+        def alive():  # like Popen.poll() right after a SIGKILL: the death shows a little late
+            return not killed or time.monotonic() - killed[0] < 0.05
+
+        threading.Timer(0.5, kill).start()
+        r = loadgen.run(port, [loadgen.Group("g", 4, lambda seq: ("q", loadgen.get("/", port)))], duration=5,
+                        alive=alive, on_tick=lambda: proc.poll() is not None, tick=0.01,
+                        keep_latencies=True, grace=0)
+    finally:
+        proc.kill()
+        proc.wait()
+    # every request was waiting when the server went away: none may vanish from the figures
+    assert r["stopped_early"] and r["duration"] < 3
+    assert r["unfinished_at_end"] == {"q": 4}
+    assert r["classes"]["q"]["unanswered"] == 4 and r["classes"]["q"]["requests"] == 0
+    assert all(w >= 0.4 for w in r["classes"]["q"]["waited"])
 
 
 def test_percentile_and_base_iri_of_synthetic_data(tmp_path):
