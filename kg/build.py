@@ -77,7 +77,7 @@ def _describe_sources(sink: Sink, run: str) -> None:
 
 def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, progress=None) -> list[ox.Quad]:
     """All asserted quads of the dataset (no inference)."""
-    from .extract import actors as actor_authority  # the authority loader lives with the resolver
+    from .authority import load_authority
 
     records_dir = records_dir or config.RECORDS
     mint = mint or Minter()
@@ -98,7 +98,7 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
     sink.use_graph("authority")
     municipality_numbers = map_municipalities(sink)
     try:
-        authority = actor_authority.load_authority()
+        authority = load_authority()
     except Exception as e:  # authority errors name file and entry already
         raise BuildError(str(e)) from None
     actor_ids, group_ids = map_actors(sink, authority, municipality_numbers)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from . import config
+from .hashing import sha256_file
 
 
 class SourceError(Exception):
@@ -23,6 +23,7 @@ class Source:
     kind: str
     publisher: str
     sha256: str
+    layout: str | None = None
     date: str | None = None
     date_note: str | None = None
     programme_year: int | None = None
@@ -45,7 +46,7 @@ class Source:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return sha256_file(path)
 
 
 def registry(path: Path | None = None) -> dict[str, Source]:

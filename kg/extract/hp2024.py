@@ -23,13 +23,12 @@ import re
 from collections import Counter
 from difflib import SequenceMatcher
 
-import yaml
-
-from .. import config
-from . import ExtractError
+from .. import authority
+from ..errors import ExtractError
 from ..sources import Source, get
 from .anomalies import anomaly, correction, sort_key
 from .money import find_amounts
+from ..text import MONTHS, one_edit
 
 VERSION = 1
 MODULE = "kg.extract.hp2024"
@@ -51,8 +50,6 @@ FIELD_RE = re.compile(r"^(?P<label>Ansvarlig|Samarbeidsp\w*|Koblinger til andre 
                       r"(?P<sep>:[ \u00a0]*)(?P<text>.*)$")
 ID_RE = re.compile(r"\b([KAL]) ?(\d{1,2})([AB])?\b", re.IGNORECASE)
 CENTRALITY_RE = re.compile(r"^([1-6]) \(([^)]+)\): (.+)$")
-MONTHS = {m: i for i, m in enumerate(["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-                                      "september", "oktober", "november", "desember"], 1)}
 DATE_RE = re.compile(r"(\d{1,2})\. (" + "|".join(MONTHS) + r") (\d{4})")
 
 
@@ -401,19 +398,6 @@ def numbering_check(measures: list[dict], lines: list[str]) -> list[dict]:
     return out
 
 
-def _one_edit(a: str, b: str) -> int | None:
-    """Position of the single substitution/insertion turning a into b (len(a) <= len(b)), else None."""
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-        return diff[0] if len(diff) == 1 else None
-    if len(b) - len(a) != 1:
-        return None
-    for i in range(len(b)):
-        if b[:i] + b[i + 1:] == a:
-            return i
-    return None
-
-
 def possible_typos(lines: list[str]) -> list[dict]:
     """Proper names spelt once in a way one letter away, inside the word, from a spelling used elsewhere.
 
@@ -435,7 +419,7 @@ def possible_typos(lines: list[str]) -> list[dict]:
             if other == rare or (counts[other] == 1 and other < rare):
                 continue  # two single spellings: report the pair once
             a, b = (rare, other) if len(rare) <= len(other) else (other, rare)
-            pos = _one_edit(a, b)
+            pos = one_edit(a, b)
             if pos is None or pos >= len(b) - 2 or pos == 0:
                 continue
             if FIELD_RE.match(lines[first[rare] - 1]) and lines[first[rare] - 1].startswith(rare):
@@ -487,13 +471,8 @@ def _regions(lines: list[str]) -> list[dict]:
 
 
 def _load_municipalities() -> list[dict] | None:
-    path = config.AUTHORITY / "municipalities.yaml"
-    if not path.exists():
-        return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if isinstance(data, dict):
-        data = data.get("municipalities", [])
-    return data
+    munis = authority.municipalities(required=False)
+    return None if munis is None else list(munis.entries)
 
 
 def _place_checks(centrality: list[dict], regions: list[dict]) -> list[dict]:

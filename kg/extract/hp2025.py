@@ -19,12 +19,13 @@ Layout of a measure in the readable copy::
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from . import ExtractError
+from ..text import PAGE_FOOTER_RE, fold, join_lines, joins_hyphen, one_edit, similarity
+from ..errors import ExtractError
 from .anomalies import anomaly, correction, sort_key
+from .hp2025_vedlegg import parse_appendices
 from .money import find_amounts, parse_amount
 
 VERSION = 1
@@ -40,47 +41,10 @@ NEW_MARKERS = {"nytt tiltak", "nytt"}
 CONTINUED_MARKERS = {"videreføres"}
 #: A heading wraps when its first line ends in a hyphen/dash, an open parenthesis or a function word.
 _WRAP_WORDS = {"og", "i", "for", "av", "med", "til", "om"}
-PAGE_FOOTER_RE = re.compile(
-    r"^\s*(?:\d+\s*[–|-]\s*Handlingsprogram \d{4}|Handlingsprogram \d{4}\s*[–-]\s*\d+|\d+\|\s*Handlingsprogram \d{4})\s*$")
 URL_LINE_RE = re.compile(r"^\s*https?://\S+\s*$")
-_SUSPENDED = {"og", "eller", "til", "samt"}
 
 
-# --- text helpers ------------------------------------------------------------------------------
-
-def join_lines(parts: list[str]) -> str:
-    """Join wrapped lines: a line-final hyphen before a lower-case word is a hyphenation
-    ("samfunn-" + "stryggleik" → "samfunnstryggleik"), except before "og"/"eller" (suspended compound
-    "Hadeland- og Kongsvinger-regionene"). Whitespace is collapsed."""
-    out = ""
-    for raw in parts:
-        part = raw.strip()
-        if not part:
-            continue
-        if not out:
-            out = part
-        elif out.endswith("-") and not out.endswith(" -") and part[:1].islower() and part.split()[0] not in _SUSPENDED:
-            out = out[:-1] + part
-        else:
-            out = out + " " + part
-    return re.sub(r"\s+", " ", out).strip()
-
-
-def fold(text: str) -> str:
-    """Comparison key: lower case, letters/digits only, 'ø' dropped (as the garbled copy drops it)."""
-    text = unicodedata.normalize("NFC", text.lower()).replace("ø", "")
-    return re.sub(r"[^0-9a-zæåäöèé]", "", text)
-
-
-def similarity(a: str, b: str) -> float:
-    """Title similarity in [0, 1] on folded text; containment of one in the other counts as 0.95."""
-    fa, fb = fold(a), fold(b)
-    if not fa or not fb:
-        return 0.0
-    if fa in fb or fb in fa:
-        return max(0.95, SequenceMatcher(None, fa, fb).ratio())
-    return SequenceMatcher(None, fa, fb).ratio()
-
+# --- helpers -------------------------------------------------------------------------------------
 
 def norm_id(letter: str, num: str, suffix: str | None) -> str:
     return f"{letter.upper()}{int(num)}{(suffix or '').upper()}"
@@ -172,8 +136,6 @@ def extract(src, lines: list[str] | None = None) -> dict:
         "focus_areas": focus_areas,
         "measures": measures,
     }
-    from .hp2025_vedlegg import parse_appendices  # imports this module's text helpers
-
     record.update(parse_appendices(lines, stop, end, measures, anomalies, path))
     _cross_check_garbled(lines, end, measures, anomalies)
     for m in measures:
@@ -479,7 +441,7 @@ def _money(desc, m, anomalies) -> list[dict]:
         s = line.strip()
         if not s:
             continue
-        if text and text.endswith("-") and s[:1].islower() and s.split()[0] not in _SUSPENDED:
+        if text and joins_hyphen(text, s):
             text = text[:-1]
         elif text:
             text += " "
@@ -615,19 +577,9 @@ def _check_name_typos(lines, end, measures, anomalies):
         for c in common:
             if abs(len(c) - len(w)) > 1 or w[-2:] != c[-2:] or w[:2] != c[:2]:
                 continue
-            if _one_edit(w, c):
+            if one_edit(w, c) is not None:
                 anomalies.append(anomaly("typo", "document text", f"{w!r} is probably {c!r} (used {len(words[c])} times)", ns[0], "info"))
                 break
-
-
-def _one_edit(a: str, b: str) -> bool:
-    if a == b:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    if len(a) > len(b):
-        a, b = b, a
-    return any(b[:k] + b[k + 1:] == a for k in range(len(b)))
 
 
 def _attach_stray_urls(measures, blocks, anomalies):

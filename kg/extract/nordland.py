@@ -12,7 +12,9 @@ from __future__ import annotations
 import re
 
 from ..sources import Source
-from . import ExtractError, actors
+from ..text import MONTHS
+from ..errors import ExtractError
+from . import actors
 
 VERSION = 1
 
@@ -36,9 +38,6 @@ TOPICS = {
     "communication": r"kommunikasjon",
     "adoption": r"fylkestinget (?:har vedtatt|til behandling)|fremmer for fylkestinget|til behandling",
 }
-MONTHS = {m: i for i, m in enumerate(
-    ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-     "november", "desember"), 1)}
 
 
 

@@ -12,10 +12,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
+from ..authority import AuthorityError, load_authority
 from ..uris import Minter
 
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
@@ -89,9 +89,12 @@ def _read_json(path: Path) -> dict:
 def _actors(authority_file: Path) -> dict[str, dict]:
     if not authority_file.exists():
         return {}
-    data = yaml.safe_load(authority_file.read_text(encoding="utf-8")) or {}
+    try:
+        auth = load_authority(authority_file)
+    except AuthorityError as e:
+        raise DiffError(str(e)) from None
     out = {}
-    for kind, items in (("actor", data.get("actors") or []), ("group", data.get("groups") or [])):
+    for kind, items in (("actor", auth.actors.values()), ("group", auth.groups.values())):
         for e in items:
             out[e["id"] if kind == "actor" else f"group:{e['id']}"] = {"label": e.get("label"),
                                                                       "former_names": e.get("former_names") or []}

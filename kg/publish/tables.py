@@ -11,8 +11,7 @@ import json
 import shutil
 from pathlib import Path
 
-import yaml
-
+from ..authority import load_authority
 from ..uris import Minter
 
 ACTOR_COLUMNS = ["kind", "id", "iri", "label", "type", "parent", "aliases", "former_names",
@@ -68,7 +67,8 @@ def _mention_ids(field: dict | None) -> set[tuple[str, str]]:
 
 
 def actor_rows(authority_file: Path, records_dir: Path, mint: Minter) -> list[dict]:
-    data = yaml.safe_load(authority_file.read_text(encoding="utf-8")) or {}
+    auth = load_authority(authority_file)
+    data = {"actors": list(auth.actors.values()), "groups": list(auth.groups.values())}
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for year, rec in programme_records(records_dir).items():
         for m in rec.get("measures", []):
