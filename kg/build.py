@@ -20,6 +20,7 @@ from .graph import grants, nordland
 from .graph.common import Rec, RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
 from .graph.successors import map_successors
+from .records.validate import check as check_record
 from .io import atomic_write_bytes, atomic_write_json
 from .namespaces import DCT, PREFIXES, PROV, RP, SKOS, XSD
 from .uris import Minter
@@ -41,7 +42,9 @@ def _load_record(records_dir: Path, name: str, required: bool = True) -> Rec | N
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise BuildError(f"{path}:{e.lineno}: not valid JSON: {e.msg}") from None
-    return Rec(data, str(path.relative_to(config.ROOT) if path.is_relative_to(config.ROOT) else path))
+    shown = str(path.relative_to(config.ROOT) if path.is_relative_to(config.ROOT) else path)
+    check_record(data, shown)  # the records model (kg/records/model.py): RecordError names file and JSON path
+    return Rec(data, shown)
 
 
 def _run_iri(mint: Minter, records_dir: Path) -> str:

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ExtractError
+from ..records.model import SCHEMA_VERSION
+from ..records.validate import RecordError, check
 from . import actors, grants, hp2024, hp2025, nordland, successors, tables
 
 __all__ = ["ExtractError", "LAYOUTS", "extractor_for", "run", "cli_extract"]
@@ -100,6 +102,9 @@ def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
             all_records[sid] = json.loads(p.read_text(encoding="utf-8"))
     if "successors.json" in files:
         all_records["successors"] = files["successors.json"]
+    for name, rec in files.items():  # the records model is the contract with `kg build`: check before writing
+        rec["schema_version"] = SCHEMA_VERSION
+        check(rec, str(out_dir / name))
     payload = {name: dumps_json(rec).encode("utf-8") for name, rec in files.items()}
     payload["measures.csv"] = tables.measures_csv(all_records).encode("utf-8")
     payload["anomalies.csv"] = tables.anomalies_csv(all_records).encode("utf-8")
@@ -164,6 +169,11 @@ def cli_extract(paths, out, quiet: bool) -> int:
         print("hint: the document's layout differs from what the extractor expects there; fix the capture or the "
               "extractor — no records were changed", file=sys.stderr)
         return 2
+    except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
+        print(f"error: {err}", file=sys.stderr)
+        print("hint: the extractor's output breaks the records model (kg/records/model.py); no records were changed",
+              file=sys.stderr)
+        return 1
     except SourceError as err:
         # SourceError messages start with "<path>: "; a source problem concerns the whole file (line 1)
         print(f"error: {str(err).replace(': ', ':1: ', 1)}", file=sys.stderr)

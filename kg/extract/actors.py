@@ -13,6 +13,7 @@ import re
 
 from ..authority import (ACTOR_TYPES, AUTHORITY_FILE, Authority, AuthorityError,  # noqa: F401  (re-exported)
                          load_authority, normalise)
+from ..records.anomalies import anomaly
 from ..text import dehyphenate
 
 FIELDS = ("responsible", "partners")
@@ -112,9 +113,9 @@ def annotate(record: dict, authority: Authority | None = None) -> None:
     auth = authority or load_authority()
     anomalies = record.setdefault("anomalies", [])
 
-    def add(anomaly: dict) -> None:
-        if anomaly not in anomalies:
-            anomalies.append(anomaly)
+    def add(item: dict) -> None:
+        if item not in anomalies:
+            anomalies.append(item)
 
     for measure in record.get("measures", []) or []:
         subject = f"measure {measure.get('id')}"
@@ -134,14 +135,12 @@ def annotate(record: dict, authority: Authority | None = None) -> None:
             for m in fld["mentions"]:
                 ident = m.get("actor") or m.get("group")
                 if ident is None:
-                    add({"kind": "unresolved-actor", "severity": "warning", "subject": subject,
-                         "message": f"{fname}: {m['text']!r} is not in the actor authority file",
-                         "lines": lines, "correction": None})
+                    add(anomaly("unresolved-actor", subject, f"{fname}: {m['text']!r} is not in the actor authority file",
+                                lines, "warning", measures=[measure.get("id")]))
                     continue
                 if ident in seen:
-                    add({"kind": "duplicate-actor", "severity": "warning", "subject": subject,
-                         "message": f"{fname}: {ident!r} is named more than once ({fld['text']!r})",
-                         "lines": lines, "correction": None})
+                    add(anomaly("duplicate-actor", subject, f"{fname}: {ident!r} is named more than once ({fld['text']!r})",
+                                lines, "warning", measures=[measure.get("id")]))
                 else:
                     seen.append(ident)
             ids_by_field[fname] = seen
@@ -153,6 +152,5 @@ def annotate(record: dict, authority: Authority | None = None) -> None:
                    and any(repr(t) in a.get("message", "") for t in texts) for a in anomalies):
                 continue  # the programme extractor already reported it (by raw text)
             lines = [*(measure["responsible"].get("lines") or [])[:1], *(measure["partners"].get("lines") or [])[-1:]]
-            add({"kind": "responsible-also-partner", "severity": "warning", "subject": subject,
-                 "message": f"{ident!r} is both responsible and partner",
-                 "lines": lines or None, "correction": None})
+            add(anomaly("responsible-also-partner", subject, f"{ident!r} is both responsible and partner",
+                        lines or None, "warning", measures=[measure.get("id")]))

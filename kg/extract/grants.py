@@ -16,6 +16,7 @@ from pathlib import Path
 from .. import authority
 from ..sources import Source
 from ..errors import ExtractError
+from ..records.anomalies import anomaly
 from . import actors
 
 VERSION = 1
@@ -209,9 +210,7 @@ def extract(src: Source) -> dict:
             rnd["lines"]))
     for tm in re.finditer(r"\bstøte\b", body):
         ln = _line_of(text, tm.start())
-        anomalies.append({"kind": "typo", "severity": "info", "subject": "text",
-                          "message": "'støte' should read 'støtte' (support)", "lines": [ln, ln],
-                          "correction": None})
+        anomalies.append(anomaly("typo", "text", "'støte' should read 'støtte' (support)", [ln, ln], "info"))
 
     return {
         "source": src.meta(),
@@ -234,5 +233,4 @@ def _sentence(body: str, start: int, end: int) -> str:
 
 
 def _anomaly(kind: str, subject: str, message: str, lines, severity: str = "warning") -> dict:
-    return {"kind": kind, "severity": severity, "subject": subject, "message": message,
-            "lines": lines, "correction": None}
+    return anomaly(kind, subject, message, lines, severity)

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 from .. import authority
 from ..text import PAGE_FOOTER_RE, dehyphenate, fold, join_lines, slug
 from ..errors import ExtractError
-from .anomalies import anomaly
+from ..records.anomalies import anomaly
 from .money import parse_amount
 
 #: (Vedlegg 2) plain amounts have at most this many digits (< 10 million NOK); longer digit runs are
@@ -379,7 +379,7 @@ def _check_row_title(row, by_id, measures, anomalies):
         return
     subject = f"distribution row {mid}"
     if mid not in by_id:
-        anomalies.append(anomaly("unknown-link-target", subject, f"table names {mid}, which is not a 2025 measure", row["line"]))
+        anomalies.append(anomaly("unknown-link-target", subject, f"table names {mid}, which is not a 2025 measure", row["line"], measures=[mid]))
         return
     own = title_score(row["title_in_table"], by_id[mid]["title"])
     best, score = best_measure(row["title_in_table"], measures)
@@ -389,7 +389,7 @@ def _check_row_title(row, by_id, measures, anomalies):
         row["title_matches"] = best["id"] if hint else None
         anomalies.append(anomaly("id-title-mismatch", subject,
                                  f"table row {mid} {row['title_in_table']!r} does not match {mid} {by_id[mid]['title']!r}{hint}",
-                                 row["lines"]))
+                                 row["lines"], measures=[mid]))
 
 
 def _check_remark_refs(row, by_id, measures, anomalies):
@@ -398,13 +398,13 @@ def _check_remark_refs(row, by_id, measures, anomalies):
         phrase, opener, ref = rm.group(1), rm.group(2), rm.group(3)
         subject = f"distribution row {row['measure'] or row['title_in_table']}"
         if opener != "(":
-            anomalies.append(anomaly("typo", subject, f"{opener}{ref}) in the remark: {opener!r} stands where '(' belongs", row["line"], "info"))
+            anomalies.append(anomaly("typo", subject, f"{opener}{ref}) in the remark: {opener!r} stands where '(' belongs", row["line"], "info", measures=[row['measure']]))
         if ref in by_id:
             best, score = best_measure(phrase, measures)
             if best and best["id"] != ref and score >= 0.8 > title_score(phrase, by_id[ref]["title"]):
                 anomalies.append(anomaly("id-title-mismatch", subject,
                                          f"remark calls {phrase!r} {ref}, but {ref} is {by_id[ref]['title']!r}; {best['id']} is {best['title']!r}",
-                                         row["lines"]))
+                                         row["lines"], measures=[row['measure']]))
 
 
 # --- Vedlegg 3: centrality -------------------------------------------------------------------

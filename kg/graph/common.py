@@ -7,16 +7,11 @@ from typing import Any, Iterable
 
 import pyoxigraph as ox
 
+from ..records.validate import RecordError  # noqa: F401  (re-exported: build and mappers raise it)
 from ..namespaces import PROV, RDF, RP, XSD
 from ..uris import Minter
 
 
-class RecordError(Exception):
-    """A record that cannot be mapped; names the record file and the JSON path inside it."""
-
-    def __init__(self, file: str, path: str, message: str):
-        super().__init__(f"{file}: at {path}: {message}")
-        self.file, self.path, self.message = file, path, message
 
 
 class Rec:

@@ -301,8 +301,8 @@ def map_anomalies(rec: Rec, sink: Sink, measure_iris: dict[str, str], source_id:
         sink.add(node, RP + "anomalyKind", lit(an.req("kind", str)))
         sink.add(node, RDFS + "comment", lit(an.req("message", str), lang="en"))
         sink.add(node, SKOS + "prefLabel", lit(f"{an.req('kind', str)}: {an.opt('subject', str) or source_id}", lang="en"))
-        subject = an.opt("subject", str) or ""
-        match = re.search(r"\b([KAL]\d+[AB]?)\b", subject)
-        if match and match.group(1) in measure_iris:
-            sink.add(node, RP + "concerns", measure_iris[match.group(1)])
+        for ref in an.items("measures"):  # measures of this record's programme (no year) that it concerns
+            mid = ref.req("id", str)
+            if ref.opt("year", int) is None and mid in measure_iris:
+                sink.add(node, RP + "concerns", measure_iris[mid])
         sink.provenance(node, lines_of(an))
