@@ -7,19 +7,19 @@ memory first; if any step raises, nothing is written and the previous records st
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..errors import ExtractError
 from ..records.model import SCHEMA_VERSION
 from ..records.validate import RecordError, check
+from ..records.validate import load as load_record
 from . import actors, grants, hp2024, hp2025, nordland, successors, tables
 
-__all__ = ["ExtractError", "LAYOUTS", "extractor_for", "run", "cli_extract"]
+__all__ = ["LAYOUTS", "ExtractError", "cli_extract", "extractor_for", "run"]
 
 #: document layout (``layout:`` in data/sources/sources.yaml) → the extractor that reads it. The
 #: layout, not the year, picks the extractor: a 2026 programme printed like 2025 is
@@ -57,9 +57,7 @@ def _entry_line(registry: Path, source_id: str) -> int:
 
 def _read_existing(out_dir: Path, source_id: str) -> dict | None:
     path = out_dir / f"{source_id}.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    return None
+    return load_record(path) if path.exists() else None
 
 
 def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
@@ -99,7 +97,7 @@ def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
     for p in sorted(out_dir.glob("*.json")) if out_dir.exists() else []:
         sid = p.stem
         if sid not in all_records and p.name not in files:
-            all_records[sid] = json.loads(p.read_text(encoding="utf-8"))
+            all_records[sid] = load_record(p)  # records not re-extracted are read through the model too
     if "successors.json" in files:
         all_records["successors"] = files["successors.json"]
     for name, rec in files.items():  # the records model is the contract with `kg build`: check before writing
@@ -171,7 +169,8 @@ def cli_extract(paths, out, quiet: bool) -> int:
         return 2
     except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
         print(f"error: {err}", file=sys.stderr)
-        print("hint: the extractor's output breaks the records model (kg/records/model.py); no records were changed",
+        print("hint: a record does not follow the records model (kg/records/model.py): an extractor bug, or a record "
+              "of another schema version on disk (run `kg extract` for every source); no records were changed",
               file=sys.stderr)
         return 1
     except SourceError as err:

@@ -11,10 +11,20 @@ from __future__ import annotations
 
 import re
 
-from ..authority import (ACTOR_TYPES, AUTHORITY_FILE, Authority, AuthorityError,  # noqa: F401  (re-exported)
-                         load_authority, normalise)
+from ..authority import (
+    ACTOR_TYPES,
+    AUTHORITY_FILE,
+    Authority,
+    AuthorityError,
+    load_authority,
+    normalise,
+)
 from ..records.anomalies import anomaly
 from ..text import dehyphenate
+
+#: re-exported from kg.authority (callers and tests use kg.extract.actors.load_authority etc.)
+__all__ = ["ACTOR_TYPES", "AUTHORITY_FILE", "FIELDS", "Authority", "AuthorityError", "annotate", "load_authority",
+           "mentions", "normalise", "resolve", "resolve_all", "split", "strip_remarks"]
 
 FIELDS = ("responsible", "partners")
 

@@ -9,14 +9,14 @@ read from the matched text and resolved against data/authority/municipalities.ya
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 from .. import authority
-from ..sources import Source
 from ..errors import ExtractError
 from ..records.anomalies import anomaly
+from ..sources import Source
 from . import actors
 
 VERSION = 1

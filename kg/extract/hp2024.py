@@ -25,10 +25,10 @@ from difflib import SequenceMatcher
 
 from .. import authority
 from ..errors import ExtractError
-from ..sources import Source, get
 from ..records.anomalies import anomaly, correction, sort_key
-from .money import find_amounts
+from ..sources import Source, get
 from ..text import MONTHS, one_edit
+from .money import find_amounts
 
 VERSION = 1
 MODULE = "kg.extract.hp2024"

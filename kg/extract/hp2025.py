@@ -22,9 +22,9 @@ import re
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from ..text import PAGE_FOOTER_RE, fold, join_lines, joins_hyphen, one_edit, similarity
 from ..errors import ExtractError
 from ..records.anomalies import anomaly, correction, sort_key
+from ..text import PAGE_FOOTER_RE, fold, join_lines, joins_hyphen, one_edit, similarity
 from .hp2025_vedlegg import parse_appendices
 from .money import find_amounts, parse_amount
 

@@ -13,9 +13,9 @@ import re
 from difflib import SequenceMatcher
 
 from .. import authority
-from ..text import PAGE_FOOTER_RE, dehyphenate, fold, join_lines, slug
 from ..errors import ExtractError
 from ..records.anomalies import anomaly
+from ..text import PAGE_FOOTER_RE, dehyphenate, fold, join_lines, slug
 from .money import parse_amount
 
 #: (Vedlegg 2) plain amounts have at most this many digits (< 10 million NOK); longer digit runs are
@@ -25,7 +25,7 @@ STOP_WORDS = {"og", "for", "i", "av", "med", "om", "til", "det", "en", "et", "pÃ
 
 
 def parse_appendices(lines, stop, end, measures, anomalies, path) -> dict:
-    find = lambda pred, a=stop, b=end: next((i for i in range(a, b) if pred(lines[i].strip())), None)  # noqa: E731
+    find = lambda pred, a=stop, b=end: next((i for i in range(a, b) if pred(lines[i].strip())), None)
     v1, v2, v3, v4 = (find(lambda s, k=k: s.startswith(f"Vedlegg {k}:")) for k in (1, 2, 3, 4))
     if None in (v1, v2, v3):
         raise ExtractError(path, stop + 1, "appendices 'Vedlegg 1:', 'Vedlegg 2:' and 'Vedlegg 3:' expected after the measures")
@@ -422,7 +422,7 @@ def _centrality(lines, v3, v4, anomalies, path) -> list[dict]:
         text += " " if text else ""
         offsets.append((len(text), k + 1))
         text += s
-    line_at = lambda off: max(n for o, n in offsets if o <= off)  # noqa: E731
+    line_at = lambda off: max(n for o, n in offsets if o <= off)
     heads = list(re.finditer(r"(?:^|(?<=\s))(\d) \(([^)]*)\):\s*", text))
     if not heads or heads[0].start() != 0:
         raise ExtractError(path, start + 2, "centrality list does not start with 'N (label):'")

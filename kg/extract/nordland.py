@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from ..sources import Source
-from ..text import MONTHS
 from ..errors import ExtractError
 from ..records.anomalies import anomaly, correction
+from ..sources import Source
+from ..text import MONTHS
 from . import actors
 
 VERSION = 1

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
-from ..records.validate import RecordError  # noqa: F401  (re-exported: build and mappers raise it)
 from ..namespaces import PROV, RDF, RP, XSD
+from ..records.validate import RecordError
 from ..uris import Minter
-
-
 
 
 class Rec:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..hashing import file_digest  # noqa: F401  (re-exported: release.py calls checksums.file_digest)
+from ..hashing import file_digest
 
 SUMS_NAME = "SHA256SUMS"
 

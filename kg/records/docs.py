@@ -13,7 +13,14 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from .anomalies import CATALOGUE
-from .model import SCHEMA_VERSION, AnyRecord, GrantsRecord, PlanStatementsRecord, ProgrammeRecord, SuccessorsRecord
+from .model import (
+    SCHEMA_VERSION,
+    AnyRecord,
+    GrantsRecord,
+    PlanStatementsRecord,
+    ProgrammeRecord,
+    SuccessorsRecord,
+)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SCHEMA_FILE = DOCS / "records.schema.json"
@@ -117,4 +124,4 @@ if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
 
 
-__all__ = ["schema", "schema_text", "reference_text", "main"]
+__all__ = ["main", "reference_text", "schema", "schema_text"]

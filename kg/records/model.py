@@ -11,7 +11,7 @@ them), so validation never reorders or fills in anything and the files stay byte
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -511,4 +511,4 @@ MODELS: dict[str, type[BaseModel]] = {
     "plan-statements": PlanStatementsRecord,
 }
 
-AnyRecord = Union[ProgrammeRecord, SuccessorsRecord, GrantsRecord, PlanStatementsRecord]
+AnyRecord = ProgrammeRecord | SuccessorsRecord | GrantsRecord | PlanStatementsRecord
