@@ -37,3 +37,12 @@ def test_municipalities_loader(tmp_path):
     with pytest.raises(authority.AuthorityError) as exc:
         authority.municipalities(bad)
     assert str(exc.value).startswith(f"{bad}:3: municipality #2: needs a four-digit number")
+
+
+def test_successor_words_keep_suspended_compounds():
+    """Regression: the successor tokeniser joined every "X- Y", so "Hamar- og Hadeland" became the word
+    "hamarog" and the responsible-field similarity of 2024/A11 → 2025/A14 was understated."""
+    from kg.extract.successors import _words
+
+    assert _words("Hamar- og Hadelandregionen") == ["hamar", "hadelandregionen"]
+    assert _words("kommune-\n grenser") == ["kommunegrenser"]

@@ -331,7 +331,7 @@ def _paragraphs(desc: list[tuple[int, str]]) -> str:
         if not p:
             continue
         text = join_lines(p)
-        if out and out[-1].endswith("-") and text[:1].islower():
+        if out and joins_hyphen(out[-1], text):
             out[-1] = out[-1][:-1] + text
         else:
             out.append(text)

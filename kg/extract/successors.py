@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 
 from ..records.anomalies import anomaly, measure_ref
+from ..text import dehyphenate
 
 VERSION = 1
 MODULE = "kg.extract.successors"
@@ -38,8 +39,7 @@ under over inn ut opp hvor når hva alle flere mange hele nye nytt ny denne kunn
 
 
 def _words(text: str | None) -> list[str]:
-    text = (text or "").replace("\u00a0", " ")
-    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)  # words broken over lines in the PDF: "kommune- grenser"
+    text = dehyphenate(re.sub(r"\s+", " ", text or ""))  # "kommune- grenser"; keeps "Hadeland- og Gjøvik"
     return [w for w in re.findall(r"[a-zæøåäöüé0-9]+", text.lower()) if w not in STOPWORDS]
 
 
