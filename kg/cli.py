@@ -165,6 +165,7 @@ def publish(
     """
     from .publish.push import PushError, push
     from .publish.release import ReleaseError, release
+    from .records.validate import RecordError
 
     try:
         target = _push_target(to, store, gsp_url, update_url, query_url, user, password) if (to or update_url) else None
@@ -172,7 +173,7 @@ def publish(
         if target is not None:
             res = push(path, target)
             typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
-    except (ReleaseError, PushError, FileNotFoundError) as e:
+    except (ReleaseError, PushError, FileNotFoundError, RecordError) as e:
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(1)
 

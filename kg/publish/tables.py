@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import shutil
 from pathlib import Path
 
 from ..authority import load_authority
+from ..records.validate import read as read_record
 from ..uris import Minter
 
 ACTOR_COLUMNS = ["kind", "id", "iri", "label", "type", "parent", "aliases", "former_names",
@@ -51,7 +51,7 @@ def _csv(columns: list[str], rows: list[dict]) -> str:
 def programme_records(records_dir: Path) -> dict[int, dict]:
     out = {}
     for path in sorted(records_dir.glob("hp20[0-9][0-9].json")):
-        rec = json.loads(path.read_text(encoding="utf-8"))
+        rec = read_record(path)  # through the records model (pre-model records as they are)
         out[int(rec["programme"]["year"])] = rec
     return out
 

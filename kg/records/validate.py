@@ -20,6 +20,14 @@ class RecordError(Exception):
         self.file, self.path, self.message = str(file), path, message
 
 
+class RecordSyntaxError(RecordError):
+    """A record file that is not JSON: ``file:line: not valid JSON: …``."""
+
+    def __init__(self, file: str, err: json.JSONDecodeError):
+        Exception.__init__(self, f"{file}:{err.lineno}: not valid JSON: {err.msg}")
+        self.file, self.path, self.message = str(file), f"line {err.lineno}", f"not valid JSON: {err.msg}"
+
+
 def record_kind(data) -> str:
     """Which model a record follows, from its shape."""
     if not isinstance(data, dict):
@@ -74,6 +82,21 @@ def load(path: Path, display: str | None = None) -> dict:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
-        raise RecordError(name, f"line {e.lineno}", f"not valid JSON: {e.msg}") from None
+        raise RecordSyntaxError(name, e) from None
     check(data, name)
+    return data
+
+
+def read(path: Path, display: str | None = None) -> dict:
+    """Read a record that may come from an older release: checked against the model when it declares
+    ``schema_version`` (any version other than the current one is an error); records written before
+    the model existed (no ``schema_version``) are returned as they are, so releases stay comparable."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise RecordSyntaxError(name, e) from None
+    if isinstance(data, dict) and "schema_version" in data:
+        check(data, name)
     return data
