@@ -114,7 +114,7 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
         rec = _load_record(records_dir, name)
         sink.use_graph(name, source_id=name, run=run)
         ids = map_programme(rec, sink, actors, municipality_numbers)
-        year = rec.sub("programme", required=True).req("year", int)
+        year = rec.sub("programme", required=True).req("year")
         measures.update({(year, mid): iri for mid, iri in ids.items()})
         map_anomalies(rec, sink, ids, name)
 
@@ -124,7 +124,7 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
         sink.use_graph("hp2024-fields", source_id="hp2024-fields", run=run)
         ids2024 = {mid: iri for (y, mid), iri in measures.items() if y == 2024}
         for mr in fields.items("measures"):
-            mid = mr.opt("id", str)
+            mid = mr.opt("id")
             if mid in ids2024:  # the second capture corroborates the same measure: cite it too
                 sink.provenance(ids2024[mid], None)
         map_anomalies(fields, sink, ids2024, "hp2024-fields")
