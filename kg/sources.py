@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 import yaml
@@ -49,10 +49,31 @@ def sha256_of(path: Path) -> str:
     return sha256_file(path)
 
 
+_FIELDS = {f.name for f in fields(Source)}
+_REQUIRED = {f.name for f in fields(Source) if f.default is MISSING}
+
+
 def registry(path: Path | None = None) -> dict[str, Source]:
+    """The registered sources by id. A malformed entry is a SourceError naming the file and the entry."""
     path = path or config.SOURCES / "sources.yaml"
-    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return {e["id"]: Source(**e) for e in entries}
+    try:
+        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise SourceError(f"{path}: not valid YAML: {exc}") from None
+    if not isinstance(entries, list):
+        raise SourceError(f"{path}: expected a list of source entries")
+    out: dict[str, Source] = {}
+    for i, e in enumerate(entries, 1):
+        where = f"entry #{i} ({e.get('id')!r})" if isinstance(e, dict) else f"entry #{i}"
+        if not isinstance(e, dict):
+            raise SourceError(f"{path}: {where}: expected a mapping")
+        unknown, missing = sorted(set(e) - _FIELDS), sorted(_REQUIRED - set(e))
+        if unknown or missing:
+            raise SourceError(f"{path}: {where}: " + "; ".join(
+                ([f"unknown key(s) {', '.join(unknown)}"] if unknown else [])
+                + ([f"missing key(s) {', '.join(missing)}"] if missing else [])))
+        out[e["id"]] = Source(**e)
+    return out
 
 
 def get(source_id: str) -> Source:

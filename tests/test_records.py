@@ -169,7 +169,8 @@ def test_unknown_layout_names_the_registry_line(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     line = next(n for n, s in enumerate((folder / "sources.yaml").read_text().splitlines(), 1) if s == "- id: odd")
     assert f"sources.yaml:{line}: source 'odd': unknown layout 'action-programme-1999'" in err
-    assert "action-programme-2025" in err and not (tmp_path / "records").exists()
+    assert "action-programme-2025" in err and "hint: give the source one of the known layouts" in err
+    assert not (tmp_path / "records").exists()
 
 
 def test_diff_reads_records_through_the_model(tmp_path):
@@ -189,3 +190,13 @@ def test_diff_reads_records_through_the_model(tmp_path):
     data["measures"][0]["level"] = "county"
     (records / "hp2025.json").write_text(json.dumps(data), encoding="utf-8")
     assert diff.diff_years(records, 2024, 2025)
+
+
+def test_misspelt_registry_key_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    from kg.extract import cli_extract
+
+    _private_registry(tmp_path, monkeypatch, {"id": "odd", "file": "x.txt", "title": "t", "kind": "k",
+                                              "layuot": "action-programme-2025", "publisher": "p", "sha256": "0"})
+    assert cli_extract(None, tmp_path / "records", quiet=True) == 2
+    err = capsys.readouterr().err
+    assert "sources.yaml:1: entry #6 ('odd'): unknown key(s) layuot" in err

@@ -164,8 +164,12 @@ def cli_extract(paths, out, quiet: bool) -> int:
         files = run(paths, out, progress=not quiet)
     except ExtractError as err:
         print(f"error: {err}", file=sys.stderr)
-        print("hint: the document's layout differs from what the extractor expects there; fix the capture or the "
-              "extractor — no records were changed", file=sys.stderr)
+        if Path(err.file).name == "sources.yaml":
+            print("hint: give the source one of the known layouts in data/sources/sources.yaml (a new layout needs "
+                  "an extractor in kg.extract.LAYOUTS) — no records were changed", file=sys.stderr)
+        else:
+            print("hint: the document's layout differs from what the extractor expects there; fix the capture or the "
+                  "extractor — no records were changed", file=sys.stderr)
         return 2
     except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
         print(f"error: {err}", file=sys.stderr)
