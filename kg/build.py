@@ -21,6 +21,7 @@ from .graph.common import Rec, RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
 from .graph.successors import map_successors
 from .io import atomic_write_json, atomic_write_many, remove_stale_temps
+from .records.validate import check as check_record
 from .namespaces import DCT, PREFIXES, PROV, RP, SKOS, XSD
 from .uris import Minter
 
@@ -41,7 +42,9 @@ def _load_record(records_dir: Path, name: str, required: bool = True) -> Rec | N
         data = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
         raise BuildError(f"{path}:{e.lineno}: not valid JSON: {e.msg}") from None
-    return Rec(data, str(path.relative_to(config.ROOT) if path.is_relative_to(config.ROOT) else path))
+    shown = str(path.relative_to(config.ROOT) if path.is_relative_to(config.ROOT) else path)
+    check_record(data, shown)  # the records model (kg/records/model.py): RecordError names file and JSON path
+    return Rec(data, shown)
 
 
 def _run_iri(mint: Minter, records_dir: Path) -> str:
@@ -77,7 +80,7 @@ def _describe_sources(sink: Sink, run: str) -> None:
 
 def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, progress=None) -> list[ox.Quad]:
     """All asserted quads of the dataset (no inference)."""
-    from .extract import actors as actor_authority  # the authority loader lives with the resolver
+    from .authority import load_authority
 
     records_dir = records_dir or config.RECORDS
     mint = mint or Minter()
@@ -98,7 +101,7 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
     sink.use_graph("authority")
     municipality_numbers = map_municipalities(sink)
     try:
-        authority = actor_authority.load_authority()
+        authority = load_authority()
     except Exception as e:  # authority errors name file and entry already
         raise BuildError(str(e)) from None
     actor_ids, group_ids = map_actors(sink, authority, municipality_numbers)
@@ -111,7 +114,7 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
         rec = _load_record(records_dir, name)
         sink.use_graph(name, source_id=name, run=run)
         ids = map_programme(rec, sink, actors, municipality_numbers)
-        year = rec.sub("programme", required=True).req("year", int)
+        year = rec.sub("programme", required=True).req("year")
         measures.update({(year, mid): iri for mid, iri in ids.items()})
         map_anomalies(rec, sink, ids, name)
 
@@ -121,7 +124,7 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
         sink.use_graph("hp2024-fields", source_id="hp2024-fields", run=run)
         ids2024 = {mid: iri for (y, mid), iri in measures.items() if y == 2024}
         for mr in fields.items("measures"):
-            mid = mr.opt("id", str)
+            mid = mr.opt("id")
             if mid in ids2024:  # the second capture corroborates the same measure: cite it too
                 sink.provenance(ids2024[mid], None)
         map_anomalies(fields, sink, ids2024, "hp2024-fields")

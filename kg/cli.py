@@ -227,6 +227,7 @@ def publish(
     """
     from .publish.push import PushError, push
     from .publish.release import Interrupted, ReleaseError, release
+    from .records.validate import RecordError
 
     _quiet_libraries()
     try:
@@ -240,7 +241,7 @@ def publish(
         _fail(str(e), 1 if e.violations else 2)
     except Interrupted as e:
         _fail(f"interrupted by {e.name}: the unfinished release was removed, nothing was published", e.code)
-    except PushError as e:
+    except (PushError, RecordError) as e:
         _fail(str(e))
     except OSError as e:
         _fail(_os_error(e))

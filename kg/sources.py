@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+from dataclasses import MISSING, dataclass, fields
 from pathlib import Path
 
 import yaml
 
 from . import config
+from .hashing import sha256_file
 
 
 class SourceError(Exception):
@@ -46,6 +46,7 @@ class Source:
     kind: str
     publisher: str
     sha256: str
+    layout: str | None = None
     date: str | None = None
     date_note: str | None = None
     programme_year: int | None = None
@@ -72,10 +73,15 @@ class Source:
 
 
 def sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    return sha256_file(path)
+
+
+_FIELDS = {f.name for f in fields(Source)}
+_REQUIRED = {f.name for f in fields(Source) if f.default is MISSING}
 
 
 def registry(path: Path | None = None) -> dict[str, Source]:
+    """The registered sources by id. A malformed entry is a SourceError naming the file and the entry."""
     path = path or config.SOURCES / "sources.yaml"
     try:
         entries = yaml.safe_load(read_utf8(path))
@@ -89,12 +95,17 @@ def registry(path: Path | None = None) -> dict[str, Source]:
         raise err from None
     if not isinstance(entries, list):
         raise SourceError(f"{path}: expected a list of source entries")
-    out = {}
-    for n, e in enumerate(entries, 1):
-        try:
-            out[e["id"]] = Source(**e)
-        except (TypeError, KeyError) as exc:
-            raise SourceError(f"{path}: entry {n}: {exc} (fields: id, file, title, kind, publisher, sha256, …)") from None
+    out: dict[str, Source] = {}
+    for i, e in enumerate(entries, 1):
+        where = f"entry #{i} ({e.get('id')!r})" if isinstance(e, dict) else f"entry #{i}"
+        if not isinstance(e, dict):
+            raise SourceError(f"{path}: {where}: expected a mapping")
+        unknown, missing = sorted(set(e) - _FIELDS), sorted(_REQUIRED - set(e))
+        if unknown or missing:
+            raise SourceError(f"{path}: {where}: " + "; ".join(
+                ([f"unknown key(s) {', '.join(unknown)}"] if unknown else [])
+                + ([f"missing key(s) {', '.join(missing)}"] if missing else [])))
+        out[e["id"]] = Source(**e)
     return out
 
 

@@ -7,98 +7,87 @@ memory first; if any step raises, nothing is written and the previous records st
 
 from __future__ import annotations
 
-import importlib
-import inspect
-import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from ..errors import ExtractError
+from ..records.model import SCHEMA_VERSION
+from ..records.validate import RecordError, check
+from ..records.validate import load as load_record
+from . import actors, grants, hp2024, hp2025, nordland, successors, tables
 
-class ExtractError(Exception):
-    """A source document that does not parse where it should: names the file and the line."""
+__all__ = ["LAYOUTS", "ExtractError", "cli_extract", "extractor_for", "run"]
 
-    def __init__(self, file, line: int, message: str):
-        self.file, self.line, self.message = str(file), int(line), message
-        super().__init__(f"{self.file}:{self.line}: {message}")
-
-
-#: source kind (and programme year) → (module, function)
-def _extractor_for(src) -> tuple[str, str]:
-    if src.kind == "action-programme":
-        if src.programme_year == 2025:
-            return "hp2025", "extract"
-        if src.programme_year == 2024:
-            return "hp2024", "extract"
-    table = {"action-programme-fields": ("hp2024", "extract_fields"), "news-grant-round": ("grants", "extract"),
-             "plan-web-page": ("nordland", "extract")}
-    if src.kind in table:
-        return table[src.kind]
-    raise ExtractError(src.path, 1, f"no extractor for source kind {src.kind!r} (year {src.programme_year})")
+#: document layout (``layout:`` in data/sources/sources.yaml) → the extractor that reads it. The
+#: layout, not the year, picks the extractor: a 2026 programme printed like 2025 is
+#: ``layout: action-programme-2025``.
+LAYOUTS: dict[str, Callable[..., dict]] = {
+    "action-programme-2025": hp2025.extract,
+    "action-programme-2024": hp2024.extract,
+    "action-programme-2024-fields": hp2024.extract_fields,
+    "grant-round-news-2022": grants.extract,
+    "nordland-plan-page": nordland.extract,
+}
 
 
-def _module(name: str):
-    """Import kg.extract.<name>; None when that module has not been written (other helpers' work)."""
+def extractor_for(src) -> Callable[..., dict]:
+    if src.layout in LAYOUTS:
+        return LAYOUTS[src.layout]
+    from .. import config
+
+    registry = config.SOURCES / "sources.yaml"
+    what = f"unknown layout {src.layout!r}" if src.layout else "no 'layout'"
+    raise ExtractError(registry, _entry_line(registry, src.id),
+                       f"source {src.id!r}: {what}; known layouts: {', '.join(sorted(LAYOUTS))}")
+
+
+def _entry_line(registry: Path, source_id: str) -> int:
+    """1-based line of ``- id: <source_id>`` in sources.yaml (1 if not found)."""
     try:
-        return importlib.import_module(f"{__name__}.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{__name__}.{name}":
-            return None
-        raise
+        for n, line in enumerate(registry.read_text(encoding="utf-8").splitlines(), 1):
+            if line.strip().lstrip("- ").strip() in (f"id: {source_id}", f"id: '{source_id}'", f'id: "{source_id}"'):
+                return n
+    except OSError:
+        pass
+    return 1
 
 
 def _read_existing(out_dir: Path, source_id: str) -> dict | None:
     path = out_dir / f"{source_id}.json"
-    if path.exists():
-        return json.loads(path.read_text(encoding="utf-8"))
-    return None
+    return load_record(path) if path.exists() else None
 
 
 def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
     """Extract, annotate, link and write. Returns {file name: record} of the JSON files written."""
     from .. import config, sources
     from ..io import dumps_json
-    from . import tables
 
     out_dir = Path(out_dir) if out_dir is not None else config.RECORDS
     if paths:
         srcs = [sources.by_path(Path(p)) for p in paths]
-        explicit = True
     else:
         reg = sources.registry()
         srcs = list(reg.values())
         for src in srcs:
             sources.check(src)
-        explicit = False
 
     records: dict[str, dict] = {}
-    skipped: list[str] = []
     with _progress(progress, len(srcs)) as advance:
         for src in srcs:
-            mod_name, func = _extractor_for(src)
-            mod = _module(mod_name)
-            if mod is None:
-                if explicit:
-                    raise ExtractError(src.path, 1, f"extractor module kg.extract.{mod_name} is not available")
-                skipped.append(f"{src.id} (kg.extract.{mod_name} not available)")
-                advance(src.id)
-                continue
-            rec = getattr(mod, func)(src)
-            _annotate(rec)
+            rec = extractor_for(src)(src)
+            actors.annotate(rec)
             records[src.id] = rec
             advance(src.id)
 
     # successors need both programmes: fresh, or the records already on disk
     files: dict[str, dict] = {f"{sid}.json": rec for sid, rec in records.items()}
-    succ = _module("successors")
     rec24 = records.get("hp2024") or _read_existing(out_dir, "hp2024")
     rec25 = records.get("hp2025") or _read_existing(out_dir, "hp2025")
-    if succ is not None and rec24 is not None and rec25 is not None and ("hp2024" in records or "hp2025" in records):
-        kwargs = {}
-        if "fields_rec" in inspect.signature(succ.link).parameters:
-            kwargs["fields_rec"] = records.get("hp2024-fields") or _read_existing(out_dir, "hp2024-fields")
-        linked = succ.link(rec24, rec25, **kwargs)
-        if hasattr(succ, "apply_titles") and "hp2024" in records:
-            succ.apply_titles(records["hp2024"], linked)
+    if rec24 is not None and rec25 is not None and ("hp2024" in records or "hp2025" in records):
+        linked = successors.link(rec24, rec25)
+        if "hp2024" in records:
+            successors.apply_titles(records["hp2024"], linked)
         files["successors.json"] = linked
 
     # tables cover every record: fresh ones plus those on disk that were not re-extracted
@@ -106,24 +95,17 @@ def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
     for p in sorted(out_dir.glob("*.json")) if out_dir.exists() else []:
         sid = p.stem
         if sid not in all_records and p.name not in files:
-            all_records[sid] = json.loads(p.read_text(encoding="utf-8"))
+            all_records[sid] = load_record(p)  # records not re-extracted are read through the model too
     if "successors.json" in files:
         all_records["successors"] = files["successors.json"]
+    for name, rec in files.items():  # the records model is the contract with `kg build`: check before writing
+        rec["schema_version"] = SCHEMA_VERSION
+        check(rec, str(out_dir / name))
     payload = {name: dumps_json(rec).encode("utf-8") for name, rec in files.items()}
     payload["measures.csv"] = tables.measures_csv(all_records).encode("utf-8")
     payload["anomalies.csv"] = tables.anomalies_csv(all_records).encode("utf-8")
     _write_all(out_dir, payload)
-    if skipped and progress:
-        print("skipped: " + "; ".join(skipped), file=sys.stderr)
     return files
-
-
-def _annotate(rec: dict) -> None:
-    try:
-        from . import actors
-    except ImportError:  # kg.extract.actors is another helper's module; records are valid without mentions
-        return
-    actors.annotate(rec)
 
 
 def _write_all(out_dir: Path, payload: dict[str, bytes]) -> None:
@@ -166,9 +148,19 @@ def cli_extract(paths, out, quiet: bool) -> int:
         files = run(paths, out, progress=not quiet)
     except ExtractError as err:
         print(f"error: {err}", file=sys.stderr)
-        print("hint: the document's layout differs from what the extractor expects there; fix the capture or the "
-              "extractor — no records were changed", file=sys.stderr)
+        if Path(err.file).name == "sources.yaml":
+            print("hint: give the source one of the known layouts in data/sources/sources.yaml (a new layout needs "
+                  "an extractor in kg.extract.LAYOUTS) — no records were changed", file=sys.stderr)
+        else:
+            print("hint: the document's layout differs from what the extractor expects there; fix the capture or the "
+                  "extractor — no records were changed", file=sys.stderr)
         return 2
+    except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
+        print(f"error: {err}", file=sys.stderr)
+        print("hint: a record does not follow the records model (kg/records/model.py): an extractor bug, or a record "
+              "of another schema version on disk (run `kg extract` for every source); no records were changed",
+              file=sys.stderr)
+        return 1
     except OSError as err:  # kg.io.WriteError names the file (full disk, no permission …)
         from ..io import WriteError, show
 

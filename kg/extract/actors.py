@@ -10,184 +10,23 @@ appends anomalies; the raw field text is never changed.
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
-
-from .. import config
-from . import ExtractError
-
-AUTHORITY_FILE = config.AUTHORITY / "actors.yaml"
-
-#: The fixed list of actor types (README in data/authority explains them).
-ACTOR_TYPES = (
-    "county-authority",
-    "state-agency",
-    "municipality",
-    "university-or-college",
-    "research-institute",
-    "company",
-    "ngo",
-    "council-or-network",
-    "museum",
-    "school",
-    "business-garden",
-    "interest-organisation",
-    "other",
+from ..authority import (
+    ACTOR_TYPES,
+    AUTHORITY_FILE,
+    Authority,
+    AuthorityError,
+    load_authority,
+    normalise,
 )
+from ..records.anomalies import anomaly
+from ..text import dehyphenate
+
+#: re-exported from kg.authority (callers and tests use kg.extract.actors.load_authority etc.)
+__all__ = ["ACTOR_TYPES", "AUTHORITY_FILE", "FIELDS", "Authority", "AuthorityError", "annotate", "load_authority",
+           "mentions", "normalise", "resolve", "resolve_all", "split", "strip_remarks"]
 
 FIELDS = ("responsible", "partners")
-
-
-class AuthorityError(ExtractError):
-    """The actor authority file is malformed: ``file:line: message`` naming the entry.
-
-    A subclass of the extraction error, so `kg extract` reports it cleanly (exit 2)."""
-
-    def __init__(self, file, line: int | None, message: str):
-        super().__init__(file, line or 1, message)
-
-
-def _entry_lines(text: str) -> dict[tuple[str, int], int]:
-    """(section, index) -> 1-based line of each list item under actors/groups/composites/remarks."""
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError:
-        return {}
-    out = {}
-    if isinstance(root, yaml.MappingNode):
-        for key, value in root.value:
-            if isinstance(value, yaml.SequenceNode):
-                for i, item in enumerate(value.value, 1):
-                    out[(key.value, i)] = item.start_mark.line + 1
-    return out
-
-
-def normalise(text: str) -> str:
-    """Key for alias look-up: NFC, line-break hyphenation joined, whitespace collapsed, casefolded,
-    outer punctuation dropped."""
-    t = unicodedata.normalize("NFC", text)
-    t = dehyphenate(t)
-    t = re.sub(r"\s+", " ", t).strip()
-    t = t.strip(" ,.;:–-")
-    return t.casefold()
-
-
-def dehyphenate(text: str) -> str:
-    """Join words broken across PDF lines ("Jernbanedirek- toratet"), but keep coordinations
-    ("universitets- og høgskolesektoren", "Kongsvinger- eller ...")."""
-    return re.sub(r"(\w)- (?!(?:og|eller)\b)(\w)", r"\1\2", text)
-
-
-@dataclass
-class Authority:
-    path: Path
-    actors: dict[str, dict]
-    groups: dict[str, dict]
-    composites: dict[str, list[str]]  # normalised phrase -> [actor/group id, ...]
-    remarks: list[str]  # phrases that are remarks, not actors
-    index: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalised alias -> (kind, id)
-
-    def entry(self, ident: str) -> tuple[str, dict] | None:
-        if ident in self.actors:
-            return "actor", self.actors[ident]
-        if ident in self.groups:
-            return "group", self.groups[ident]
-        return None
-
-    def protected(self) -> list[str]:
-        """Aliases and composite phrases containing a list separator: matched whole before splitting."""
-        keys = [k for k in list(self.index) + list(self.composites) if _has_separator(k)]
-        return sorted(set(keys), key=lambda k: (-len(k), k))
-
-
-def _has_separator(key: str) -> bool:
-    return bool(re.search(r",|/|\.\s|\s(og|i samarbeid med)\s", key))
-
-
-def _names(entry: dict) -> list[str]:
-    return [entry["label"], *(entry.get("aliases") or []), *(entry.get("former_names") or [])]
-
-
-def load_authority(path: Path | None = None) -> Authority:
-    """Load and check the authority file. Raises AuthorityError naming the file and the entry."""
-    path = Path(path or AUTHORITY_FILE)
-    mtime = path.stat().st_mtime_ns if path.exists() else None
-    return _load(path, mtime)
-
-
-@lru_cache(maxsize=8)
-def _load(path: Path, _mtime: int | None) -> Authority:
-    if not path.exists():
-        raise AuthorityError(path, 1, "actor authority file is missing")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise AuthorityError(path, mark.line + 1 if mark else 1, f"not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
-        raise AuthorityError(path, 1, "expected a mapping with an 'actors' list")
-    at = _entry_lines(text)
-
-    auth = Authority(path=path, actors={}, groups={}, composites={}, remarks=[])
-    lines: dict[str, int] = {}
-    for kind, section, items, store in (("actor", "actors", data.get("actors") or [], auth.actors),
-                                        ("group", "groups", data.get("groups") or [], auth.groups)):
-        for i, entry in enumerate(items, 1):
-            line = at.get((section, i))
-            if not isinstance(entry, dict) or not entry.get("id") or not entry.get("label"):
-                raise AuthorityError(path, line, f"{kind} #{i}: every {kind} needs an 'id' and a 'label' (got {entry!r})")
-            ident = entry["id"]
-            lines[ident] = line
-            where = f"{kind} {ident!r}"
-            if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", ident):
-                raise AuthorityError(path, line, f"{where}: id must be a lower-case slug")
-            if ident in auth.actors or ident in auth.groups:
-                raise AuthorityError(path, line, f"{where}: duplicate id")
-            if kind == "actor" and entry.get("type") not in ACTOR_TYPES:
-                raise AuthorityError(path, line, f"{where}: type {entry.get('type')!r} is not one of {', '.join(ACTOR_TYPES)}")
-            if kind == "group" and entry.get("member_type") not in ACTOR_TYPES:
-                raise AuthorityError(path, line, f"{where}: member_type {entry.get('member_type')!r} is not one of {', '.join(ACTOR_TYPES)}")
-            store[ident] = entry
-            for name in _names(entry):
-                key = normalise(str(name))
-                other = auth.index.get(key)
-                if other and other[1] != ident:
-                    raise AuthorityError(path, line, f"{where}: alias {name!r} is already claimed by {other[0]} {other[1]!r}")
-                auth.index[key] = (kind, ident)
-
-    for ident, entry in auth.actors.items():
-        parent = entry.get("parent")
-        if parent is not None and parent not in auth.actors:
-            raise AuthorityError(path, lines.get(ident), f"actor {ident!r}: unknown parent {parent!r}")
-    for ident, entry in auth.groups.items():
-        if entry.get("members") is not None and not isinstance(entry["members"], list):
-            raise AuthorityError(path, lines.get(ident), f"group {ident!r}: members must be a list or null")
-
-    for i, comp in enumerate(data.get("composites") or [], 1):
-        line = at.get(("composites", i))
-        phrase = comp.get("text") if isinstance(comp, dict) else None
-        refs = comp.get("parts") if isinstance(comp, dict) else None
-        if not phrase or not refs:
-            raise AuthorityError(path, line, f"composite #{i}: needs 'text' and 'parts'")
-        for ref in refs:
-            if auth.entry(ref) is None:
-                raise AuthorityError(path, line, f"composite {phrase!r}: unknown actor or group {ref!r}")
-        key = normalise(phrase)
-        if key in auth.index or key in auth.composites:
-            raise AuthorityError(path, line, f"composite {phrase!r}: phrase is already an alias or composite")
-        auth.composites[key] = list(refs)
-
-    for i, rem in enumerate(data.get("remarks") or [], 1):
-        text = rem.get("text") if isinstance(rem, dict) else rem
-        if not text:
-            raise AuthorityError(path, at.get(("remarks", i)), f"remark #{i}: needs 'text'")
-        auth.remarks.append(str(text))
-    return auth
 
 
 # --- splitting -------------------------------------------------------------------------------
@@ -284,9 +123,9 @@ def annotate(record: dict, authority: Authority | None = None) -> None:
     auth = authority or load_authority()
     anomalies = record.setdefault("anomalies", [])
 
-    def add(anomaly: dict) -> None:
-        if anomaly not in anomalies:
-            anomalies.append(anomaly)
+    def add(item: dict) -> None:
+        if item not in anomalies:
+            anomalies.append(item)
 
     for measure in record.get("measures", []) or []:
         subject = f"measure {measure.get('id')}"
@@ -306,14 +145,12 @@ def annotate(record: dict, authority: Authority | None = None) -> None:
             for m in fld["mentions"]:
                 ident = m.get("actor") or m.get("group")
                 if ident is None:
-                    add({"kind": "unresolved-actor", "severity": "warning", "subject": subject,
-                         "message": f"{fname}: {m['text']!r} is not in the actor authority file",
-                         "lines": lines, "correction": None})
+                    add(anomaly("unresolved-actor", subject, f"{fname}: {m['text']!r} is not in the actor authority file",
+                                lines, "warning", measures=[measure.get("id")]))
                     continue
                 if ident in seen:
-                    add({"kind": "duplicate-actor", "severity": "warning", "subject": subject,
-                         "message": f"{fname}: {ident!r} is named more than once ({fld['text']!r})",
-                         "lines": lines, "correction": None})
+                    add(anomaly("duplicate-actor", subject, f"{fname}: {ident!r} is named more than once ({fld['text']!r})",
+                                lines, "warning", measures=[measure.get("id")]))
                 else:
                     seen.append(ident)
             ids_by_field[fname] = seen
@@ -325,6 +162,5 @@ def annotate(record: dict, authority: Authority | None = None) -> None:
                    and any(repr(t) in a.get("message", "") for t in texts) for a in anomalies):
                 continue  # the programme extractor already reported it (by raw text)
             lines = [*(measure["responsible"].get("lines") or [])[:1], *(measure["partners"].get("lines") or [])[-1:]]
-            add({"kind": "responsible-also-partner", "severity": "warning", "subject": subject,
-                 "message": f"{ident!r} is both responsible and partner",
-                 "lines": lines or None, "correction": None})
+            add(anomaly("responsible-also-partner", subject, f"{ident!r} is both responsible and partner",
+                        lines or None, "warning", measures=[measure.get("id")]))

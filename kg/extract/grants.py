@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-import yaml
-
-from .. import config
+from .. import authority
+from ..errors import ExtractError
+from ..records.anomalies import anomaly
 from ..sources import Source
-from . import ExtractError, actors
+from . import actors
 
 VERSION = 1
-MUNICIPALITIES_FILE = config.AUTHORITY / "municipalities.yaml"
 ROUND_ID = "statsforvalteren-innlandet-2022"
 THEMES = ("Samarbeid og erfaringsdeling", "Effektiv kommunesektor", "Velferd", "Klima og miljø")
 #: Where the page's own footer (a feedback prompt, not content) begins.
@@ -69,22 +69,13 @@ _NUMBER_WORDS = {"mill.": 1_000_000, "millioner": 1_000_000, "milliarder": 1_000
 
 def load_municipalities(path: Path | None = None) -> dict:
     """``{"by_name": {name: entry}, "regions": {region: [entry, …]}, "register": …}``."""
-    path = Path(path or MUNICIPALITIES_FILE)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        entries = data["municipalities"]
-        by_name = {e["name"]: e for e in entries}
-    except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
-        raise ExtractError(path, 1, f"cannot read the municipality register: {exc}") from exc
-    regions: dict[str, list[dict]] = {}
-    for e in entries:
-        regions.setdefault(e["region"], []).append(e)
-    return {"by_name": by_name, "regions": regions, "register": data.get("register")}
+    munis = authority.municipalities(path)
+    return {"by_name": munis.by_name, "regions": munis.regions, "register": munis.register}
 
 
 def _amount(num: str, unit: str) -> int:
-    value = float(num.replace(" ", "").replace(",", "."))
-    return int(round(value * _NUMBER_WORDS[unit]))
+    value = Decimal(num.replace(" ", "").replace(",", "."))  # Decimal, as in money.py: 1,78 mill. is exact
+    return int((value * _NUMBER_WORDS[unit]).to_integral_value())
 
 
 def _line_of(text: str, offset: int) -> int:
@@ -219,9 +210,7 @@ def extract(src: Source) -> dict:
             rnd["lines"]))
     for tm in re.finditer(r"\bstøte\b", body):
         ln = _line_of(text, tm.start())
-        anomalies.append({"kind": "typo", "severity": "info", "subject": "text",
-                          "message": "'støte' should read 'støtte' (support)", "lines": [ln, ln],
-                          "correction": None})
+        anomalies.append(anomaly("typo", "text", "'støte' should read 'støtte' (support)", [ln, ln], "info"))
 
     return {
         "source": src.meta(),
@@ -244,5 +233,4 @@ def _sentence(body: str, start: int, end: int) -> str:
 
 
 def _anomaly(kind: str, subject: str, message: str, lines, severity: str = "warning") -> dict:
-    return {"kind": kind, "severity": severity, "subject": subject, "message": message,
-            "lines": lines, "correction": None}
+    return anomaly(kind, subject, message, lines, severity)

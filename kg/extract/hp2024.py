@@ -23,12 +23,11 @@ import re
 from collections import Counter
 from difflib import SequenceMatcher
 
-import yaml
-
-from .. import config
-from . import ExtractError
+from .. import authority
+from ..errors import ExtractError
+from ..records.anomalies import anomaly, correction, sort_key
 from ..sources import Source, get
-from .anomalies import anomaly, correction, sort_key
+from ..text import MONTHS, one_edit
 from .money import find_amounts
 
 VERSION = 1
@@ -51,8 +50,6 @@ FIELD_RE = re.compile(r"^(?P<label>Ansvarlig|Samarbeidsp\w*|Koblinger til andre 
                       r"(?P<sep>:[ \u00a0]*)(?P<text>.*)$")
 ID_RE = re.compile(r"\b([KAL]) ?(\d{1,2})([AB])?\b", re.IGNORECASE)
 CENTRALITY_RE = re.compile(r"^([1-6]) \(([^)]+)\): (.+)$")
-MONTHS = {m: i for i, m in enumerate(["januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-                                      "september", "oktober", "november", "desember"], 1)}
 DATE_RE = re.compile(r"(\d{1,2})\. (" + "|".join(MONTHS) + r") (\d{4})")
 
 
@@ -139,7 +136,7 @@ def _parse(src: Source, with_descriptions: bool) -> dict:
                 if not pending:
                     anomalies.append(anomaly("missing-field", f"measure {measure['id']}",
                                              "no description paragraphs before the labelled fields",
-                                             measure["field_span"]))
+                                             measure["field_span"], measures=[measure['id']]))
                 measure["description_line_numbers"] = list(pending)
             pending = []
             measures.append(measure)
@@ -279,7 +276,7 @@ def _build_measures(parsed: dict, src: Source, with_descriptions: bool) -> tuple
         if prio["withdrawn"]:
             anomalies.append(anomaly("withdrawn-measure", f"measure {mid}",
                                      f"priority says {f['priority']['text']!r}: recorded with status 'withdrawn', not dropped",
-                                     f["priority"]["lines"], severity="info"))
+                                     f["priority"]["lines"], severity="info", measures=[mid]))
         anomalies.extend(_field_anomalies(mid, p, links))
         measures.append(m)
     anomalies.extend(_link_anomalies(measures))
@@ -295,30 +292,30 @@ def _field_anomalies(mid: str, p: dict, links: dict) -> list[dict]:
         if field != "priority" and label != LABELS[field]:
             out.append(anomaly("typo", subject, f"field label {label!r} misspelt; read as {LABELS[field]!r}",
                                f[field]["lines"], correction=correction("label", label, LABELS[field],
-                                                                        "misspelt label, recognised by its prefix")))
+                                                                        "misspelt label, recognised by its prefix"), measures=[mid]))
         text = f[field]["text"]
         if not text:
-            out.append(anomaly("missing-field", subject, f"{LABELS[field]} is empty", f[field]["lines"]))
+            out.append(anomaly("missing-field", subject, f"{LABELS[field]} is empty", f[field]["lines"], measures=[mid]))
         elif text.endswith(","):
             out.append(anomaly("typo", subject, f"{LABELS[field]} ends with a stray comma: {text!r}",
-                               f[field]["lines"], severity="info"))
+                               f[field]["lines"], severity="info", measures=[mid]))
     for run in links["missing_separator"]:
         out.append(anomaly("typo", subject, f"links list lacks a separator between ids: {run!r}",
-                           f["links"]["lines"], severity="info"))
+                           f["links"]["lines"], severity="info", measures=[mid]))
     partners = split_list(f["partners"]["text"])
     for item, count in Counter(x.lower() for x in partners).items():
         if count > 1:
             out.append(anomaly("duplicate-partner", subject, f"partner {item!r} listed {count} times",
-                               f["partners"]["lines"]))
+                               f["partners"]["lines"], measures=[mid]))
     resp = {x.lower() for x in split_list(f["responsible"]["text"])}
     for item in partners:
         if item.lower() in resp:
             out.append(anomaly("responsible-also-partner", subject,
                                f"{item!r} is listed both as responsible and as partner",
-                               [f["responsible"]["lines"][0], f["partners"]["lines"][0]], severity="info"))
+                               [f["responsible"]["lines"][0], f["partners"]["lines"][0]], severity="info", measures=[mid]))
     for item, count in Counter(links["measures"]).items():
         if count > 1:
-            out.append(anomaly("duplicate-link", subject, f"link {item} listed {count} times", f["links"]["lines"]))
+            out.append(anomaly("duplicate-link", subject, f"link {item} listed {count} times", f["links"]["lines"], measures=[mid]))
     return out
 
 
@@ -330,14 +327,14 @@ def _link_anomalies(measures: list[dict]) -> list[dict]:
             lines = m["links"]["lines"]
             if target == m["id"]:
                 out.append(anomaly("self-link", f"measure {m['id']}",
-                                   f"links to itself ({target}) under the position-derived numbering", lines))
+                                   f"links to itself ({target}) under the position-derived numbering", lines, measures=[m['id']]))
             elif target not in ids:
                 out.append(anomaly("unknown-link-target", f"measure {m['id']}",
-                                   f"links to {target}, which is not among the derived ids", lines))
+                                   f"links to {target}, which is not among the derived ids", lines, measures=[m['id']]))
             elif ids[target]["status"] == "withdrawn":
                 out.append(anomaly("link-to-withdrawn", f"measure {m['id']}",
                                    f"links to {target}, which is withdrawn from the 2024 programme", lines,
-                                   severity="info"))
+                                   severity="info", measures=[m['id']]))
     return out
 
 
@@ -366,7 +363,7 @@ def numbering_check(measures: list[dict], lines: list[str]) -> list[dict]:
                     if target is None:
                         out.append(anomaly("numbering-mismatch", f"measure {m['id']}",
                                            f"description refers to {ref.group(1)}, which does not exist under the derived numbering",
-                                           k))
+                                           k, measures=[m['id']]))
                         continue
                     resp = target["responsible"]["text"]
                     same_actor = resp.lower() in m["description"].lower() or resp == m["responsible"]["text"]
@@ -377,7 +374,7 @@ def numbering_check(measures: list[dict], lines: list[str]) -> list[dict]:
                          f"responsible {resp!r}"
                          + (", the same actor as the citing measure: consistent" if same_actor
                             else ", not an actor of the citing measure: the cited id may follow another numbering")),
-                        k, severity="info" if same_actor else "warning"))
+                        k, severity="info" if same_actor else "warning", measures=[m['id']]))
     max_level = {code: max(c for (fa, _), c in per_level.items() if fa == code) for code in {m["focus_area"] for m in measures}}
     beyond = sorted({t for t, _, _ in cited if t in by_id and int(re.sub(r"\D", "", t)) > max_level[t[0]]},
                     key=lambda x: (x[0], int(x[1:])))
@@ -392,26 +389,13 @@ def numbering_check(measures: list[dict], lines: list[str]) -> list[dict]:
             out.append(anomaly("numbering-mismatch", f"measure {m['id']}",
                                f"its links field ({m['links']['text']!r}) names its own derived id {m['id']}: either the "
                                "field was written under another numbering (e.g. that of 2023) or the id is a typo",
-                               m["links"]["lines"]))
+                               m["links"]["lines"], measures=[m['id']]))
     mutual = sorted({tuple(sorted((m["id"], t))) for m in measures for t in m["links"]["measures"]
                      if t in by_id and t != m["id"] and m["id"] in by_id[t]["links"]["measures"]})
     out.append(anomaly("numbering-check", "numbering",
                        f"{len(mutual)} link pairs are reciprocal under the derived numbering: "
                        + ", ".join(f"{a}↔{b}" for a, b in mutual), None, severity="info"))
     return out
-
-
-def _one_edit(a: str, b: str) -> int | None:
-    """Position of the single substitution/insertion turning a into b (len(a) <= len(b)), else None."""
-    if len(a) == len(b):
-        diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
-        return diff[0] if len(diff) == 1 else None
-    if len(b) - len(a) != 1:
-        return None
-    for i in range(len(b)):
-        if b[:i] + b[i + 1:] == a:
-            return i
-    return None
 
 
 def possible_typos(lines: list[str]) -> list[dict]:
@@ -435,7 +419,7 @@ def possible_typos(lines: list[str]) -> list[dict]:
             if other == rare or (counts[other] == 1 and other < rare):
                 continue  # two single spellings: report the pair once
             a, b = (rare, other) if len(rare) <= len(other) else (other, rare)
-            pos = _one_edit(a, b)
+            pos = one_edit(a, b)
             if pos is None or pos >= len(b) - 2 or pos == 0:
                 continue
             if FIELD_RE.match(lines[first[rare] - 1]) and lines[first[rare] - 1].startswith(rare):
@@ -487,13 +471,8 @@ def _regions(lines: list[str]) -> list[dict]:
 
 
 def _load_municipalities() -> list[dict] | None:
-    path = config.AUTHORITY / "municipalities.yaml"
-    if not path.exists():
-        return None
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if isinstance(data, dict):
-        data = data.get("municipalities", [])
-    return data
+    munis = authority.municipalities(required=False)
+    return None if munis is None else list(munis.entries)
 
 
 def _place_checks(centrality: list[dict], regions: list[dict]) -> list[dict]:
@@ -610,7 +589,7 @@ def reconcile(rec: dict, parsed: dict, fields_rec: dict, fields_parsed: dict) ->
         for m, n in zip(a, b):
             if m["id"] != n["id"]:
                 anomalies.append(anomaly("capture-difference", f"measure {m['id']}",
-                                         f"position {m['id']} in hp2024 is {n['id']} in hp2024-fields", m["lines"]))
+                                         f"position {m['id']} in hp2024 is {n['id']} in hp2024-fields", m["lines"], measures=[m['id']]))
             m["fields_lines"] = [n["responsible"]["lines"][0], n["priority"]["lines"][1]]
             for field in FIELDS:
                 la, lb = m[field]["lines"][0], n[field]["lines"][0]
@@ -627,7 +606,7 @@ def reconcile(rec: dict, parsed: dict, fields_rec: dict, fields_parsed: dict) ->
                     a_ = anomaly("capture-difference", f"measure {m['id']} {field}",
                                  f"{LABELS[field]} differs between the captures ({', '.join(kinds)}): "
                                  f"hp2024 line {la} {ra!r} / hp2024-fields line {lb} {rb!r}",
-                                 [la, la], severity="warning" if "text" in kinds else "info")
+                                 [la, la], severity="warning" if "text" in kinds else "info", measures=[m['id']])
                     a_.update(fields_lines=[lb, lb], text=ra, fields_text=rb, differences=kinds)
                     anomalies.append(a_)
                 out.append(entry)

@@ -19,12 +19,13 @@ Layout of a measure in the readable copy::
 from __future__ import annotations
 
 import re
-import unicodedata
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from . import ExtractError
-from .anomalies import anomaly, correction, sort_key
+from ..errors import ExtractError
+from ..records.anomalies import anomaly, correction, sort_key
+from ..text import PAGE_FOOTER_RE, fold, join_lines, joins_hyphen, one_edit, similarity
+from .hp2025_vedlegg import parse_appendices
 from .money import find_amounts, parse_amount
 
 VERSION = 1
@@ -40,47 +41,10 @@ NEW_MARKERS = {"nytt tiltak", "nytt"}
 CONTINUED_MARKERS = {"videreføres"}
 #: A heading wraps when its first line ends in a hyphen/dash, an open parenthesis or a function word.
 _WRAP_WORDS = {"og", "i", "for", "av", "med", "til", "om"}
-PAGE_FOOTER_RE = re.compile(
-    r"^\s*(?:\d+\s*[–|-]\s*Handlingsprogram \d{4}|Handlingsprogram \d{4}\s*[–-]\s*\d+|\d+\|\s*Handlingsprogram \d{4})\s*$")
 URL_LINE_RE = re.compile(r"^\s*https?://\S+\s*$")
-_SUSPENDED = {"og", "eller", "til", "samt"}
 
 
-# --- text helpers ------------------------------------------------------------------------------
-
-def join_lines(parts: list[str]) -> str:
-    """Join wrapped lines: a line-final hyphen before a lower-case word is a hyphenation
-    ("samfunn-" + "stryggleik" → "samfunnstryggleik"), except before "og"/"eller" (suspended compound
-    "Hadeland- og Kongsvinger-regionene"). Whitespace is collapsed."""
-    out = ""
-    for raw in parts:
-        part = raw.strip()
-        if not part:
-            continue
-        if not out:
-            out = part
-        elif out.endswith("-") and not out.endswith(" -") and part[:1].islower() and part.split()[0] not in _SUSPENDED:
-            out = out[:-1] + part
-        else:
-            out = out + " " + part
-    return re.sub(r"\s+", " ", out).strip()
-
-
-def fold(text: str) -> str:
-    """Comparison key: lower case, letters/digits only, 'ø' dropped (as the garbled copy drops it)."""
-    text = unicodedata.normalize("NFC", text.lower()).replace("ø", "")
-    return re.sub(r"[^0-9a-zæåäöèé]", "", text)
-
-
-def similarity(a: str, b: str) -> float:
-    """Title similarity in [0, 1] on folded text; containment of one in the other counts as 0.95."""
-    fa, fb = fold(a), fold(b)
-    if not fa or not fb:
-        return 0.0
-    if fa in fb or fb in fa:
-        return max(0.95, SequenceMatcher(None, fa, fb).ratio())
-    return SequenceMatcher(None, fa, fb).ratio()
-
+# --- helpers -------------------------------------------------------------------------------------
 
 def norm_id(letter: str, num: str, suffix: str | None) -> str:
     return f"{letter.upper()}{int(num)}{(suffix or '').upper()}"
@@ -172,8 +136,6 @@ def extract(src, lines: list[str] | None = None) -> dict:
         "focus_areas": focus_areas,
         "measures": measures,
     }
-    from .hp2025_vedlegg import parse_appendices  # imports this module's text helpers
-
     record.update(parse_appendices(lines, stop, end, measures, anomalies, path))
     _cross_check_garbled(lines, end, measures, anomalies)
     for m in measures:
@@ -328,7 +290,7 @@ def _measure(b: dict, path: str, anomalies: list[dict]) -> dict:
 
     responsible = [f for f in fields if f["label"] == "Ansvarlig"]
     if len(responsible) > 1:
-        _items_measure(m, desc, fields, subject, path, anomalies)
+        _items_measure(m, desc, fields, path, anomalies)
         desc_lines = [(n, l) for n, l in desc if l.strip()]
         m["description"] = _paragraphs(desc)
         m["description_lines"] = [desc_lines[0][0], desc_lines[-1][0]] if desc_lines else None
@@ -340,13 +302,13 @@ def _measure(b: dict, path: str, anomalies: list[dict]) -> dict:
             m[key] = _field(f)
             if f["label"] == "Prioritet":
                 anomalies.append(anomaly("label-variant", subject, "priority field labelled 'Prioritet:' instead of 'Prioritering:'",
-                                         f["first"], "info"))
+                                         f["first"], "info", measures=[mid]))
             if f.get("following"):
                 n0 = f["following"][0][0]
                 anomalies.append(anomaly("unexpected-text", subject, f"text after the field block: {join_lines([l for _, l in f['following']])!r}",
-                                         [n0, f["following"][-1][0]], "warning"))
+                                         [n0, f["following"][-1][0]], "warning", measures=[mid]))
         if fields:
-            _finish_fields(m, subject, anomalies)
+            _finish_fields(m, anomalies)
     m["money"] = _money(desc, m, anomalies)
     return m
 
@@ -369,15 +331,16 @@ def _paragraphs(desc: list[tuple[int, str]]) -> str:
         if not p:
             continue
         text = join_lines(p)
-        if out and out[-1].endswith("-") and text[:1].islower():
+        if out and joins_hyphen(out[-1], text):
             out[-1] = out[-1][:-1] + text
         else:
             out.append(text)
     return "\n\n".join(out)
 
 
-def _items_measure(m, desc, fields, subject, path, anomalies):
+def _items_measure(m, desc, fields, path, anomalies):
     """A measure that lists several plans, each with its own 'Ansvarlig:' (L11)."""
+    subject = f"measure {m['id']}"
     items = []
     units: list[str] = []
     for f in fields:
@@ -404,27 +367,28 @@ def _items_measure(m, desc, fields, subject, path, anomalies):
                         "units": [{"text": it["responsible"]["text"], "item": it["title"], "line": it["responsible"]["lines"][0]} for it in items]}
     anomalies.append(anomaly("nonstandard-field-block", subject,
                              f"{len(items)} listed plans each with its own 'Ansvarlig:'; responsible = the {len(units)} distinct units; "
-                             "no Samarbeidspartnere/Koblinger/Prioritering fields", m["responsible"]["lines"], "info"))
+                             "no Samarbeidspartnere/Koblinger/Prioritering fields", m["responsible"]["lines"], "info", measures=[m['id']]))
     for label in ("Samarbeidspartnere", "Koblinger til andre satsinger", "Prioritering"):
-        anomalies.append(anomaly("missing-field", subject, f"no '{label}:' field", m["responsible"]["lines"], "warning"))
+        anomalies.append(anomaly("missing-field", subject, f"no '{label}:' field", m["responsible"]["lines"], "warning", measures=[m['id']]))
 
 
-def _finish_fields(m, subject, anomalies):
+def _finish_fields(m, anomalies):
+    subject = f"measure {m['id']}"
     for label, key in (("Ansvarlig", "responsible"), ("Samarbeidspartnere", "partners"),
                        ("Koblinger til andre satsinger", "links"), ("Prioritering", "priority")):
         f = m[key]
         if f is None:
-            anomalies.append(anomaly("missing-field", subject, f"no '{label}:' field", m["lines"], "warning"))
+            anomalies.append(anomaly("missing-field", subject, f"no '{label}:' field", m["lines"], "warning", measures=[m['id']]))
         elif not f["text"]:
-            anomalies.append(anomaly("empty-field", subject, f"'{label}:' is empty", f["lines"], "warning"))
+            anomalies.append(anomaly("empty-field", subject, f"'{label}:' is empty", f["lines"], "warning", measures=[m['id']]))
         else:
             t = f["text"]
             if t.endswith(","):
-                anomalies.append(anomaly("trailing-separator", subject, f"'{label}:' ends with a comma: {t!r}", f["lines"], "info"))
+                anomalies.append(anomaly("trailing-separator", subject, f"'{label}:' ends with a comma: {t!r}", f["lines"], "info", measures=[m['id']]))
             if t.count("(") != t.count(")"):
-                anomalies.append(anomaly("typo", subject, f"'{label}:' has an unbalanced parenthesis: {t!r}", f["lines"], "info"))
+                anomalies.append(anomaly("typo", subject, f"'{label}:' has an unbalanced parenthesis: {t!r}", f["lines"], "info", measures=[m['id']]))
     if m["links"] is not None:
-        m["links"].update(_parse_links(m["links"]["text"], m["links"]["lines"], subject, anomalies))
+        m["links"].update(_parse_links(m["links"]["text"], m["links"]["lines"], m["id"], anomalies))
     if m["priority"] is not None:
         m["priority"].update(_parse_priority(m["priority"]["text"]))
         m["priority"]["label"] = m["priority"]["raw"].split(":", 1)[0]
@@ -438,8 +402,9 @@ def _parse_priority(text: str) -> dict:
     return {"horizon": horizon, "status_phrase": pm.group(1).strip() if pm else None}
 
 
-def _parse_links(text: str, lines, subject, anomalies) -> dict:
+def _parse_links(text: str, lines, mid: str, anomalies) -> dict:
     """Measure ids and other named strategies/plans in a 'Koblinger til andre satsinger:' field."""
+    subject = f"measure {mid}"
     out_ids: list[str] = []
     other: list[str] = []
     items = [p for p in re.split(r"\s*,\s*(?=[A-ZÆØÅ0-9])|\s+og\s+(?=[A-ZÆØÅ0-9])", text.strip().rstrip(".")) if p.strip()]
@@ -454,19 +419,19 @@ def _parse_links(text: str, lines, subject, anomalies) -> dict:
             nid = norm_id(*idm.groups())
             if nid != item:
                 anomalies.append(anomaly("id-normalised", subject, f"link {item!r} read as {nid}", lines, "info",
-                                         correction("links.measures", item, nid, "measure ids are written without spaces, suffix upper-case")))
+                                         correction("links.measures", item, nid, "measure ids are written without spaces, suffix upper-case"), measures=[mid]))
             out_ids.append(nid)
             continue
         toks = item.split()
         if len(toks) > 1 and all(ID_RE.match(t) for t in toks):
             ids = [norm_id(*ID_RE.match(t).groups()) for t in toks]
             anomalies.append(anomaly("missing-separator", subject, f"links {item!r} lack a separator; read as {', '.join(ids)}", lines, "info",
-                                     correction("links.measures", item, ids, "two ids separated only by a space")))
+                                     correction("links.measures", item, ids, "two ids separated only by a space"), measures=[mid]))
             out_ids.extend(ids)
             continue
         if re.fullmatch(r"\d+(?:\.\d+)+", item):
             anomalies.append(anomaly("unknown-link-target", subject,
-                                     f"link {item!r} is a section number; the 2025 programme does not number its sections", lines, "warning"))
+                                     f"link {item!r} is a section number; the 2025 programme does not number its sections", lines, "warning", measures=[mid]))
         other.append(item)
     return {"measures": out_ids, "other": other}
 
@@ -479,7 +444,7 @@ def _money(desc, m, anomalies) -> list[dict]:
         s = line.strip()
         if not s:
             continue
-        if text and text.endswith("-") and s[:1].islower() and s.split()[0] not in _SUSPENDED:
+        if text and joins_hyphen(text, s):
             text = text[:-1]
         elif text:
             text += " "
@@ -534,7 +499,7 @@ def _share_fields(measures, blocks, path, anomalies):
         nxt["shared_fields"] = {"with": m["id"], "lines": list(nxt_lines)}
         anomalies.append(anomaly("shared-field-block", f"measure {m['id']}",
                                  f"{m['id']} has no field block of its own; the block after {nxt['id']} applies to both {m['id']} and {nxt['id']}",
-                                 list(nxt_lines), "info"))
+                                 list(nxt_lines), "info", measures=[m['id']]))
 
 
 def _check_ids(measures, blocks, anomalies):
@@ -543,9 +508,9 @@ def _check_ids(measures, blocks, anomalies):
         written = re.match(r"^([KAL]\s?\d{1,2}(?:\s?[AB](?=\s))?)", b["raw_heading"]).group(1)
         if written != m["id"]:
             anomalies.append(anomaly("id-normalised", f"measure {m['id']}", f"heading id written {written!r}", b["head_line"], "info",
-                                     correction("id", written, m["id"], "measure ids are written without spaces")))
+                                     correction("id", written, m["id"], "measure ids are written without spaces"), measures=[m['id']]))
         if m["id"] in seen:
-            anomalies.append(anomaly("duplicate-id", f"measure {m['id']}", f"id also used at line {seen[m['id']]}", b["head_line"], "error"))
+            anomalies.append(anomaly("duplicate-id", f"measure {m['id']}", f"id also used at line {seen[m['id']]}", b["head_line"], "error", measures=[m['id']]))
         seen[m["id"]] = b["head_line"]
     for letter in sorted({m["focus_area"] for m in measures}):
         nums = sorted({int(b["num"]) for b in blocks if b["letter"] == letter})
@@ -564,16 +529,16 @@ def _check_links(measures, anomalies):
         seen = set()
         for t in links["measures"]:
             if t == m["id"]:
-                anomalies.append(anomaly("self-link", subject, f"{m['id']} links to itself", links["lines"]))
+                anomalies.append(anomaly("self-link", subject, f"{m['id']} links to itself", links["lines"], measures=[m['id']]))
             if t not in ids:
-                anomalies.append(anomaly("unknown-link-target", subject, f"link to {t}, which is not a measure of the 2025 programme", links["lines"]))
+                anomalies.append(anomaly("unknown-link-target", subject, f"link to {t}, which is not a measure of the 2025 programme", links["lines"], measures=[m['id']]))
             if t in seen:
-                anomalies.append(anomaly("duplicate-link", subject, f"{t} listed twice", links["lines"]))
+                anomalies.append(anomaly("duplicate-link", subject, f"{t} listed twice", links["lines"], measures=[m['id']]))
             seen.add(t)
     # the shared block of K2A/K2B: a self-link check for the measures that share it
     for m in measures:
         if m["links"] and m["links"].get("shared_with") and m["id"] in m["links"]["measures"]:
-            anomalies.append(anomaly("self-link", f"measure {m['id']}", f"{m['id']} links to itself (shared block)", m["links"]["lines"]))
+            anomalies.append(anomaly("self-link", f"measure {m['id']}", f"{m['id']} links to itself (shared block)", m["links"]["lines"], measures=[m['id']]))
 
 
 def _check_text_references(measures, anomalies):
@@ -590,7 +555,7 @@ def _check_text_references(measures, anomalies):
             if best["id"] != ref and similarity(phrase, best["title"]) >= 0.8 > similarity(phrase, by_id[ref]["title"]):
                 anomalies.append(anomaly("id-title-mismatch", f"measure {m['id']}",
                                          f"text refers to {phrase!r} as ({ref}), but {ref} is {by_id[ref]['title']!r}; "
-                                         f"{best['id']} is {best['title']!r}", m["description_lines"]))
+                                         f"{best['id']} is {best['title']!r}", m["description_lines"], measures=[m['id']]))
 
 
 def _check_year_typos(lines, end, anomalies):
@@ -615,19 +580,9 @@ def _check_name_typos(lines, end, measures, anomalies):
         for c in common:
             if abs(len(c) - len(w)) > 1 or w[-2:] != c[-2:] or w[:2] != c[:2]:
                 continue
-            if _one_edit(w, c):
+            if one_edit(w, c) is not None:
                 anomalies.append(anomaly("typo", "document text", f"{w!r} is probably {c!r} (used {len(words[c])} times)", ns[0], "info"))
                 break
-
-
-def _one_edit(a: str, b: str) -> bool:
-    if a == b:
-        return False
-    if len(a) == len(b):
-        return sum(x != y for x, y in zip(a, b)) == 1
-    if len(a) > len(b):
-        a, b = b, a
-    return any(b[:k] + b[k + 1:] == a for k in range(len(b)))
 
 
 def _attach_stray_urls(measures, blocks, anomalies):
@@ -648,7 +603,7 @@ def _attach_stray_urls(measures, blocks, anomalies):
                 best[1]["url"] = url
                 best[1]["url_line"] = n
                 anomalies.append(anomaly("misplaced-content", f"measure {m['id']}",
-                                         f"URL of {best[0]['id']} item {best[1]['title']!r} printed inside {m['id']}'s text", n, "info"))
+                                         f"URL of {best[0]['id']} item {best[1]['title']!r} printed inside {m['id']}'s text", n, "info", measures=[m['id']]))
             else:
                 m.setdefault("urls", []).append({"url": url, "line": n})
 
@@ -687,7 +642,7 @@ def _cross_check_garbled(lines, end, measures, anomalies):
         gline = end + k + 1
         if not _same_text(m["title"], gtitle):
             anomalies.append(anomaly("garbled-duplicate-mismatch", f"measure {mid}",
-                                     f"title differs: {m['title']!r} vs garbled {gtitle.strip()!r}", [m["heading"]["lines"][0], gline], "info"))
+                                     f"title differs: {m['title']!r} vs garbled {gtitle.strip()!r}", [m["heading"]["lines"][0], gline], "info", measures=[mid]))
         if m.get("items") or m.get("shared_fields", {}).get("with") and m["responsible"].get("shared_with"):
             continue
         seg = " ".join(s.strip() for s in g[k:k_end])
@@ -704,7 +659,7 @@ def _cross_check_garbled(lines, end, measures, anomalies):
                 g_at = next((end + j + 1 for j in range(k, k_end) if label in g[j]), gline)
                 anomalies.append(anomaly("garbled-duplicate-mismatch", f"measure {mid}",
                                          f"{key} differs: {mine!r} vs garbled {theirs!r}",
-                                         [m[key]["lines"][0] if m[key] else m["lines"][0], g_at], "info"))
+                                         [m[key]["lines"][0] if m[key] else m["lines"][0], g_at], "info", measures=[mid]))
 
 
 def _display_path(path: Path) -> str:

@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-import yaml
-
-from .. import config
-from . import ExtractError
-from .anomalies import anomaly
-from .hp2025 import PAGE_FOOTER_RE, fold, join_lines
+from .. import authority
+from ..errors import ExtractError
+from ..records.anomalies import anomaly
+from ..text import PAGE_FOOTER_RE, dehyphenate, fold, join_lines, slug
 from .money import parse_amount
 
 #: (Vedlegg 2) plain amounts have at most this many digits (< 10 million NOK); longer digit runs are
@@ -27,7 +25,7 @@ STOP_WORDS = {"og", "for", "i", "av", "med", "om", "til", "det", "en", "et", "p�
 
 
 def parse_appendices(lines, stop, end, measures, anomalies, path) -> dict:
-    find = lambda pred, a=stop, b=end: next((i for i in range(a, b) if pred(lines[i].strip())), None)  # noqa: E731
+    find = lambda pred, a=stop, b=end: next((i for i in range(a, b) if pred(lines[i].strip())), None)
     v1, v2, v3, v4 = (find(lambda s, k=k: s.startswith(f"Vedlegg {k}:")) for k in (1, 2, 3, 4))
     if None in (v1, v2, v3):
         raise ExtractError(path, stop + 1, "appendices 'Vedlegg 1:', 'Vedlegg 2:' and 'Vedlegg 3:' expected after the measures")
@@ -118,7 +116,7 @@ def _documents(lines, v1, v2) -> list[dict]:
         m = DOC_RE.match(s)
         if m:
             ident = m.group(1)
-            docs.append({"key": _slug(ident), "identifier": ident, "title": m.group(2).strip(), "scope": scope,
+            docs.append({"key": slug(ident), "identifier": ident, "title": m.group(2).strip(), "scope": scope,
                          "series": None, "lines": [i + 1, i + 1]})
         elif scope == "national" and docs:
             docs[-1]["title"] = join_lines([docs[-1]["title"], s])
@@ -126,16 +124,9 @@ def _documents(lines, v1, v2) -> list[dict]:
         elif scope == "regional":
             if s == "Innlandsstatistikk":
                 series = s
-            docs.append({"key": _slug(s if series in (None, s) else f"{series} {s}"), "identifier": None, "title": s,
+            docs.append({"key": slug(s if series in (None, s) else f"{series} {s}"), "identifier": None, "title": s,
                          "scope": scope, "series": series if series != s else None, "lines": [i + 1, i + 1]})
     return docs
-
-
-def _slug(text: str) -> str:
-    text = text.lower()
-    for a, b in (("æ", "ae"), ("ø", "o"), ("å", "a")):
-        text = text.replace(a, b)
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 
 # --- Vedlegg 2: allocation status 2023 -------------------------------------------------------
@@ -164,11 +155,6 @@ def _left_fragment(line: str, doubled: set[str]) -> str | None:
                                 for d in doubled if len(d) >= 8):
             return cand
     return None
-
-
-def dehyphenate_spaced(text: str) -> str:
-    """'Samfunnsut- vikling' → 'Samfunnsutvikling' (a table cell wrapped inside a word); 'Campus- og' stays."""
-    return re.sub(r"(\w)- (?!(?:og|eller|til)\b)([a-zæøå])", r"\1\2", text)
 
 
 def _allocation_status(lines, v2, dist, end, measures, anomalies, path):
@@ -243,7 +229,7 @@ def _status_row(lines, i, anchor, r, doubled, measures, anomalies, path) -> dict
             right_parts.append(line.strip()[len(frag):])
         else:
             right_parts.append(line)
-    left_text = dehyphenate_spaced(join_lines(left_parts))
+    left_text = dehyphenate(join_lines(left_parts), lower_only=True)
     title, _, resp = left_text.partition("Ansvar:")
     right = join_lines(right_parts)
     dm = (re.search(r"Vedtak:\s*(.+?(?:PS \d+/\d{4}|\d{2}\.\d{2}\.\d{4}\.?))", right)
@@ -393,7 +379,7 @@ def _check_row_title(row, by_id, measures, anomalies):
         return
     subject = f"distribution row {mid}"
     if mid not in by_id:
-        anomalies.append(anomaly("unknown-link-target", subject, f"table names {mid}, which is not a 2025 measure", row["line"]))
+        anomalies.append(anomaly("unknown-link-target", subject, f"table names {mid}, which is not a 2025 measure", row["line"], measures=[mid]))
         return
     own = title_score(row["title_in_table"], by_id[mid]["title"])
     best, score = best_measure(row["title_in_table"], measures)
@@ -403,7 +389,7 @@ def _check_row_title(row, by_id, measures, anomalies):
         row["title_matches"] = best["id"] if hint else None
         anomalies.append(anomaly("id-title-mismatch", subject,
                                  f"table row {mid} {row['title_in_table']!r} does not match {mid} {by_id[mid]['title']!r}{hint}",
-                                 row["lines"]))
+                                 row["lines"], measures=[mid]))
 
 
 def _check_remark_refs(row, by_id, measures, anomalies):
@@ -412,13 +398,13 @@ def _check_remark_refs(row, by_id, measures, anomalies):
         phrase, opener, ref = rm.group(1), rm.group(2), rm.group(3)
         subject = f"distribution row {row['measure'] or row['title_in_table']}"
         if opener != "(":
-            anomalies.append(anomaly("typo", subject, f"{opener}{ref}) in the remark: {opener!r} stands where '(' belongs", row["line"], "info"))
+            anomalies.append(anomaly("typo", subject, f"{opener}{ref}) in the remark: {opener!r} stands where '(' belongs", row["line"], "info", measures=[row['measure']]))
         if ref in by_id:
             best, score = best_measure(phrase, measures)
             if best and best["id"] != ref and score >= 0.8 > title_score(phrase, by_id[ref]["title"]):
                 anomalies.append(anomaly("id-title-mismatch", subject,
                                          f"remark calls {phrase!r} {ref}, but {ref} is {by_id[ref]['title']!r}; {best['id']} is {best['title']!r}",
-                                         row["lines"]))
+                                         row["lines"], measures=[row['measure']]))
 
 
 # --- Vedlegg 3: centrality -------------------------------------------------------------------
@@ -436,7 +422,7 @@ def _centrality(lines, v3, v4, anomalies, path) -> list[dict]:
         text += " " if text else ""
         offsets.append((len(text), k + 1))
         text += s
-    line_at = lambda off: max(n for o, n in offsets if o <= off)  # noqa: E731
+    line_at = lambda off: max(n for o, n in offsets if o <= off)
     heads = list(re.finditer(r"(?:^|(?<=\s))(\d) \(([^)]*)\):\s*", text))
     if not heads or heads[0].start() != 0:
         raise ExtractError(path, start + 2, "centrality list does not start with 'N (label):'")
@@ -461,11 +447,10 @@ def _centrality(lines, v3, v4, anomalies, path) -> list[dict]:
 
 def _check_municipalities(out, start, anomalies):
     """Municipalities of the authority list (data/authority/municipalities.yaml) without a class."""
-    path = config.AUTHORITY / "municipalities.yaml"
-    if not path.exists():
+    munis = authority.municipalities(required=False)
+    if munis is None:
         return
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    names = [m["name"] for m in data.get("municipalities", []) if isinstance(m, dict) and "name" in m]
+    names = list(munis.by_name)
     listed = {c["municipality"] for c in out}
     for name in names:
         if name not in listed:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import re
 
+from ..errors import ExtractError
+from ..records.anomalies import anomaly, correction
 from ..sources import Source
-from . import ExtractError, actors
+from ..text import MONTHS
+from . import actors
 
 VERSION = 1
 
@@ -36,9 +39,6 @@ TOPICS = {
     "communication": r"kommunikasjon",
     "adoption": r"fylkestinget (?:har vedtatt|til behandling)|fremmer for fylkestinget|til behandling",
 }
-MONTHS = {m: i for i, m in enumerate(
-    ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-     "november", "desember"), 1)}
 
 
 
@@ -77,10 +77,9 @@ def extract(src: Source) -> dict:
         for sentence in _sentences(text):
             marker = re.match(r"(\d+)\s+(?=[A-ZÆØÅ])", sentence)
             if marker:  # a stray footnote number from the capture ("... sluttført. 3 Handlingsplanen ...")
-                anomalies.append({"kind": "capture-artefact", "severity": "info", "subject": f"section {section}",
-                                  "message": f"stray footnote marker {marker.group(1)!r} before {sentence[marker.end():][:40]!r}",
-                                  "lines": [n, n], "correction": {"field": "statement", "from": marker.group(0),
-                                                                  "to": "", "reason": "footnote number, not text"}})
+                anomalies.append(anomaly("capture-artefact", f"section {section}",
+                                         f"stray footnote marker {marker.group(1)!r} before {sentence[marker.end():][:40]!r}",
+                                         [n, n], "info", correction("statement", marker.group(0), "", "footnote number, not text")))
                 sentence = sentence[marker.end():]
             topics = [t for t, pat in TOPICS.items() if re.search(pat, sentence, re.IGNORECASE)]
             st = {"n": len(statements) + 1, "section": section, "text": sentence, "line": n, "topics": topics}
@@ -106,9 +105,8 @@ def extract(src: Source) -> dict:
         "lines": [proposal[1], proposal[1]] if proposal else None,
     }
     if publisher is None:
-        anomalies.append({"kind": "unresolved-actor", "severity": "warning", "subject": "plan",
-                          "message": f"publisher {m.group('publisher')!r} is not in the actor authority file",
-                          "lines": [1, 1], "correction": None})
+        anomalies.append(anomaly("unresolved-actor", "plan", f"publisher {m.group('publisher')!r} is not in the actor authority file",
+                                 [1, 1], "warning"))
     return {
         "source": src.meta(),
         "extractor": {"module": __name__, "version": VERSION},

@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import re
 
+from ..records.anomalies import anomaly, measure_ref
+from ..text import dehyphenate
+
 VERSION = 1
 MODULE = "kg.extract.successors"
 WEIGHTS = {"description": 0.6, "responsible": 0.15, "partners": 0.25}
@@ -36,8 +39,7 @@ under over inn ut opp hvor når hva alle flere mange hele nye nytt ny denne kunn
 
 
 def _words(text: str | None) -> list[str]:
-    text = (text or "").replace("\u00a0", " ")
-    text = re.sub(r"(\w)-\s+(\w)", r"\1\2", text)  # words broken over lines in the PDF: "kommune- grenser"
+    text = dehyphenate(re.sub(r"\s+", " ", text or ""))  # "kommune- grenser"; keeps "Hadeland- og Gjøvik"
     return [w for w in re.findall(r"[a-zæøåäöüé0-9]+", text.lower()) if w not in STOPWORDS]
 
 
@@ -92,9 +94,8 @@ def _stated_reason(old: dict, new: dict) -> str | None:
     return None
 
 
-def _anomaly(kind: str, subject: str, message: str, severity: str = "info") -> dict:
-    return {"kind": kind, "severity": severity, "subject": subject, "message": message, "lines": None,
-            "correction": None}
+def _anomaly(kind: str, subject: str, message: str, severity: str = "info", measures=None) -> dict:
+    return anomaly(kind, subject, message, None, severity, measures=measures)
 
 
 def _year(rec: dict, default: int) -> int:
@@ -145,7 +146,7 @@ def link(rec2024: dict, rec2025: dict) -> dict:
             if ii == i and j in taken_new and ev["description"] >= SPLIT_MIN:
                 anomalies.append(_anomaly("possible-merge", f"measure {y_old}/{a['id']}",
                                           f"no successor of its own, but 2025/{new[j]['id']} continues much of its "
-                                          f"description (description score {ev['description']})"))
+                                          f"description (description score {ev['description']})", measures=[measure_ref(a['id'], y_old)]))
     # a split: an unassigned 2025 measure, not marked new, that continues much of the description of a
     # 2024 measure already continued by another 2025 measure (2024 K2 → 2025 K2A youth + K2B adults)
     for j, b in enumerate(new):
@@ -166,7 +167,7 @@ def link(rec2024: dict, rec2025: dict) -> dict:
         taken_new.add(j)
         anomalies.append(_anomaly("split", f"measure {y_new}/{b['id']}",
                                   f"{y_old}/{a['id']} is split: continued by {first} and by {y_new}/{b['id']} "
-                                  f"(description score {ev['description']})"))
+                                  f"(description score {ev['description']})", measures=[measure_ref(b['id'], y_new)]))
     pairs.sort(key=lambda p: (p["from"], p["to"]))
     new_in_2025 = []
     for j, b in enumerate(new):
@@ -175,20 +176,20 @@ def link(rec2024: dict, rec2025: dict) -> dict:
                 src = next(p for p in pairs if p["to"] == f"{y_new}/{b['id']}")
                 anomalies.append(_anomaly("successor-marker-disagreement", f"measure {y_new}/{b['id']}",
                                           f"marked new in 2025 ({', '.join(b.get('markers') or [])}) but continues "
-                                          f"{src['from']} (score {src['score']})", "warning"))
+                                          f"{src['from']} (score {src['score']})", "warning", measures=[measure_ref(b['id'], y_new)]))
             continue
         new_in_2025.append({"measure": f"{y_new}/{b['id']}", "marked_new": bool(b.get("is_new")),
                             "markers": list(b.get("markers") or [])})
         if not b.get("is_new"):
             anomalies.append(_anomaly("successor-marker-disagreement", f"measure {y_new}/{b['id']}",
                                       "no 2024 predecessor found, but the 2025 text does not mark it '(nytt tiltak)'",
-                                      "warning"))
+                                      "warning", measures=[measure_ref(b['id'], y_new)]))
         for s, i, jj, ev in cand:
             if jj == j and i in taken_old and ev["description"] >= SPLIT_MIN:
                 anomalies.append(_anomaly("possible-split", f"measure {y_new}/{b['id']}",
                                           f"no predecessor of its own, but it continues much of the description of "
                                           f"2024/{old[i]['id']} (description score {ev['description']}), whose "
-                                          f"successor is {next(p['to'] for p in pairs if p['from'] == f'{y_old}/' + old[i]['id'])}"))
+                                          f"successor is {next(p['to'] for p in pairs if p['from'] == f'{y_old}/' + old[i]['id'])}", measures=[measure_ref(b['id'], y_new)]))
     return {
         "source": {"id": "successors", "derived_from": [rec2024["source"]["id"], rec2025["source"]["id"]],
                    "title": "Successor links between the 2024 and 2025 action programmes (derived)",

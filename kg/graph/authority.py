@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import yaml
-
-from .. import config
+from ..authority import AuthorityError, municipalities
 from ..namespaces import DCT, KLASS_MUNICIPALITIES, ORG, PROV, RDFS, RP, SKOS, XSD
 from .common import RecordError, Sink, lit
 
@@ -28,35 +26,19 @@ ACTOR_CLASSES = {
 }
 
 
-def load_municipalities(path: Path | None = None) -> dict:
-    path = path or config.AUTHORITY / "municipalities.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data
-
-
-def municipality_list(data) -> list[dict]:
-    return data["municipalities"] if isinstance(data, dict) else data
-
-
 def map_municipalities(sink: Sink, path: Path | None = None) -> dict[str, str]:
-    """Returns {name: number}; validates numbers are four digits and unique."""
-    path = path or config.AUTHORITY / "municipalities.yaml"
-    data = load_municipalities(path)
-    meta = data if isinstance(data, dict) else {}
-    valid_from = str(meta.get("valid_from", "2024-01-01"))
-    names: dict[str, str] = {}
-    for i, row in enumerate(municipality_list(data)):
-        number, name = str(row.get("number", "")), row.get("name")
-        if not (len(number) == 4 and number.isdigit()) or not name:
-            raise RecordError(str(path), f"$.municipalities[{i}]", f"needs a four-digit number and a name, found {row!r}")
-        if name in names:
-            raise RecordError(str(path), f"$.municipalities[{i}]", f"duplicate municipality {name!r}")
-        names[name] = number
+    """Returns {name: number} (kg.authority has checked numbers and names)."""
+    try:
+        munis = municipalities(path)
+    except AuthorityError as e:
+        raise RecordError(e.file, f"line {e.line}", e.message) from None
+    for row in munis.entries:
+        number, name = str(row["number"]), row["name"]
         node = sink.mint.municipality(number)
         sink.a(node, RP + "Municipality")
         sink.add(node, RP + "municipalityNumber", lit(number))
         sink.text(node, SKOS + "prefLabel", name)
-        sink.add(node, RP + "codeValidFrom", lit(valid_from, dt=XSD + "date"))
+        sink.add(node, RP + "codeValidFrom", lit(munis.valid_from, dt=XSD + "date"))
         sink.add(node, DCT + "source", KLASS_MUNICIPALITIES)
         region = row.get("region")
         if region:
@@ -64,7 +46,7 @@ def map_municipalities(sink: Sink, path: Path | None = None) -> dict[str, str]:
             sink.a(r, RP + "Region")
             sink.text(r, SKOS + "prefLabel", region)
             sink.add(node, RP + "inRegion", r)
-    return names
+    return munis.numbers
 
 
 def name_key(text: str) -> str:

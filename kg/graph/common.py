@@ -2,53 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any
 
 import pyoxigraph as ox
 
 from ..namespaces import PROV, RDF, RP, XSD
+from ..records.validate import RecordError
 from ..uris import Minter
 
 
-class RecordError(Exception):
-    """A record that cannot be mapped; names the record file and the JSON path inside it."""
-
-    def __init__(self, file: str, path: str, message: str):
-        super().__init__(f"{file}: at {path}: {message}")
-        self.file, self.path, self.message = file, path, message
-
-
 class Rec:
-    """A dict from a record file that knows where it is, so errors can name file and path."""
+    """A record dict that knows where it is, so the mappers' errors name the file and the JSON path.
+
+    Types are not checked here: every record has passed the records model (kg.records) before it is
+    mapped. ``req`` only states that the mapper needs a value the model leaves optional."""
 
     def __init__(self, data: Any, file: str, path: str = "$"):
         self.data, self.file, self.path = data, file, path
 
-    def req(self, key: str, types: type | tuple = object) -> Any:
-        if not isinstance(self.data, dict) or key not in self.data or self.data[key] is None:
+    def req(self, key: str) -> Any:
+        if key not in self.data or self.data[key] is None:
             raise RecordError(self.file, f"{self.path}.{key}", "required field is missing")
-        return self._check(key, self.data[key], types)
+        return self.data[key]
 
-    def opt(self, key: str, types: type | tuple = object, default: Any = None) -> Any:
-        if not isinstance(self.data, dict):
-            raise RecordError(self.file, self.path, f"expected an object, found {type(self.data).__name__}")
+    def opt(self, key: str, default: Any = None) -> Any:
         value = self.data.get(key)
-        return default if value is None else self._check(key, value, types)
+        return default if value is None else value
 
-    def _check(self, key: str, value: Any, types: type | tuple) -> Any:
-        if types is not object and not isinstance(value, types) or (isinstance(value, bool) and types in (int, (int, float))):
-            want = types.__name__ if isinstance(types, type) else " or ".join(t.__name__ for t in types)
-            raise RecordError(self.file, f"{self.path}.{key}", f"expected {want}, found {type(value).__name__} {value!r}")
-        return value
-
-    def sub(self, key: str, required: bool = False) -> "Rec | None":
-        value = self.req(key, dict) if required else self.opt(key, dict)
+    def sub(self, key: str, required: bool = False) -> Rec | None:
+        value = self.req(key) if required else self.opt(key)
         return None if value is None else Rec(value, self.file, f"{self.path}.{key}")
 
-    def items(self, key: str) -> list["Rec"]:
-        value = self.opt(key, list, [])
-        return [Rec(v, self.file, f"{self.path}.{key}[{i}]") for i, v in enumerate(value)]
+    def items(self, key: str) -> list[Rec]:
+        return [Rec(v, self.file, f"{self.path}.{key}[{i}]") for i, v in enumerate(self.opt(key, []))]
 
     def error(self, message: str, key: str | None = None) -> RecordError:
         return RecordError(self.file, f"{self.path}.{key}" if key else self.path, message)

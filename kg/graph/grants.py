@@ -15,49 +15,49 @@ def _money(sink: Sink, node: str, amount) -> str:
 
 def map_record(rec: Rec, sink: Sink, actors, municipality_numbers: dict[str, str]) -> None:
     rnd = rec.sub("round", required=True)
-    node = sink.mint(f"grant-round/{rnd.req('id', str)}")
+    node = sink.mint(f"grant-round/{rnd.req('id')}")
     sink.a(node, RP + "GrantRound")
-    sink.text(node, DCT + "title", rnd.opt("title", str))
-    sink.text(node, SKOS + "prefLabel", rnd.opt("title", str))
-    if rnd.opt("funder", str):
-        sink.add(node, SCHEMA + "funder", sink.mint.actor(rnd.opt("funder", str)))
-    if rnd.opt("published", str):
-        sink.add(node, RP + "announcedOn", lit(rnd.opt("published", str), dt=XSD + "date"))
-    if rnd.opt("applications", int) is not None:
-        sink.add(node, RP + "applicationCount", posint(rnd.opt("applications", int)))
-    if rnd.opt("projects_stated", int) is not None:
-        sink.add(node, RP + "projectCount", posint(rnd.opt("projects_stated", int)))
-    if rnd.opt("amount_granted", (int, float)) is not None:
-        sink.add(node, RP + "totalGranted", _money(sink, f"{node}/granted", rnd.opt("amount_granted", (int, float))))
-    if rnd.opt("amount_applied", (int, float)) is not None:
-        sink.add(node, RP + "amountAppliedFor", _money(sink, f"{node}/applied", rnd.opt("amount_applied", (int, float))))
-    if rnd.opt("text", str):
-        sink.add(node, RP + "sourceText", lit(rnd.opt("text", str)))
-    sink.provenance(node, rnd.opt("lines", list))
+    sink.text(node, DCT + "title", rnd.opt("title"))
+    sink.text(node, SKOS + "prefLabel", rnd.opt("title"))
+    if rnd.opt("funder"):
+        sink.add(node, SCHEMA + "funder", sink.mint.actor(rnd.opt("funder")))
+    if rnd.opt("published"):
+        sink.add(node, RP + "announcedOn", lit(rnd.opt("published"), dt=XSD + "date"))
+    if rnd.opt("applications") is not None:
+        sink.add(node, RP + "applicationCount", posint(rnd.opt("applications")))
+    if rnd.opt("projects_stated") is not None:
+        sink.add(node, RP + "projectCount", posint(rnd.opt("projects_stated")))
+    if rnd.opt("amount_granted") is not None:
+        sink.add(node, RP + "totalGranted", _money(sink, f"{node}/granted", rnd.opt("amount_granted")))
+    if rnd.opt("amount_applied") is not None:
+        sink.add(node, RP + "amountAppliedFor", _money(sink, f"{node}/applied", rnd.opt("amount_applied")))
+    if rnd.opt("text"):
+        sink.add(node, RP + "sourceText", lit(rnd.opt("text")))
+    sink.provenance(node, rnd.opt("lines"))
 
     for pr in rec.items("projects"):
-        n = pr.req("n", int)
+        n = pr.req("n")
         p = f"{node}/project/{n}"
         sink.a(p, RP + "GrantedProject")
         sink.add(p, RP + "inGrantRound", node)
-        title = pr.opt("title", str)
-        text = pr.opt("text", str)
+        title = pr.opt("title")
+        text = pr.opt("text")
         sink.text(p, DCT + "title", title)
-        sink.text(p, SKOS + "prefLabel", title or f"Prosjekt {n} ({pr.opt('theme', str) or 'uten tittel'})")
+        sink.text(p, SKOS + "prefLabel", title or f"Prosjekt {n} ({pr.opt('theme') or 'uten tittel'})")
         sink.text(p, DCT + "description", text)
-        if pr.opt("theme", str):
-            sink.text(p, DCT + "subject", pr.opt("theme", str))
+        if pr.opt("theme"):
+            sink.text(p, DCT + "subject", pr.opt("theme"))
         for mun in pr.items("municipalities"):
-            number = mun.opt("number", str)
+            number = mun.opt("number")
             if number:
                 sink.add(p, DCT + "spatial", sink.mint.municipality(number))
             else:  # outside the register (e.g. Røros): keep the name as the text gives it
-                sink.add(p, DCT + "spatial", lit(mun.req("name", str), lang="nb"))
+                sink.add(p, DCT + "spatial", lit(mun.req("name"), lang="nb"))
         for reg in pr.items("regions"):
-            if reg.opt("region", str):
-                sink.add(p, DCT + "spatial", sink.mint.region(reg.opt("region", str)))
+            if reg.opt("region"):
+                sink.add(p, DCT + "spatial", sink.mint.region(reg.opt("region")))
             else:
-                sink.add(p, DCT + "spatial", lit(reg.req("name", str), lang="nb"))
+                sink.add(p, DCT + "spatial", lit(reg.req("name"), lang="nb"))
         for who in pr.items("cofunders"):
             iri = actors.iri(who)
             if iri:
@@ -67,7 +67,7 @@ def map_record(rec: Rec, sink: Sink, actors, municipality_numbers: dict[str, str
             iri = actors.iri(who)
             if iri:
                 sink.add(p, RP + "participant", iri)
-        if pr.opt("amount", (int, float)) is not None:
-            sink.add(p, RP + "grantAmount", _money(sink, f"{p}/amount", pr.opt("amount", (int, float))))
-        line = pr.opt("line", int)
-        sink.provenance(p, [line] if line else pr.opt("lines", list))
+        if pr.opt("amount") is not None:
+            sink.add(p, RP + "grantAmount", _money(sink, f"{p}/amount", pr.opt("amount")))
+        line = pr.opt("line")
+        sink.provenance(p, [line] if line else pr.opt("lines"))

@@ -7,7 +7,7 @@ from .common import Rec, Sink, decimal, lit
 
 
 def _ref(rec: Rec, key: str, measures: dict[tuple[int, str], str]) -> tuple[int, str]:
-    value = rec.req(key, str)
+    value = rec.req(key)
     try:
         year, mid = value.split("/", 1)
         ref = (int(year), mid)
@@ -31,11 +31,11 @@ def map_successors(rec: Rec, sink: Sink, measures: dict[tuple[int, str], str]) -
         sink.add(node, RP + "predecessor", measures[a])
         sink.add(node, RP + "successor", measures[b])
         sink.add(measures[b], RP + "succession", node)
-        score = pair.opt("score", (int, float))
+        score = pair.opt("score")
         if score is not None:
             sink.add(node, RP + "similarity", decimal(round(float(score), 4)))
-        if pair.opt("reason", str):
-            sink.add(node, RP + "reason", lit(pair.opt("reason", str), lang="en"))
+        if pair.opt("reason"):
+            sink.add(node, RP + "reason", lit(pair.opt("reason"), lang="en"))
         sink.add(node, SKOS + "prefLabel", lit(f"{a[0]} {a[1]} → {b[0]} {b[1]}", lang="nb"))
     for ref in sorted(measures):
         first = ref

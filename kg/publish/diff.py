@@ -8,14 +8,15 @@ same programme year's measures are paired by id. Actors are compared by authorit
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
+from ..authority import AuthorityError, load_authority
+from ..records.validate import RecordError
+from ..records.validate import read as read_record
 from ..uris import Minter
 
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
@@ -78,20 +79,24 @@ class Snapshot:
 
 
 def _read_json(path: Path) -> dict:
+    """A record file, through the records model (kg.records.validate.read: pre-model releases as they are)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        return read_record(path)
     except FileNotFoundError:
         raise DiffError(f"{path}: not found") from None
-    except json.JSONDecodeError as e:
-        raise DiffError(f"{path}:{e.lineno}: not valid JSON: {e.msg}") from None
+    except RecordError as e:
+        raise DiffError(str(e)) from None
 
 
 def _actors(authority_file: Path) -> dict[str, dict]:
     if not authority_file.exists():
         return {}
-    data = yaml.safe_load(authority_file.read_text(encoding="utf-8")) or {}
+    try:
+        auth = load_authority(authority_file)
+    except AuthorityError as e:
+        raise DiffError(str(e)) from None
     out = {}
-    for kind, items in (("actor", data.get("actors") or []), ("group", data.get("groups") or [])):
+    for kind, items in (("actor", auth.actors.values()), ("group", auth.groups.values())):
         for e in items:
             out[e["id"] if kind == "actor" else f"group:{e['id']}"] = {"label": e.get("label"),
                                                                       "former_names": e.get("former_names") or []}

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import shutil
 from pathlib import Path
 
-import yaml
-
+from ..authority import load_authority
+from ..records.validate import read as read_record
 from ..uris import Minter
 
 ACTOR_COLUMNS = ["kind", "id", "iri", "label", "type", "parent", "aliases", "former_names",
@@ -52,7 +51,7 @@ def _csv(columns: list[str], rows: list[dict]) -> str:
 def programme_records(records_dir: Path) -> dict[int, dict]:
     out = {}
     for path in sorted(records_dir.glob("hp20[0-9][0-9].json")):
-        rec = json.loads(path.read_text(encoding="utf-8"))
+        rec = read_record(path)  # through the records model (pre-model records as they are)
         out[int(rec["programme"]["year"])] = rec
     return out
 
@@ -68,7 +67,8 @@ def _mention_ids(field: dict | None) -> set[tuple[str, str]]:
 
 
 def actor_rows(authority_file: Path, records_dir: Path, mint: Minter) -> list[dict]:
-    data = yaml.safe_load(authority_file.read_text(encoding="utf-8")) or {}
+    auth = load_authority(authority_file)
+    data = {"actors": list(auth.actors.values()), "groups": list(auth.groups.values())}
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for year, rec in programme_records(records_dir).items():
         for m in rec.get("measures", []):

@@ -1,0 +1,514 @@
+"""The records model: what `kg extract` writes to data/records/*.json and `kg build` reads.
+
+pydantic v2 models, strict (no coercion: "3" is not 3) and closed (an unknown key is an error), so
+a record that drifts from the contract fails at the boundary with the file and the JSON path. The
+JSON Schema (docs/records.schema.json) and the reference (docs/records.md) are generated from these
+classes by kg.records.docs; tests fail when either is stale.
+
+The models validate; the records stay plain dicts (the extractors build them, `dumps_json` writes
+them), so validation never reorders or fills in anything and the files stay byte-stable.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+#: Bump when a record field is renamed, removed or changes meaning (adding an optional field does not).
+SCHEMA_VERSION = 1
+
+Span = Annotated[list[int], Field(min_length=2, max_length=2, description="[first, last] 1-based source lines")]
+MeasureId = Annotated[str, StringConstraints(pattern=r"^[KAL][0-9]{1,2}[AB]?$")]
+Severity = Literal["info", "warning", "error"]
+
+
+class Base(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=True)
+
+
+# --- envelope -----------------------------------------------------------------------------------
+
+class SourceRef(Base):
+    """The source document a record was extracted from (kg.sources.Source.meta())."""
+    id: str
+    file: str = Field(description="path of the captured text, relative to the project root")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    title: str
+
+
+class DerivedSource(Base):
+    """successors.json: derived from two programme records, not from one document."""
+    id: str
+    title: str
+    derived_from: list[str]
+    files: list[str]
+    sha256: list[str]
+
+
+class Extractor(Base):
+    module: str = Field(description="Python module that wrote the record")
+    version: int
+    method: dict[str, Any] | None = Field(None, description="parameters of a derived record's method (successors)")
+
+
+class Correction(Base):
+    """What the record changed and why; the raw text is always kept too."""
+    field: str
+    from_: Any = Field(alias="from")
+    to: Any
+    reason: str
+
+
+class MeasureRef(Base):
+    id: str = Field(description="measure id as the record uses it")
+    year: int | None = Field(None, description="programme year; omitted = the programme of this record")
+
+
+class Anomaly(Base):
+    """A problem in the source, reported (never silently fixed). ``kind`` is a catalogue entry."""
+    kind: str = Field(description="a kind of the anomaly catalogue (see below)")
+    severity: Severity
+    subject: str = Field(description="what it is about, for people ('measure K7', 'Vedlegg 2')")
+    message: str
+    lines: Span | None
+    correction: Correction | None
+    measures: list[MeasureRef] = Field(description="the measures the anomaly concerns (structured; may be empty)")
+    # capture-difference (hp2024): the differing texts of the two captures
+    text: str | None = None
+    fields_text: str | None = None
+    fields_lines: Span | None = None
+    differences: list[str] | None = None
+    pairs: list[list[int]] | None = None
+
+
+class Envelope(Base):
+    """What every record file carries."""
+    schema_version: Literal[1] = Field(description="version of this records model (kg.records.model.SCHEMA_VERSION)")
+    source: SourceRef
+    extractor: Extractor
+    anomalies: list[Anomaly]
+
+
+# --- action programmes ----------------------------------------------------------------------------
+
+class Mention(Base):
+    """A name found in a responsible/partner field, resolved against data/authority/actors.yaml."""
+    text: str
+    actor: str | None = None
+    group: str | None = None
+
+
+class Unit(Base):
+    text: str
+    item: str
+    line: int
+
+
+class FieldText(Base):
+    """A labelled field of a measure (Ansvarlig, Samarbeidspartnere, …)."""
+    text: str
+    lines: Span
+    raw: str | None = Field(None, description="the field as printed (line breaks kept)")
+    mentions: list[Mention] = []
+    remarks: list[str] | None = Field(None, description="explanatory phrases that are not actors")
+    shared_with: str | None = Field(None, description="measure whose printed field block this is (K2A/K2B)")
+    fields_lines: Span | None = Field(None, description="hp2024: the same field in the fields-only capture")
+    units: list[Unit] | None = None
+    label: str | None = None
+
+
+class Links(FieldText):
+    measures: list[str] = Field(description="linked measure ids (as printed, normalised)")
+    other: list[str] = Field(description="other strategies and plans named")
+    unspecified: str | None = None
+
+
+class Priority(FieldText):
+    horizon: Literal["short", "long", "short-and-long"] | None
+    status_phrase: str | None
+
+
+class Money(Base):
+    """An amount of money the text states (whole NOK, as written; per-year amounts not multiplied)."""
+    amount: int
+    currency: Literal["NOK"]
+    year: int | None
+    period: Annotated[list[int | None], Field(min_length=2, max_length=2)] | None
+    basis: Literal["total", "per-year"]
+    purpose: str | None
+    purpose_basis: Literal["text", "measure-title"] | None = None
+    amount_text: str | None = None
+    text: str
+    line: int
+
+
+class Heading(Base):
+    text: str
+    lines: Span
+
+
+class SharedFields(Base):
+    with_: str = Field(alias="with")
+    lines: Span
+
+
+class Item(Base):
+    """One of several plans a measure lists, each with its own 'Ansvarlig:' (L11 of 2025)."""
+    title: str
+    lines: Span
+    responsible: FieldText
+    url: str | None
+    url_line: int | None = None
+
+
+class UrlLine(Base):
+    url: str
+    line: int
+
+
+class Measure(Base):
+    id: MeasureId
+    id_derived: bool = Field(description="true when the source prints no id (2024: derived from position)")
+    title: str | None
+    title_derived: bool
+    title_basis: str | None
+    markers: list[str] = Field(description="title markers as printed: 'nytt tiltak', 'nytt', 'videreføres'")
+    is_new: bool | None
+    is_continued: bool | None
+    status: Literal["active", "withdrawn"]
+    level: Literal["county", "district", "urban"]
+    focus_area: Literal["K", "A", "L"]
+    section: str | None
+    lines: Span
+    heading: Heading | None = None
+    description: str | None = None
+    description_lines: Span | None = None
+    fields_lines: Span | None = None
+    responsible: FieldText | None
+    partners: FieldText | None
+    links: Links | None
+    priority: Priority | None
+    money: list[Money] = []
+    shared_fields: SharedFields | None = None
+    items: list[Item] | None = None
+    urls: list[UrlLine] | None = None
+
+
+class Plan(Base):
+    id: str
+    title: str
+    vision: str | None = None
+    main_goal: str | None = None
+    lines: Span
+    title_line: int | None = None
+    vision_lines: Span | None = None
+    main_goal_line: int | None = None
+
+
+class Decision(Base):
+    case: str
+    date: str
+    line: int
+
+
+class PreviousProgramme(Base):
+    year: int
+    adopted: str
+    adopted_by: str
+    line: int
+
+
+class Programme(Base):
+    year: int
+    adopted: str | None
+    adopted_by: str | None
+    lines: Span
+    case: str | None = None
+    money: list[Money] | None = None
+    allocation_decision: Decision | None = None
+    previous: PreviousProgramme | None = None
+
+
+class FocusArea(Base):
+    code: Literal["K", "A", "L"]
+    title: str
+    goal: str | None
+    goal_year: int | None
+    lines: Span
+    section: str | None = None
+
+
+class Centrality(Base):
+    municipality: str
+    class_: int = Field(alias="class", ge=1, le=6)
+    class_label: str
+    line: int
+
+
+class ProgrammeRegion(Base):
+    name: str
+    municipalities: list[str] | None
+    note: str | None = None
+    line: int
+
+
+class ReferencedDocument(Base):
+    key: str
+    identifier: str | None
+    title: str
+    scope: Literal["national", "regional"] | None
+    series: str | None
+    lines: Span
+
+
+class AllocationRow(Base):
+    """A row of the 2023 allocation status table (Vedlegg 2, 2025). IRIs: …/allocation-status/row/{n}."""
+    measure: str | None = Field(description="measure the row's title matches (score ≥ 0.75), else null")
+    match_score: float | None
+    title_in_table: str
+    responsible_in_table: str | None
+    allocated: int
+    used: int
+    carried_over: int
+    amount_texts: list[str]
+    reference: str | None
+    decision: str | None
+    status: str | None
+    remark: str
+    line: int
+    lines: Span
+    title_reconstructed: bool | None = None
+
+
+class StatedComponent(Base):
+    label: str
+    amount: int
+    line: int
+
+
+class AllocationTotals(Base):
+    stated_allocated: int | None
+    stated_allocated_line: int | None = None
+    stated_components: list[StatedComponent]
+    stated_totals: dict[str, dict[str, Any]] | None = None
+    stated_totals_lines: Span | None = None
+    sums: dict[str, int] | None = None
+
+
+class DistributionRow(Base):
+    """A row of the 2025 distribution table (Vedlegg 2). IRIs: …/distribution/row/{n}."""
+    measure: str | None
+    title_in_table: str
+    title_score: float | None = None
+    title_matches: str | None = None
+    amount: int
+    remark: str
+    line: int
+    lines: Span
+
+
+class DistributionTotals(Base):
+    stated: dict[str, int] | None = None
+    stated_line: int | None = None
+    sum: int | None = None
+    sum_measures: int | None = None
+    sum_other: int | None = None
+
+
+class Reconciliation(Base):
+    """hp2024: a field of a measure compared across the two captures."""
+    measure: str
+    field: str
+    identical: bool
+    text: str | None = None
+    fields_text: str | None = None
+    lines: Span | None = None
+    fields_lines: Span | None = None
+    differences: list[str] | None = None
+
+
+class ProgrammeRecord(Envelope):
+    """hp2025.json, hp2024.json and hp2024-fields.json (the fields-only capture has no plan/programme)."""
+    plan: Plan | None = None
+    programme: Programme | None = None
+    focus_areas: list[FocusArea]
+    measures: list[Measure]
+    centrality: list[Centrality] | None = None
+    regions: list[ProgrammeRegion] | None = None
+    referenced_documents: list[ReferencedDocument] | None = None
+    allocation_status: list[AllocationRow] | None = None
+    allocation_status_totals: AllocationTotals | None = None
+    distribution: list[DistributionRow] | None = None
+    distribution_totals: DistributionTotals | None = None
+    reconciliation: list[Reconciliation] | None = None
+    reconciled_with: SourceRef | None = None
+
+
+# --- successors ---------------------------------------------------------------------------------
+
+class Pair(Base):
+    from_: str = Field(alias="from", description="'2024/K1'")
+    to: str
+    score: float
+    evidence: dict[str, float]
+    reason: str
+    relation: str | None = None
+
+
+class DerivedTitle(Base):
+    measure: str
+    title: str
+    basis: str
+
+
+class NewMeasure(Base):
+    measure: str
+    marked_new: bool
+    markers: list[str]
+
+
+class WithoutSuccessor(Base):
+    measure: str
+    status: str
+    reason: str
+    best_candidate: str | None = None
+    best_score: float | None = None
+
+
+class SuccessorsRecord(Base):
+    """successors.json: which 2025 measure continues which 2024 measure, with the evidence."""
+    schema_version: Literal[1]
+    source: DerivedSource
+    extractor: Extractor
+    anomalies: list[Anomaly]
+    pairs: list[Pair]
+    titles: list[DerivedTitle]
+    new_in_2025: list[NewMeasure]
+    without_successor: list[WithoutSuccessor]
+
+
+# --- grants ---------------------------------------------------------------------------------------
+
+class GrantRound(Base):
+    id: str
+    title: str
+    funder: str
+    funder_text: str
+    county: str
+    published: str
+    published_line: int
+    amount_granted: int
+    amount_applied: int
+    applications: int
+    projects_stated: int
+    currency: Literal["NOK"]
+    text: str
+    lines: Span
+
+
+class GrantPlace(Base):
+    name: str
+    number: str | None
+    in_register: bool
+
+
+class GrantRegion(Base):
+    name: str
+    region: str | None
+    municipalities: list[str] | None
+
+
+class Cofunder(Base):
+    text: str
+    actor: str | None
+
+
+class GrantPartners(Base):
+    text: str
+    mentions: list[Mention]
+
+
+class Grant(Base):
+    n: int
+    kind: str
+    named: bool
+    title: str | None
+    theme: str
+    topic: str | None
+    status: str | None
+    scope: str | None
+    programme: str | None
+    amount: int | None
+    municipalities: list[GrantPlace]
+    regions: list[GrantRegion]
+    stated_municipality_count: int | None
+    cofunders: list[Cofunder] | None = None
+    partners: GrantPartners | None = None
+    text: str
+    line: int
+
+
+class Register(Base):
+    id: str
+    title: str
+    url: str
+    valid_from: str
+
+
+class GrantsRecord(Envelope):
+    """grants2022.json: a grant round and its projects."""
+    round: GrantRound
+    projects: list[Grant]
+    municipality_register: Register | None
+
+
+# --- plan statements (Nordland) -------------------------------------------------------------------
+
+class PlanPage(Base):
+    id: str
+    kind: str
+    title: str
+    title_line: int
+    page_title: str
+    publisher: str | None
+    publisher_text: str
+    description: str | None
+    status: str | None
+    status_basis: str | None
+    lines: Span | None
+
+
+class Section(Base):
+    heading: str
+    line: int
+
+
+class Statement(Base):
+    n: int
+    section: str
+    text: str
+    line: int
+    topics: list[str]
+    completed: bool | None = None
+    frequency: str | None = None
+    month: int | None = Field(None, ge=1, le=12)
+
+
+class PlanStatementsRecord(Envelope):
+    """nordland-ung.json: a plan described on a web page, as statements."""
+    plan: PlanPage
+    sections: list[Section]
+    statements: list[Statement]
+    summary: dict[str, list[int]] = Field(description="topic → statement numbers")
+
+
+#: record kind → model; `record_model(data)` picks one from the record's shape
+MODELS: dict[str, type[BaseModel]] = {
+    "programme": ProgrammeRecord,
+    "successors": SuccessorsRecord,
+    "grants": GrantsRecord,
+    "plan-statements": PlanStatementsRecord,
+}
+
+AnyRecord = ProgrammeRecord | SuccessorsRecord | GrantsRecord | PlanStatementsRecord

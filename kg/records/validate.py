@@ -1,0 +1,102 @@
+"""Check a record against the model: `check(data, file)` → the record kind, or RecordError naming the
+file and the JSON path ($.measures[3].links.measures[0]). `load(path)` reads and checks a file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .anomalies import CATALOGUE
+from .model import MODELS, SCHEMA_VERSION
+
+
+class RecordError(Exception):
+    """A record that does not follow the records model; names the record file and the JSON path."""
+
+    def __init__(self, file: str, path: str, message: str):
+        super().__init__(f"{file}: at {path}: {message}")
+        self.file, self.path, self.message = str(file), path, message
+
+
+class RecordSyntaxError(RecordError):
+    """A record file that is not JSON: ``file:line: not valid JSON: …``."""
+
+    def __init__(self, file: str, err: json.JSONDecodeError):
+        Exception.__init__(self, f"{file}:{err.lineno}: not valid JSON: {err.msg}")
+        self.file, self.path, self.message = str(file), f"line {err.lineno}", f"not valid JSON: {err.msg}"
+
+
+def record_kind(data) -> str:
+    """Which model a record follows, from its shape."""
+    if not isinstance(data, dict):
+        return ""
+    if "pairs" in data:
+        return "successors"
+    if "round" in data:
+        return "grants"
+    if "statements" in data:
+        return "plan-statements"
+    if "measures" in data:
+        return "programme"
+    return ""
+
+
+def _json_path(loc: tuple) -> str:
+    out = "$"
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def check(data, file: str) -> str:
+    """Validate ``data`` (a parsed record) against its model; returns its kind."""
+    kind = record_kind(data)
+    if not kind:
+        raise RecordError(file, "$", "not a record: expected an object with measures, pairs, round or statements")
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise RecordError(file, "$.schema_version", f"records schema version {version!r}; this kg reads version "
+                          f"{SCHEMA_VERSION} (run `kg extract` to rewrite the records)")
+    try:
+        MODELS[kind].model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        # the model's aliases (from, class, with) are the record's keys; loc already uses them
+        raise RecordError(file, _json_path(tuple(p for p in err["loc"] if not str(p).startswith("function-"))),
+                          f"{err['msg']} (found {err.get('input')!r})"[:400]) from None
+    for i, an in enumerate(data.get("anomalies") or []):
+        if an["kind"] not in CATALOGUE:
+            raise RecordError(file, f"$.anomalies[{i}].kind", f"anomaly kind {an['kind']!r} is not in the catalogue")
+        if an["severity"] not in CATALOGUE[an["kind"]].severities:
+            raise RecordError(file, f"$.anomalies[{i}].severity",
+                              f"{an['kind']!r} takes {' or '.join(CATALOGUE[an['kind']].severities)}, not {an['severity']!r}")
+    return kind
+
+
+def load(path: Path, display: str | None = None) -> dict:
+    """Read and check one record file; errors name ``display`` (default: the path)."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise RecordSyntaxError(name, e) from None
+    check(data, name)
+    return data
+
+
+def read(path: Path, display: str | None = None) -> dict:
+    """Read a record that may come from an older release: checked against the model when it declares
+    ``schema_version`` (any version other than the current one is an error); records written before
+    the model existed (no ``schema_version``) are returned as they are, so releases stay comparable."""
+    path = Path(path)
+    name = display or str(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise RecordSyntaxError(name, e) from None
+    if isinstance(data, dict) and "schema_version" in data:
+        check(data, name)
+    return data
