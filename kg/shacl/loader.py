@@ -124,3 +124,52 @@ def copy_store(source: ox.Store, skip_graphs: Iterable[str] = ()) -> ox.Store:
 
 def datatypes_recorded(store: ox.Store) -> bool:
     return bool(list(store.quads_for_pattern(META_RECORDED.subject, META_RECORDED.predicate, None, META_GRAPH)))
+
+
+# ---------------------------------------------------------------------- faithful N-Triples
+def _base_iri(path: Path) -> str:
+    return Path(path).resolve().as_uri()
+
+
+def file_triples(path: Path, rename: bool = False) -> Iterable[ox.Triple]:
+    """The triples of one file as written (graph names dropped: all graphs are one data graph).
+
+    pyoxigraph's parser keeps literals exactly as written (only its store normalises them);
+    relative IRIs resolve against the file's own URI. ``rename`` gives blank nodes fresh labels,
+    so that two files that both use ``_:b1`` keep them apart."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataParseError(path, None, "no such file")
+    fmt = rdf_format(path)
+    try:
+        for q in ox.parse(path=str(path), format=fmt, base_iri=_base_iri(path), rename_blank_nodes=rename):
+            yield ox.Triple(q.subject, q.predicate, q.object)
+    except SyntaxError as e:
+        raise DataParseError(path, e.lineno, _parse_message(e)) from None
+    except (OSError, ValueError) as e:
+        raise DataParseError(path, None, str(e)) from None
+
+
+def ntriples(triples: Iterable[ox.Triple]) -> tuple[str, int]:
+    """N-Triples text of ``triples`` and how many there were (repeats included)."""
+    count = [0]
+
+    def counted():
+        for t in triples:
+            count[0] += 1
+            yield t
+    text = ox.serialize(counted(), format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+    return text, count[0]
+
+
+def files_ntriples(paths: Iterable[Path], extra: Iterable[ox.Triple] = ()) -> tuple[str, int]:
+    """One N-Triples document holding every file's triples (literals as written) plus ``extra``;
+    returns it with the number of data triples read (``extra`` not counted)."""
+    paths = [Path(p) for p in paths]
+
+    def gen():
+        for i, p in enumerate(paths):
+            yield from file_triples(p, rename=len(paths) > 1 and i > 0)
+    text, n = ntriples(gen())
+    extra_text, _ = ntriples(extra)
+    return text + extra_text, n

@@ -85,3 +85,44 @@ def results_from_graph(g: Graph) -> list[Result]:
             messages=sorted(g.objects(n, SH.resultMessage), key=lambda m: (getattr(m, "language", None) or "", str(m))),
             source_constraint=g.value(n, SH.sourceConstraint)))
     return out
+
+
+def restore_message_languages(results: list[Result], shapes: Graph) -> None:
+    """Give filled-in message templates back their language tag.
+
+    Engines (pySHACL and pyshacl-turbo alike) return a SPARQL constraint's ``sh:message`` with its
+    ``{$value}``/``{?var}`` placeholders filled in but its language tag dropped, so ``--lang`` could
+    not pick the nb or en text. Each untagged message that matches exactly one tagged template of
+    its constraint (or shape) gets that template's tag."""
+    import re
+
+    cache: dict = {}
+
+    def templates(r: Result) -> list:
+        key = (r.source_constraint, r.shape)
+        if key not in cache:
+            ts = []
+            for node in key:
+                if node is None:
+                    continue
+                for t in shapes.objects(node, SH.message):
+                    if isinstance(t, Literal) and t.language:
+                        parts = re.split(r"\{[$?][A-Za-z_][A-Za-z0-9_]*\}", str(t))
+                        ts.append((re.compile("(?s)" + ".*?".join(re.escape(p) for p in parts)), t.language))
+            cache[key] = ts
+        return cache[key]
+
+    for r in results:
+        if not any(isinstance(m, Literal) and not m.language for m in r.messages):
+            continue
+        ts = templates(r)
+        if not ts:
+            continue
+        out = []
+        for m in r.messages:
+            if isinstance(m, Literal) and not m.language and m.datatype is None:
+                langs = {lang for rx, lang in ts if rx.fullmatch(str(m))}
+                if len(langs) == 1:
+                    m = Literal(str(m), lang=langs.pop())
+            out.append(m)
+        r.messages = out
