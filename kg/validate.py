@@ -319,29 +319,36 @@ def _labels(st: ox.Store, nodes: Iterable) -> dict:
 
 
 # ---------------------------------------------------------------------- engines
-def _run_engine(engine: str, data_nt: str, shapes_nt: str, inference: str, ontology_nt: str | None) -> Graph:
+def _run_engine(engine: str, data_nt: str, shapes_nt: str, shapes_g: Graph, inference: str,
+                ontology_nt: str | None) -> Graph:
     if engine == "turbo":
         return turbo.validate_ntriples(data_nt, shapes_nt, inference=inference, ontology_nt=ontology_nt)
-    return _pyshacl(data_nt, shapes_nt, inference, ontology_nt)
+    return _pyshacl(data_nt, shapes_g, inference, ontology_nt)
 
 
 def _faithful_graph(nt: str) -> Graph:
     """An rdflib Graph of N-Triples text with literals as written (rdflib normalises by default)."""
+    import logging
+
     import rdflib
     old = rdflib.NORMALIZE_LITERALS
+    term_log = logging.getLogger("rdflib.term")   # it logs a traceback per ill-typed literal
+    level = term_log.level
     rdflib.NORMALIZE_LITERALS = False
+    term_log.setLevel(logging.CRITICAL)
     try:
         return Graph().parse(data=nt, format="nt")
     finally:
         rdflib.NORMALIZE_LITERALS = old
+        term_log.setLevel(level)
 
 
-def _pyshacl(data_nt: str, shapes_nt: str, inference: str, ontology_nt: str | None) -> Graph:
+def _pyshacl(data_nt: str, shapes_g: Graph, inference: str, ontology_nt: str | None) -> Graph:
     import pyshacl
 
     ont = _faithful_graph(ontology_nt) if ontology_nt and inference == "rdfs" else None
     try:
-        _, rep, _ = pyshacl.validate(_faithful_graph(data_nt), shacl_graph=_faithful_graph(shapes_nt), ont_graph=ont,
+        _, rep, _ = pyshacl.validate(_faithful_graph(data_nt), shacl_graph=shapes_g, ont_graph=ont,
                                      inference="rdfs" if inference == "rdfs" else "none",
                                      advanced=True, allow_warnings=False, allow_infos=False)
     except RecursionError:
@@ -384,10 +391,13 @@ def validate_dataset(data: Sequence[Path] | ox.Store | None = None, shapes_dir: 
     ont_file = _ontology_for(shapes_dir, ontology)
     files = shape_files(shapes_dir)
     try:
-        shapes_nt, _ = loader.files_ntriples(files)
+        prefixes: dict = {}
+        shapes_nt, _ = loader.files_ntriples(files, prefixes=prefixes)
     except DataParseError as e:
         raise ValidationUsageError(f"cannot read shapes: {e}") from None
     shapes_g = _faithful_graph(shapes_nt)
+    for prefix, ns in prefixes.items():   # SPARQL constraints may rely on them (pySHACL does)
+        shapes_g.bind(prefix, ns, override=False)
     check_vocabulary(shapes_g)
     extra, ontology_nt = [], None
     if ont_file is not None:
@@ -406,7 +416,7 @@ def validate_dataset(data: Sequence[Path] | ox.Store | None = None, shapes_dir: 
         data_nt, n = loader.ntriples(_tap(_files_then(list(data), extra), label_triples))
         n -= len(extra)
     try:
-        engine_report = _run_engine(engine, data_nt, shapes_nt, inference, ontology_nt)
+        engine_report = _run_engine(engine, data_nt, shapes_nt, shapes_g, inference, ontology_nt)
     except EngineError as e:
         raise ValidationEngineError(f"{engine_version(engine)}: {e}") from None
     del data_nt
@@ -414,6 +424,8 @@ def validate_dataset(data: Sequence[Path] | ox.Store | None = None, shapes_dir: 
     restore_message_languages(results, shapes_g)
     conforms = not results                       # SHACL 3.6.1: any result means "does not conform"
     graph = report_graph(results, engine_report, conforms)
+    for prefix, ns in shapes_g.namespaces():
+        graph.bind(prefix, ns, override=False)
     label_store = ox.Store()
     label_store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in label_triples)
     return Report(conforms=conforms, results=results, graph=graph, engine=engine, inference=inference,

@@ -131,19 +131,24 @@ def _base_iri(path: Path) -> str:
     return Path(path).resolve().as_uri()
 
 
-def file_triples(path: Path, rename: bool = False) -> Iterable[ox.Triple]:
+def file_triples(path: Path, rename: bool = False, prefixes: dict | None = None) -> Iterable[ox.Triple]:
     """The triples of one file as written (graph names dropped: all graphs are one data graph).
 
     pyoxigraph's parser keeps literals exactly as written (only its store normalises them);
     relative IRIs resolve against the file's own URI. ``rename`` gives blank nodes fresh labels,
-    so that two files that both use ``_:b1`` keep them apart."""
+    so that two files that both use ``_:b1`` keep them apart. ``prefixes`` collects the file's
+    prefix declarations."""
     path = Path(path)
     if not path.is_file():
         raise DataParseError(path, None, "no such file")
     fmt = rdf_format(path)
     try:
-        for q in ox.parse(path=str(path), format=fmt, base_iri=_base_iri(path), rename_blank_nodes=rename):
+        parser = ox.parse(path=str(path), format=fmt, base_iri=_base_iri(path), rename_blank_nodes=rename)
+        for q in parser:
             yield ox.Triple(q.subject, q.predicate, q.object)
+        if prefixes is not None:
+            for k, v in (getattr(parser, "prefixes", None) or {}).items():
+                prefixes.setdefault(k, v)
     except SyntaxError as e:
         raise DataParseError(path, e.lineno, _parse_message(e)) from None
     except (OSError, ValueError) as e:
@@ -162,14 +167,14 @@ def ntriples(triples: Iterable[ox.Triple]) -> tuple[str, int]:
     return text, count[0]
 
 
-def files_ntriples(paths: Iterable[Path], extra: Iterable[ox.Triple] = ()) -> tuple[str, int]:
+def files_ntriples(paths: Iterable[Path], extra: Iterable[ox.Triple] = (), prefixes: dict | None = None) -> tuple[str, int]:
     """One N-Triples document holding every file's triples (literals as written) plus ``extra``;
     returns it with the number of data triples read (``extra`` not counted)."""
     paths = [Path(p) for p in paths]
 
     def gen():
         for i, p in enumerate(paths):
-            yield from file_triples(p, rename=len(paths) > 1 and i > 0)
+            yield from file_triples(p, rename=len(paths) > 1 and i > 0, prefixes=prefixes)
     text, n = ntriples(gen())
     extra_text, _ = ntriples(extra)
     return text + extra_text, n

@@ -42,7 +42,8 @@ def _copy_node(src: Graph, dst: Graph, node) -> None:
 
 
 def report_graph(results: list[Result], shapes: Graph | None = None, conforms: bool | None = None) -> Graph:
-    """The W3C sh:ValidationReport; ``conforms`` defaults to "no sh:Violation"."""
+    """The W3C sh:ValidationReport. ``shapes``: a graph describing the blank nodes the results
+    name (the engine's report does); ``conforms`` defaults to "no result at all" (SHACL 3.6.1)."""
     g = Graph()
     g.bind("sh", SH)
     g.bind("rp", "https://w3id.org/regplan/ontology#")
@@ -50,7 +51,7 @@ def report_graph(results: list[Result], shapes: Graph | None = None, conforms: b
     rep = BNode()
     g.add((rep, RDF.type, SH.ValidationReport))
     if conforms is None:
-        conforms = not any(r.severity == SH.Violation for r in results)
+        conforms = not results
     g.add((rep, SH.conforms, Literal(bool(conforms))))
     for r in results:
         n = BNode()
@@ -59,11 +60,12 @@ def report_graph(results: list[Result], shapes: Graph | None = None, conforms: b
         g.add((n, SH.focusNode, r.focus))
         if r.path is not None:
             g.add((n, SH.resultPath, r.path))
-            if shapes is not None:
-                _copy_node(shapes, g, r.path)
         if r.value is not None:
             g.add((n, SH.value, r.value))
         g.add((n, SH.sourceShape, r.shape))
+        if shapes is not None:   # blank-node paths, shapes, values and focus nodes keep their description
+            for node in (r.path, r.shape, r.value, r.focus):
+                _copy_node(shapes, g, node)
         g.add((n, SH.sourceConstraintComponent, r.component))
         g.add((n, SH.resultSeverity, r.severity))
         if r.source_constraint is not None:

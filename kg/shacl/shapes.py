@@ -40,6 +40,13 @@ def shape_files(shapes: Path | str | Iterable) -> list[Path]:
     return files
 
 
+#: known sh: predicates that do not make their subject a shape (prefix declarations, reports, paths)
+_NOT_SHAPE_PREDICATES = {SH.declare, SH.prefix, SH.namespace, SH.prefixes, SH.conforms, SH.result, SH.focusNode,
+                         SH.resultPath, SH.resultSeverity, SH.sourceShape, SH.sourceConstraintComponent,
+                         SH.value, SH.resultMessage, SH.inversePath, SH.alternativePath, SH.zeroOrMorePath,
+                         SH.oneOrMorePath, SH.zeroOrOnePath}
+
+
 @lru_cache(maxsize=1)
 def shacl_terms() -> frozenset:
     """Every IRI the SHACL vocabulary (shacl.ttl, as shipped with pySHACL) defines."""
@@ -52,8 +59,14 @@ def shacl_terms() -> frozenset:
 def check_vocabulary(g: Graph) -> None:
     """Raise :class:`ShapeFeatureError` for a ``sh:`` predicate or class SHACL does not define."""
     known = shacl_terms()
+    ns = str(SH)
+    # only nodes that are shapes by some known SHACL term (the shapes graph may hold data too)
+    shapes = {s for s, p, o in g if (p in known and str(p).startswith(ns) and p not in _NOT_SHAPE_PREDICATES)
+              or (p == RDF.type and o in (SH.NodeShape, SH.PropertyShape, SH.Shape))}
     for s, p, o in g:
-        bad = p if str(p).startswith(str(SH)) and p not in known else None
+        if s not in shapes:
+            continue
+        bad = p if str(p).startswith(ns) and p not in known else None
         if bad is None and p == RDF.type and isinstance(o, URIRef) and str(o).startswith(str(SH)) and o not in known:
             bad = o
         if bad is not None:
