@@ -120,7 +120,8 @@ class Report:
             return ""
         if isinstance(path, URIRef):
             return qname(str(path))
-        g = self.shapes if self.shapes is not None else self.graph
+        # the report graph carries each blank-node path's description (the engine's own node ids)
+        g = self.graph if (path, None, None) in self.graph or self.shapes is None else self.shapes
         inv = g.value(path, SH.inversePath)
         if inv is not None:
             return "^" + self.path_text(inv)
@@ -360,6 +361,20 @@ def _pyshacl(data_nt: str, shapes_g: Graph, inference: str, ontology_nt: str | N
     return rep
 
 
+def _users_of_terms(message: str, shapes_g: Graph) -> str:
+    """" (in ex:S, ex:T)" for the shapes that use the sh: terms an engine error names."""
+    import re
+
+    users: list[str] = []
+    for local in dict.fromkeys(re.findall(r"\bsh:([A-Za-z]+)", message)):
+        for s in shapes_g.subjects(SH[local], None):
+            name = s.n3(shapes_g.namespace_manager) if isinstance(s, URIRef) else "a blank-node shape"
+            if name not in users:
+                users.append(name)
+    return f" (sh:{', sh:'.join(dict.fromkeys(re.findall(r'sh:([A-Za-z]+)', message)))} in {', '.join(users[:5])})" \
+        if users else ""
+
+
 def engine_version(engine: str) -> str:
     if engine == "turbo":
         return "pyshacl-turbo " + turbo.version()
@@ -418,7 +433,7 @@ def validate_dataset(data: Sequence[Path] | ox.Store | None = None, shapes_dir: 
     try:
         engine_report = _run_engine(engine, data_nt, shapes_nt, shapes_g, inference, ontology_nt)
     except EngineError as e:
-        raise ValidationEngineError(f"{engine_version(engine)}: {e}") from None
+        raise ValidationEngineError(f"{engine_version(engine)}: {e}{_users_of_terms(str(e), shapes_g)}") from None
     del data_nt
     results = sort_results(results_from_graph(engine_report))
     restore_message_languages(results, shapes_g)

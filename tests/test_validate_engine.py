@@ -14,7 +14,7 @@ ENGINE = Path(__file__).parent / "fixtures" / "shapes" / "engine"
 
 
 def test_engine_features_match_pyshacl():
-    fast = validate_dataset([ENGINE / "data.ttl"], shapes_dir=ENGINE, engine="fast")
+    fast = validate_dataset([ENGINE / "data.ttl"], shapes_dir=ENGINE, engine="turbo")
     ref = validate_dataset([ENGINE / "data.ttl"], shapes_dir=ENGINE, engine="pyshacl")
     a, b = canon(fast, messages=False), canon(ref, messages=False)
     assert a == b, f"only fast: {a - b}\nonly pyshacl: {b - a}"
