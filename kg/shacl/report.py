@@ -100,13 +100,19 @@ def restore_message_languages(results: list[Result], shapes: Graph) -> None:
 
     cache: dict = {}
 
+    def nodes_of(r: Result) -> list:
+        """The constraint and shape the message came from; blank nodes of the engine's report
+        need not be the shapes graph's, so fall back to the shape's SPARQL constraints, then to
+        every message template of the shapes (a filled-in template must match in full)."""
+        nodes = [n for n in (r.source_constraint, r.shape) if n is not None and (n, None, None) in shapes]
+        nodes += list(shapes.objects(r.shape, SH.sparql)) if r.shape is not None else []
+        return nodes or list(shapes.subjects(SH.message, None))
+
     def templates(r: Result) -> list:
         key = (r.source_constraint, r.shape)
         if key not in cache:
             ts = []
-            for node in key:
-                if node is None:
-                    continue
+            for node in dict.fromkeys(nodes_of(r)):
                 for t in shapes.objects(node, SH.message):
                     if isinstance(t, Literal) and t.language:
                         parts = re.split(r"\{[$?][A-Za-z_][A-Za-z0-9_]*\}", str(t))
