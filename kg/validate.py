@@ -35,7 +35,7 @@ from . import config
 from .shacl import loader, turbo
 from .shacl.loader import DataParseError
 from .shacl.report import Result, report_graph, restore_message_languages, results_from_graph
-from .shacl.shapes import ShapeFeatureError, check_vocabulary, shape_files
+from .shacl.shapes import ShapeFeatureError, check_sparql, check_vocabulary, shape_files
 from .shacl.turbo import EngineError
 
 SHAPES = config.SHAPES
@@ -69,10 +69,12 @@ class ValidationEngineError(Exception):
     """The engine crashed or refused the shapes (exit 2, never "violations")."""
 
 
-def qname(iri: str) -> str:
-    for ns, p in PREFIXES.items():
-        if iri.startswith(ns):
-            return p + iri[len(ns):]
+def qname(iri: str, extra: dict | None = None) -> str:
+    """A prefixed name: ours first, then ``extra`` (namespace -> "prefix:", e.g. the shapes')."""
+    for table in (PREFIXES, extra or {}):
+        for ns, p in table.items():
+            if iri.startswith(ns) and ns:
+                return p + iri[len(ns):]
     return f"<{iri}>"
 
 
@@ -100,6 +102,11 @@ class Report:
         levels = FAIL_ON[fail_on]
         return any(r.severity in levels or r.severity not in SEVERITIES.values() for r in self.results)
 
+    def _q(self, iri: str) -> str:
+        if self.shapes is not None and not hasattr(self, "_ns"):
+            self._ns = {str(ns): f"{p}:" for p, ns in self.shapes.namespaces() if p}
+        return qname(iri, getattr(self, "_ns", None))
+
     @property
     def engine_text(self) -> str:
         return self.engine_version or self.engine
@@ -113,13 +120,13 @@ class Report:
                 ml = getattr(m, "language", None)
                 if (ml.lower() if ml else None) == want:
                     return str(m)
-        return str(msgs[0]) if msgs else qname(str(r.component))
+        return str(msgs[0]) if msgs else self._q(str(r.component))
 
     def path_text(self, path) -> str:
         if path is None:
             return ""
         if isinstance(path, URIRef):
-            return qname(str(path))
+            return self._q(str(path))
         # the report graph carries each blank-node path's description (the engine's own node ids)
         g = self.graph if (path, None, None) in self.graph or self.shapes is None else self.shapes
         inv = g.value(path, SH.inversePath)
@@ -153,24 +160,27 @@ class Report:
                     + ("conforms" if self.conforms else "DOES NOT CONFORM")
                     + f" — {c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info")
         lines = [head]
-        for sev_name, sev in SEVERITIES.items():
+        groups = [(names[n], sev) for n, sev in SEVERITIES.items()]
+        groups += [(self._q(str(sev)), sev) for sev in dict.fromkeys(r.severity for r in self.results)
+                   if sev not in SEVERITIES.values()]   # custom severities (SHACL allows them)
+        for heading, sev in groups:
             group = [r for r in self.results if r.severity == sev]
             if not group:
                 continue
             lines.append("")
-            lines.append(f"{names[sev_name]} ({len(group)})")
+            lines.append(f"{heading} ({len(group)})")
             by_focus: dict = defaultdict(list)
             for r in group:
                 by_focus[r.focus].append(r)
             for focus in sorted(by_focus, key=lambda n: (self.focus_label(n, lang), str(n))):
                 label = self.focus_label(focus, lang)
-                ident = "" if isinstance(focus, BNode) or label in (str(focus), qname(str(focus))) else f"  <{focus}>"
+                ident = "" if isinstance(focus, BNode) or label in (str(focus), qname(str(focus)), self._q(str(focus))) else f"  <{focus}>"
                 lines.append(f"  {label}{ident}")
                 for r in sorted(by_focus[focus], key=lambda r: (self.path_text(r.path), str(r.value), str(r.shape))):
                     where = self.path_text(r.path)
-                    val = "" if r.value is None or r.value == r.focus else f" = {_term_text(r.value)}"
+                    val = "" if r.value is None or r.value == r.focus else f" = {_term_text(r.value, self._q)}"
                     prefix = f"{where}{val}: " if where or val else ""
-                    lines.append(f"    - {prefix}{self.message(r, lang)}  [{qname(str(r.shape)) if isinstance(r.shape, URIRef) else 'shape'}]")
+                    lines.append(f"    - {prefix}{self.message(r, lang)}  [{self._q(str(r.shape)) if isinstance(r.shape, URIRef) else 'shape'}]")
         return "\n".join(lines) + "\n"
 
     def to_turtle(self) -> str:
@@ -207,9 +217,9 @@ class Report:
         return json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def _term_text(t) -> str:
+def _term_text(t, q=qname) -> str:
     if isinstance(t, URIRef):
-        return qname(str(t))
+        return q(str(t))
     if isinstance(t, Literal):
         return f"«{t}»"
     return str(t)
@@ -414,6 +424,7 @@ def validate_dataset(data: Sequence[Path] | ox.Store | None = None, shapes_dir: 
     for prefix, ns in prefixes.items():   # SPARQL constraints may rely on them (pySHACL does)
         shapes_g.bind(prefix, ns, override=False)
     check_vocabulary(shapes_g)
+    check_sparql(shapes_g)
     extra, ontology_nt = [], None
     if ont_file is not None:
         try:

@@ -97,3 +97,26 @@ def test_check_documents_with_our_profile():
     fixture = Path(__file__).parent / "fixtures" / "validate" / "user_errors.ttl"
     obj = check_documents([("mine.ttl", fixture.read_bytes())])
     assert obj["counts"] == {"Violation": 6, "Warning": 3, "Info": 0}
+
+
+def test_custom_severity_is_shown_and_fails_the_run(tmp_path):
+    data, _ = write(tmp_path)
+    s = tmp_path / "sev.ttl"
+    s.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/own#> .\n"
+                 "ex:S a sh:NodeShape ; sh:targetClass ex:Book ; sh:property [ sh:path ex:isbn ; sh:minCount 1 ; "
+                 "sh:severity ex:Fatal ] .\n", encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(data), "--shapes", str(s), "--lang", "en"])
+    assert res.exit_code == 1 and "ex:Fatal (1)" in res.output and "DOES NOT CONFORM" in res.output
+
+
+def test_sparql_that_would_fetch_elsewhere_is_refused(tmp_path):
+    data, _ = write(tmp_path)
+    for clause in ("SERVICE <http://127.0.0.1:9/sparql> { $this ?p ?value }", "$this ?p ?value"):
+        s = tmp_path / "svc.ttl"
+        frm = "FROM <http://127.0.0.1:9/g> " if "SERVICE" not in clause else ""
+        s.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/own#> .\n"
+                     f'ex:S a sh:NodeShape ; sh:targetClass ex:Book ; sh:sparql [ sh:select "SELECT $this ?value {frm}'
+                     f'WHERE {{ {clause} }}" ] .\n', encoding="utf-8")
+        for engine in ("turbo", "pyshacl"):
+            res = runner.invoke(app, ["validate", str(data), "--shapes", str(s), "--engine", engine])
+            assert res.exit_code == 2 and "ex:S" in res.output and ("SERVICE" in res.output or "FROM" in res.output)

@@ -8,6 +8,7 @@ vocabulary does not define, naming the shape and the term.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
@@ -80,6 +81,24 @@ def check_vocabulary(g: Graph) -> None:
             where = s.n3(g.namespace_manager) if isinstance(s, URIRef) else "a blank node"
             raise ShapeFeatureError(f"{where}: {bad.n3(g.namespace_manager)} is not a SHACL term "
                                     "(mistyped? it would be ignored and its check would silently pass)")
+
+
+_REMOTE = re.compile(r"\bSERVICE\s+(SILENT\s+)?[<?$]|\bFROM\s+(NAMED\s+)?<", re.IGNORECASE)
+
+
+def check_sparql(g: Graph) -> None:
+    """Refuse SPARQL in the shapes that would fetch from elsewhere (SERVICE, FROM <…>): validation
+    makes no outbound request (rdflib, under pySHACL, would follow them), and uploaded shapes must
+    not turn a check page into a proxy."""
+    for pred in (SH.select, SH.ask, SH.construct, SH.update):
+        for node, text in g.subject_objects(pred):
+            m = _REMOTE.search(str(text))
+            if m:
+                owners = [s for s in g.subjects(SH.sparql, node)] + [s for s in g.subjects(SH.validator, node)]
+                owner = next((o for o in owners + [node] if isinstance(o, URIRef)), None)
+                where = owner.n3(g.namespace_manager) if owner is not None else "a blank-node constraint"
+                raise ShapeFeatureError(f"{where}: SPARQL {m.group(0).split()[0].upper()} is not allowed in "
+                                        "shapes (validation reads only the data it is given)")
 
 
 def load_shapes_graph(shapes) -> Graph:
