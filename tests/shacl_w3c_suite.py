@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, Namespace
 

@@ -1,6 +1,6 @@
 """Engine features the profile does not use (sequence/alternative/one-or-more paths, targetNode,
 targetSubjectsOf, and/xone/not/node, equals, length, pattern, exclusive bounds, aggregate SPARQL,
-xsd:positiveInteger despite Oxigraph's normalisation): same results as pySHACL."""
+xsd:positiveInteger as written): same results as pySHACL."""
 
 from __future__ import annotations
 
