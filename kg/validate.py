@@ -21,7 +21,9 @@ any result exists (a Warning too). Whether that fails a run is a separate policy
 from __future__ import annotations
 
 import json
+import logging
 import time
+import warnings
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +61,18 @@ PREFIXES = {
 }
 #: graphs of a served/built store that are not data to validate
 SKIP_GRAPH_SUFFIXES = ("graph/validation", "graph/inferred")
+
+
+class _IllTypedLiteralNoise(logging.Filter):
+    """rdflib logs a traceback for every ill-typed literal it meets; here they are data to report
+    (sh:datatype violations), not errors of the program."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralNoise())
+warnings.filterwarnings("ignore", message="Parsing weird boolean")   # the same, for "yes"^^xsd:boolean
 
 
 class ValidationUsageError(Exception):

@@ -84,6 +84,7 @@ def test_literal_as_written(case, tmp_path):
     res = runner.invoke(app, ["validate", str(data), "--shapes", str(shapes), "--format", "json"])
     assert res.exit_code == (1 if CASES[case][2] else 0), res.output
     assert json.loads(res.stdout)["conforms"] is (not CASES[case][2])
+    assert "Traceback" not in res.output and "Warning:" not in res.output   # ill-typed data is no program error
 
 
 @pytest.mark.parametrize("suffix", sorted(set(SYNTAXES) - {".ttl"}))
