@@ -386,17 +386,29 @@ def _pyshacl(data_nt: str, shapes_g: Graph, inference: str, ontology_nt: str | N
 
 
 def _users_of_terms(message: str, shapes_g: Graph) -> str:
-    """" (in ex:S, ex:T)" for the shapes that use the sh: terms an engine error names."""
+    """" (sh:x in ex:S, ex:T)" for the shapes that use what an engine error names: a ``sh:`` term,
+    a SPARQL keyword or variable (``SERVICE``, ``$shapesGraph``) in a constraint's query."""
     import re
 
-    users: list[str] = []
-    for local in dict.fromkeys(re.findall(r"\bsh:([A-Za-z]+)", message)):
-        for s in shapes_g.subjects(SH[local], None):
-            name = s.n3(shapes_g.namespace_manager) if isinstance(s, URIRef) else "a blank-node shape"
-            if name not in users:
-                users.append(name)
-    return f" (sh:{', sh:'.join(dict.fromkeys(re.findall(r'sh:([A-Za-z]+)', message)))} in {', '.join(users[:5])})" \
-        if users else ""
+    def name(s) -> str:
+        return s.n3(shapes_g.namespace_manager) if isinstance(s, URIRef) else "a blank-node shape"
+
+    terms = list(dict.fromkeys(re.findall(r"\bsh:([A-Za-z]+)", message)))
+    users: list[str] = [name(s) for local in terms for s in shapes_g.subjects(SH[local], None)]
+    words = [w for w in dict.fromkeys(re.findall(r"\$[A-Za-z_]+|\b[A-Z]{4,}\b", message))
+             if w not in ("SHACL", "SPARQL")]
+    for pred in (SH.select, SH.ask):
+        for node, text in shapes_g.subject_objects(pred):
+            if any((w in str(text)) if w.startswith("$") else re.search(rf"\b{w}\b", str(text), re.I)
+                   for w in words):
+                owners = list(shapes_g.subjects(SH.sparql, node)) or [node]
+                users += [name(o) for o in owners]
+                terms += [w for w in words if w not in terms and w in str(text)]
+    users = list(dict.fromkeys(users))
+    if not users:
+        return ""
+    what = ", ".join(t if t.startswith("$") or t.isupper() else f"sh:{t}" for t in dict.fromkeys(terms))
+    return f" ({what + ' ' if what else ''}in {', '.join(users[:5])})"
 
 
 def engine_version(engine: str) -> str:

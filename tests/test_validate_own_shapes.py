@@ -120,3 +120,15 @@ def test_sparql_that_would_fetch_elsewhere_is_refused(tmp_path):
         for engine in ("turbo", "pyshacl"):
             res = runner.invoke(app, ["validate", str(data), "--shapes", str(s), "--engine", engine])
             assert res.exit_code == 2 and "ex:S" in res.output and ("SERVICE" in res.output or "FROM" in res.output)
+
+
+def test_a_construct_the_engine_cannot_evaluate_is_refused_naming_it_and_the_shape(tmp_path):
+    """pySHACL does not implement $shapesGraph: exit 2 naming both (the default engine evaluates it)."""
+    data, _ = write(tmp_path)
+    s = tmp_path / "sg.ttl"
+    s.write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <https://example.org/own#> .\n"
+                 'ex:S a sh:NodeShape ; sh:targetClass ex:Book ; sh:sparql [ sh:select '
+                 '"SELECT $this WHERE { GRAPH $shapesGraph { $this ?p ?o } }" ] .\n', encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(data), "--shapes", str(s), "--engine", "pyshacl"])
+    assert res.exit_code == 2 and "$shapesGraph in ex:S" in res.output
+    assert runner.invoke(app, ["validate", str(data), "--shapes", str(s)]).exit_code == 0
