@@ -76,6 +76,11 @@ def found(rep) -> set:
     return {(str(r.component).rsplit("#", 1)[1].replace("ConstraintComponent", ""), term(r.value)) for r in rep.results}
 
 
+#: the reference engine's known gaps (rdflib checks no xsd:gYear lexical form; pySHACL activates
+#: sh:uniqueLang on any true-ish value) — documented in the README, never the default engine's
+PYSHACL_MISSES = {"ill-typed gYear", "ill-typed gYear (leading zero, 5 digits)", "sh:uniqueLang 1 is not true"}
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_literal_as_written(case, tmp_path):
     data, shapes = files(tmp_path, case)
@@ -84,6 +89,13 @@ def test_literal_as_written(case, tmp_path):
     res = runner.invoke(app, ["validate", str(data), "--shapes", str(shapes), "--format", "json"])
     assert res.exit_code == (1 if CASES[case][2] else 0), res.output
     assert json.loads(res.stdout)["conforms"] is (not CASES[case][2])
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="known pySHACL gap"))
+                                  if c in PYSHACL_MISSES else c for c in sorted(CASES)])
+def test_reference_engine_literals(case, tmp_path):
+    data, shapes = files(tmp_path, case)
+    assert found(validate_dataset([data], shapes_dir=shapes, engine="pyshacl")) == CASES[case][2]
 
 
 @pytest.mark.parametrize("suffix", sorted(set(SYNTAXES) - {".ttl"}))
