@@ -117,6 +117,8 @@ MISTAKES = {   # one literal edit to a measure of the profile's base fixture -> 
     "sourceLineStart as xsd:int": ("rp:sourceLineStart", '"12"^^xsd:int', "Measure-lineStart", "Datatype"),
     "impossible adoption date": ("rp:adoptedOn", '"2024-02-30"^^xsd:date', None, "Datatype"),
     "titleMissing as \"1\"": ("rp:titleMissing", '"1"^^xsd:boolean', None, None),
+    "a date as target year": ("rp:targetYear", '"2030-01-01"^^xsd:gYear', None, "Datatype"),
+    "a two-digit period end": ("rp:periodEnd", '"28"^^xsd:gYear', None, "Datatype"),
 }
 
 
