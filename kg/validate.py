@@ -253,7 +253,8 @@ _LABEL_PREDICATES = {ox.NamedNode(RP + n) for n in ("measureId", "inProgramme", 
 
 
 def subclass_axioms(path: Path = ONTOLOGY_FILE) -> list[ox.Triple]:
-    return [t for t in loader.file_triples(path) if t.predicate == _SUBCLASS]
+    """The ontology's rdfs:subClassOf triples (blank nodes relabelled: apart from the data's)."""
+    return [t for t in loader.file_triples(path, rename=True) if t.predicate == _SUBCLASS]
 
 
 def _store_triples(store: ox.Store) -> Iterable[ox.Triple]:
