@@ -216,7 +216,9 @@ class Report:
         out = {
             "conforms": self.conforms, "engine": self.engine, "engineVersion": self.engine_version,
             "inference": self.inference,
-            "triples": self.triples, "counts": self.counts,
+            "triples": self.triples,
+            "counts": {**self.counts, **{self._q(str(k)): v for k, v in Counter(
+                r.severity for r in self.results if r.severity not in SEVERITIES.values()).items()}},
             "results": [{
                 "severity": str(r.severity).rsplit("#", 1)[-1],
                 "focusNode": term(r.focus),
@@ -507,7 +509,11 @@ def check_documents(data: Sequence[tuple[str, str | bytes]], shapes: Sequence[tu
             for i, (name, content) in enumerate(docs):
                 d = Path(tmp) / kind / str(i)
                 d.mkdir(parents=True)
-                p = d / Path(name).name
+                base = Path(str(name)).name   # a name only: never a path out of the temporary folder
+                if not base or base in (".", ".."):
+                    raise ValidationUsageError(f"{kind} document {i + 1}: a file name with an RDF extension is needed "
+                                               "(e.g. data.ttl)")
+                p = d / base
                 p.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
                 out.append(p)
             return out

@@ -132,3 +132,16 @@ def test_a_construct_the_engine_cannot_evaluate_is_refused_naming_it_and_the_sha
     res = runner.invoke(app, ["validate", str(data), "--shapes", str(s), "--engine", "pyshacl"])
     assert res.exit_code == 2 and "$shapesGraph in ex:S" in res.output
     assert runner.invoke(app, ["validate", str(data), "--shapes", str(s)]).exit_code == 0
+
+
+def test_check_documents_bad_names_are_usage_errors():
+    import pytest
+
+    from kg.shacl import DataParseError
+    from kg.validate import ValidationUsageError
+    with pytest.raises(ValidationUsageError):
+        check_documents([("", DATA)], shapes=[("s.ttl", SHAPES)])
+    with pytest.raises(DataParseError, match="unknown RDF file extension"):
+        check_documents([("data.txt", DATA)], shapes=[("s.ttl", SHAPES)])
+    # a path in the name is reduced to its last part
+    assert check_documents([("../../books.ttl", DATA)], shapes=[("s.ttl", SHAPES)])["counts"]["Violation"] == 2
