@@ -69,7 +69,7 @@ def file_triples(path: Path, rename: bool = False, prefixes: dict | None = None)
     try:
         parser = ox.parse(path=str(path), format=fmt, base_iri=_base_iri(path), rename_blank_nodes=rename)
         for q in parser:
-            yield ox.Triple(q.subject, q.predicate, q.object)
+            yield q.triple   # (twice as fast as building a new Triple)
         if prefixes is not None:
             for k, v in (getattr(parser, "prefixes", None) or {}).items():
                 prefixes.setdefault(k, v)
