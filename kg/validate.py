@@ -31,7 +31,7 @@ from typing import Iterable, Sequence
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from . import config
 from .shacl import loader, turbo
@@ -104,6 +104,7 @@ class Report:
     labels: dict = field(default_factory=dict)       # focus node -> {"nb": str, "en": str}
     shapes: Graph | None = None
     engine_version: str = ""
+    notes: list = field(default_factory=list)        # what the user should know about this run
 
     @property
     def counts(self) -> dict[str, int]:
@@ -215,6 +216,7 @@ class Report:
             return {"iri": str(t)} if isinstance(t, URIRef) else {"bnode": str(t)}
         out = {
             "conforms": self.conforms, "engine": self.engine, "engineVersion": self.engine_version,
+            "notes": list(self.notes),
             "inference": self.inference,
             "triples": self.triples,
             "counts": {**self.counts, **{self._q(str(k)): v for k, v in Counter(
@@ -454,6 +456,9 @@ def validate_dataset(data: Sequence[Path] | ox.Store | None = None, shapes_dir: 
         shapes_g.bind(prefix, ns, override=False)
     check_vocabulary(shapes_g)
     check_sparql(shapes_g)
+    notes = [f"owl:imports <{o}> in the shapes is not followed (no outbound requests): pass the imported "
+             "shapes files with --shapes, e.g. as a folder" for o in sorted(set(shapes_g.objects(None, OWL.imports)))
+             if not isinstance(o, URIRef) or (o, None, None) not in shapes_g]
     extra, ontology_nt = [], None
     if ont_file is not None:
         try:
@@ -486,7 +491,7 @@ def validate_dataset(data: Sequence[Path] | ox.Store | None = None, shapes_dir: 
     return Report(conforms=conforms, results=results, graph=graph, engine=engine, inference=inference,
                   triples=n, seconds=time.perf_counter() - t0,
                   labels=_labels(label_store, {r.focus for r in results}), shapes=shapes_g,
-                  engine_version=engine_version(engine))
+                  engine_version=engine_version(engine), notes=notes)
 
 
 def _files_then(paths: list, extra: list) -> Iterable[ox.Triple]:
@@ -580,6 +585,8 @@ def cli_validate(files: Sequence[Path] | None, fmt: str = "text", lang: str = "n
         return fail(str(e))
     except ValidationEngineError as e:
         return fail(f"the validation engine failed, no report: {e}")
+    for note in report.notes:
+        print(f"note: {note}", file=sys.stderr)
     out = {"text": lambda: report.text(lang), "turtle": report.to_turtle, "json": report.to_json}[fmt]()
     sys.stdout.write(out)
     sys.stdout.flush()

@@ -145,3 +145,17 @@ def test_check_documents_bad_names_are_usage_errors():
         check_documents([("data.txt", DATA)], shapes=[("s.ttl", SHAPES)])
     # a path in the name is reduced to its last part
     assert check_documents([("../../books.ttl", DATA)], shapes=[("s.ttl", SHAPES)])["counts"]["Violation"] == 2
+
+
+def test_owl_imports_in_shapes_are_not_followed_and_say_so(tmp_path):
+    data, _ = write(tmp_path)
+    s = tmp_path / "imp.ttl"
+    s.write_text(SHAPES + "<https://example.org/own> a <http://www.w3.org/2002/07/owl#Ontology> ; "
+                 "<http://www.w3.org/2002/07/owl#imports> <http://127.0.0.1:9/more-shapes.ttl> .\n", encoding="utf-8")
+    res = runner.invoke(app, ["validate", str(data), "--shapes", str(s), "--format", "json"])
+    assert res.exit_code == 1
+    assert "note: owl:imports <http://127.0.0.1:9/more-shapes.ttl>" in res.output
+    assert json.loads(res.stdout)["notes"]
+    (tmp_path / "plain").mkdir()
+    plain_data, plain_shapes = write(tmp_path / "plain")
+    assert validate_dataset([plain_data], shapes_dir=plain_shapes).notes == []
