@@ -291,7 +291,7 @@ def _ontology_for(shapes, ontology) -> Path | None:
 
 
 # ---------------------------------------------------------------------- labels
-def _labels(st: ox.Store, nodes: Iterable) -> dict:
+def _labels(st: ox.Store, nodes: Iterable, prefixes: dict | None = None) -> dict:
     """Readable names for focus nodes: measures as "2025 K7 Title", others by label; blank nodes
     (attributions) by the resource that points to them."""
     def ox_term(n):
@@ -309,7 +309,7 @@ def _labels(st: ox.Store, nodes: Iterable) -> dict:
             if parent is None or depth > 2:
                 return {"nb": "(blank node)", "en": "(blank node)"}
             pl = name(parent.subject, depth + 1)
-            p = qname(parent.predicate.value)
+            p = qname(parent.predicate.value, prefixes)
             return {"nb": f"{pl['nb']} → {p}", "en": f"{pl['en']} → {p}"}
         rows = list(st.query(q.replace("?n", f"<{node.value}>")))
         ids = {r["id"].value for r in rows if r["id"] is not None}
@@ -335,7 +335,7 @@ def _labels(st: ox.Store, nodes: Iterable) -> dict:
             elif title or labels:
                 parts.append(title or pick(labels))
             else:
-                parts.append(qname(node.value))
+                parts.append(qname(node.value, prefixes))
             out[lang] = " ".join(parts)
         return out
 
@@ -490,7 +490,8 @@ def validate_dataset(data: Sequence[Path] | ox.Store | None = None, shapes_dir: 
     label_store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in label_triples)
     return Report(conforms=conforms, results=results, graph=graph, engine=engine, inference=inference,
                   triples=n, seconds=time.perf_counter() - t0,
-                  labels=_labels(label_store, {r.focus for r in results}), shapes=shapes_g,
+                  labels=_labels(label_store, {r.focus for r in results},
+                                 {str(ns): f"{p}:" for p, ns in shapes_g.namespaces() if p}), shapes=shapes_g,
                   engine_version=engine_version(engine), notes=notes)
 
 
