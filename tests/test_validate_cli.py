@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from kg.cli import app
 from kg.shacl import ShapeFeatureError
-from kg.validate import validate_dataset
+from kg.validate import ValidationEngineError, validate_dataset
 
 FIX = Path(__file__).parent / "fixtures"
 USER = FIX / "validate" / "user_errors.ttl"
@@ -45,7 +45,7 @@ def summary(rep):
 runner = CliRunner()
 
 
-@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize("engine", ["turbo", "pyshacl"])
 def test_user_file_gives_exactly_the_expected_results(engine):
     rep = validate_dataset([USER], engine=engine)
     assert summary(rep) == EXPECTED
@@ -79,7 +79,12 @@ def test_cli_exit_0_with_warnings_only(tmp_path):
     f.write_text("\n# ".join(keep), encoding="utf-8")
     res = runner.invoke(app, ["validate", str(f), "--lang", "en"])
     assert res.exit_code == 0, res.output
-    assert "conforms — 0 violations, 3 warnings" in res.output
+    # SHACL: any result makes sh:conforms false; the exit code follows --fail-on (default violation)
+    assert "DOES NOT CONFORM — 0 violations, 3 warnings" in res.output
+    assert runner.invoke(app, ["validate", str(f), "--fail-on", "warning"]).exit_code == 1
+    assert runner.invoke(app, ["validate", str(f), "--fail-on", "info"]).exit_code == 1
+    res = runner.invoke(app, ["validate", str(f), "--format", "turtle"])
+    assert res.exit_code == 0 and "sh:conforms false" in res.stdout
 
 
 def test_parse_error_exit_2_with_file_and_line(tmp_path):
@@ -105,7 +110,8 @@ def test_unknown_extension_and_missing_file_exit_2(tmp_path):
 def test_bad_options_exit_2():
     assert runner.invoke(app, ["validate", str(USER), "--engine", "jena"]).exit_code == 2
     assert runner.invoke(app, ["validate", str(USER), "--inference", "owl"]).exit_code == 2
-    assert runner.invoke(app, ["validate", str(USER), "--lang", "de"]).exit_code == 2
+    assert runner.invoke(app, ["validate", str(USER), "--lang", "not a tag"]).exit_code == 2
+    assert runner.invoke(app, ["validate", str(USER), "--fail-on", "error"]).exit_code == 2
     assert runner.invoke(app, ["validate", str(USER), "--format", "xml"]).exit_code == 2
 
 
@@ -163,18 +169,42 @@ def test_subclass_axioms_are_seen_without_inference():
 
 def _shapes_dir(tmp_path, extra: str) -> Path:
     d = tmp_path / "shapes"
-    d.mkdir()
+    d.mkdir(parents=True)
     (d / "s.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix rp: <https://w3id.org/regplan/ontology#> .\n"
                              "@prefix ex: <https://example.org/s#> .\n" + extra, encoding="utf-8")
     return d
 
 
-def test_unsupported_shape_feature_is_an_error_never_a_silent_pass(tmp_path):
-    d = _shapes_dir(tmp_path, "ex:S a sh:NodeShape ; sh:targetClass rp:Measure ; sh:closed true .\n")
-    with pytest.raises(ShapeFeatureError, match="closed"):
+def test_shapes_the_engine_refuses_are_exit_2_naming_the_construct_and_shape(tmp_path):
+    d = _shapes_dir(tmp_path, "ex:S a sh:NodeShape ; sh:targetClass rp:Measure ; sh:minCount 1 .\n")
+    with pytest.raises(ValidationEngineError, match=r"sh:minCount.*ex:S"):
         validate_dataset([USER], shapes_dir=d)
     res = runner.invoke(app, ["validate", str(USER), "--shapes", str(d)])
-    assert res.exit_code == 2 and "sh:closed" in res.output
+    assert res.exit_code == 2 and "sh:minCount" in res.output and "ex:S" in res.output
+
+
+def test_an_engine_crash_is_exit_2_never_1(tmp_path, monkeypatch):
+    import pyshacl_turbo
+
+    def boom(*a, **k):
+        raise KeyError("flags")
+    monkeypatch.setattr(pyshacl_turbo, "compile_shapes", boom)
+    res = runner.invoke(app, ["validate", str(USER)])
+    assert res.exit_code == 2 and "KeyError" in res.output and "pyshacl-turbo" in res.output
+
+
+def test_recursive_shapes_and_flags_validate(tmp_path):
+    """The old engine crashed on both (RecursionError; KeyError on sh:flags) with exit 1."""
+    shape = ("ex:S a sh:NodeShape ; sh:targetClass rp:Measure ; sh:property [ sh:path rp:linkedTo ; sh:node ex:S ] ;\n"
+             "  sh:property [ sh:path rp:measureId ; sh:pattern \"^a\" %s ] .\n")
+    pattern = SH.PatternConstraintComponent
+    plain = validate_dataset([USER], shapes_dir=_shapes_dir(tmp_path / "1", shape % ""), ontology=None)
+    assert len([r for r in plain.results if r.component == pattern]) == 7   # "A2" … "A8" do not match ^a
+    d = _shapes_dir(tmp_path / "2", shape % '; sh:flags "i"')
+    rep = validate_dataset([USER], shapes_dir=d, ontology=None)
+    assert [r for r in rep.results if r.component == pattern] == []          # case-insensitive: all match
+    res = runner.invoke(app, ["validate", str(USER), "--shapes", str(d)])
+    assert res.exit_code in (0, 1), res.output
 
 
 def test_mistyped_target_predicate_is_an_error(tmp_path):
@@ -185,7 +215,7 @@ def test_mistyped_target_predicate_is_an_error(tmp_path):
 
 def test_pyshacl_engine_runs_the_reference():
     res = runner.invoke(app, ["validate", str(USER), "--engine", "pyshacl", "--lang", "en"])
-    assert res.exit_code == 1 and "Validation (pyshacl" in res.output
+    assert res.exit_code == 1 and "Validation (pySHACL 0.40.1" in res.output
 
 
 def test_validating_the_build_builds_when_missing_and_writes_the_report(tmp_path, monkeypatch):
@@ -197,5 +227,5 @@ def test_validating_the_build_builds_when_missing_and_writes_the_report(tmp_path
     g = Graph().parse(tmp_path / "validation.ttl", format="turtle")
     rep = next(g.subjects(RDF.type, SH.ValidationReport))
     n = len(list(g.objects(rep, SH.result)))
-    assert n > 0 and f"Validation (fast, inference: none" in res.output
-    assert str(g.value(rep, SH.conforms)) == ("true" if res.exit_code == 0 else "false")
+    assert n > 0 and "Validation (pyshacl-turbo 0.6.5, inference: none" in res.output
+    assert str(g.value(rep, SH.conforms)) == ("true" if n == 0 else "false")

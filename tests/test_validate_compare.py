@@ -1,9 +1,9 @@
-"""The fast engine gives the same results as pySHACL (the reference), on the fixtures and the real data.
+"""The default engine (pyshacl-turbo) gives the same results as pySHACL (the reference), on the fixtures and the real data.
 
 Same set of (focus, path, value, source shape, component, severity); messages equal too, except that
 pySHACL drops the language tag of SPARQL-constraint messages (so those compare by text only).
-Literals compare in the value space: Oxigraph stores canonical lexical forms ("-5.0"^^xsd:decimal
-becomes "-5"), so numbers in values and filled-in messages are compared canonically.
+Literals compare in the value space; numbers in filled-in messages are compared canonically.
+Blank-node focus nodes compare as "a blank node" (each engine labels them its own way).
 """
 
 from __future__ import annotations
@@ -40,20 +40,30 @@ def canon(rep: Report, messages: bool = True) -> Counter:
             value = Literal(str(value))
         shown = None if value is None else (
             value.toPython() if isinstance(value, Literal) and not value.ill_typed else str(value))
-        out[(str(r.focus), rep.path_text(r.path), shown,
+        out[("bnode" if isinstance(r.focus, BNode) else str(r.focus), rep.path_text(r.path), shown,
              value.datatype if isinstance(value, Literal) else None,
              str(r.shape) if not isinstance(r.shape, BNode) else "bnode-shape",
              str(r.component), str(r.severity), msgs, tagged)] += 1
     return out
 
 
+#: ill-typed literals pySHACL 0.40.1 does not see (rdflib checks no lexical form for these types):
+#: on such data the default engine has exactly one more result, the sh:datatype Violation
+PYSHACL_LEXICAL_BLIND = {"http://www.w3.org/2001/XMLSchema#gYear"}
+
+
 def assert_same(paths, inference="none"):
-    fast = validate_dataset(paths, engine="fast", inference=inference)
+    ours = validate_dataset(paths, engine="turbo", inference=inference)
     ref = validate_dataset(paths, engine="pyshacl", inference=inference)
-    a, b = canon(fast), canon(ref)
-    assert a == b, f"only fast: {a - b}\nonly pyshacl: {b - a}"
-    assert fast.counts == ref.counts and fast.conforms == ref.conforms
-    return fast
+    a, b = canon(ours), canon(ref)
+    extra = a - b
+    # the only tolerated difference: a datatype violation pySHACL misses on a type it cannot check
+    blind = Counter({k: n for k, n in extra.items() if k[5].endswith("#DatatypeConstraintComponent")
+                     and str(k[3]) in PYSHACL_LEXICAL_BLIND})
+    assert extra == blind and not (b - a), f"only turbo: {extra - blind}\nonly pyshacl: {b - a}"
+    if not blind:
+        assert ours.counts == ref.counts and ours.conforms == ref.conforms
+    return ours
 
 
 def test_same_results_on_base_fixture():

@@ -59,7 +59,9 @@ def warned_measures(report, shape_suffix: str) -> set[tuple[str, str]]:
 def test_real_data_has_no_violations(report):
     violations = [r for r in report.results if r.severity == SH.Violation]
     assert not violations, report.text("en")[:4000]
-    assert report.conforms
+    assert not report.failed("violation")
+    # it has Warnings, so the report says sh:conforms false (SHACL 3.6.1)
+    assert not report.conforms and report.counts["Warning"] > 0
 
 
 def test_self_links_are_warnings_on_the_measures_the_extractor_flagged(report):
@@ -79,7 +81,7 @@ def test_text_names_the_records(report):
     assert "Satsingen viser til seg selv" in text
 
 
-def test_fast_engine_agrees_with_pyshacl_on_real_data(dataset, report):
+def test_default_engine_agrees_with_pyshacl_on_real_data(dataset, report):
     ref = validate_dataset([dataset], engine="pyshacl")
     assert canon(report) == canon(ref)
 

@@ -1,12 +1,10 @@
-"""Fast SHACL validation: shapes compiled to SPARQL over an in-memory pyoxigraph store.
+"""SHACL validation plumbing: faithful loading (loader), the engine (turbo), shapes files and the
+vocabulary check (shapes), results and the sh:ValidationReport (report). Entry point: kg.validate."""
 
-pySHACL remains the reference (``kg validate --engine pyshacl``); tests compare the two.
-"""
-
-from .engine import Engine, validate_store
-from .loader import DataParseError, load_files
+from .loader import DataParseError, files_ntriples
 from .report import Result, report_graph, results_from_graph
-from .shapes import ShapeFeatureError, ShapesGraph, load_shapes_graph
+from .shapes import ShapeFeatureError, check_vocabulary, load_shapes_graph, shape_files
+from .turbo import EngineError
 
-__all__ = ["Engine", "validate_store", "DataParseError", "load_files", "Result", "report_graph",
-           "results_from_graph", "ShapeFeatureError", "ShapesGraph", "load_shapes_graph"]
+__all__ = ["DataParseError", "files_ntriples", "Result", "report_graph", "results_from_graph",
+           "ShapeFeatureError", "check_vocabulary", "load_shapes_graph", "shape_files", "EngineError"]
