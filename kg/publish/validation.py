@@ -42,56 +42,17 @@ def _count(g: Graph, severity) -> int:
 
 
 def validate(dataset: Path, shapes_dir: Path, ontology_dir: Path) -> Report:
-    """Validate the built dataset with the project's validator.
+    """Validate the built dataset with the project's validator (`kg.validate.validate_dataset`).
 
-    Preference: `kg.validate.validate_dataset` (the project's entry point) → the fast engine in
-    `kg.shacl` on the union of the named graphs → pySHACL (RDFS inference with the ontology).
-    """
-    dataset = Path(dataset)
-    g = None
-    try:
-        from .. import validate as kv  # the lead's module (may not exist yet)
-        fn = getattr(kv, "validate_dataset", None)
-    except ImportError:
-        fn = None
-    if fn is not None:
-        result = fn([dataset], shapes_dir=Path(shapes_dir))
-        g = result.graph
-        engine = f"kg.validate ({result.engine} engine, inference {result.inference})"
-    if g is None:
-        store = ox.Store()
-        fmt = ox.RdfFormat.N_QUADS if dataset.suffix == ".nq" else ox.RdfFormat.TRIG
-        store.bulk_load(path=str(dataset), format=fmt)
-        try:
-            from ..shacl import ShapesGraph, load_shapes_graph, report_graph, validate_store
-        except ImportError:
-            ShapesGraph = None
-        if ShapesGraph is not None:
-            union = ox.Store()
-            union.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in store)
-            shapes = load_shapes_graph(shapes_dir)
-            g = report_graph(validate_store(union, ShapesGraph(shapes)), shapes)
-            engine = "kg.shacl"
-        else:
-            import pyshacl
+    `conforms` follows SHACL: false when the report holds any result (Warnings included); a release
+    is stopped by Violations only (see release.py)."""
+    from .. import validate as kv
 
-            data = Graph()
-            nt = ox.serialize((ox.Triple(q.subject, q.predicate, q.object) for q in store),
-                              format=ox.RdfFormat.N_TRIPLES)
-            data.parse(data=nt, format="nt")
-            shapes = Graph()
-            for p in sorted(Path(shapes_dir).glob("*.ttl")):
-                shapes.parse(p)
-            ont = Graph()
-            for p in sorted(Path(ontology_dir).glob("*.ttl")):
-                ont.parse(p)
-            _, g, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ont, inference="rdfs",
-                                          advanced=True, allow_warnings=True)
-            if not isinstance(g, Graph):
-                raise RuntimeError(f"pySHACL could not validate with {shapes_dir}: {g}")
-            engine = f"pySHACL {pyshacl.__version__}"
+    result = kv.validate_dataset([Path(dataset)], shapes_dir=Path(shapes_dir))
+    g = result.graph
+    engine = f"kg.validate ({result.engine} engine, inference {result.inference})"
     v, w, i = (_count(g, SH[s]) for s in ("Violation", "Warning", "Info"))
-    return Report(graph=g, conforms=v == 0, violations=v, warnings=w, infos=i, engine=engine)
+    return Report(graph=g, conforms=(v + w + i) == 0, violations=v, warnings=w, infos=i, engine=engine)
 
 
 def report_quads(report: Report, graph_iri: str) -> list[ox.Quad]:
