@@ -237,3 +237,13 @@ def test_real_release(real_release):
     n = next(iter(nq.query("PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT (COUNT(DISTINCT ?m) AS ?n) "
                            "WHERE { GRAPH ?g { ?m a rp:Measure } }")))["n"].value
     assert int(n) == len(measures)
+
+
+def test_release_ships_the_records_schema(fx_release):
+    import json as _json
+
+    from kg.records.docs import schema_text
+
+    text = (fx_release / "metadata" / "records.schema.json").read_text(encoding="utf-8")
+    assert text == schema_text()
+    assert _json.loads(text)["$schema"].startswith("https://json-schema.org/")

@@ -21,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import config
+from ..records.docs import schema_text
 from .. import buildinfo
 from ..io import WriteError, pid_alive, default_mode, dumps_json, show
 from . import checksums, dcat, diff, docs, dumps, tables, validation, void
@@ -214,6 +215,8 @@ def _assemble(tmp: Path, target: Path, version: str, force: bool, inp: Inputs, r
         forced=bool(force and report.violations), violations=report.violations, warnings=report.warnings)
     dists = _distributions(tmp)
     (tmp / "metadata").mkdir()
+    # the records contract, generated from the model (docs/records.md)
+    (tmp / "metadata" / "records.schema.json").write_text(schema_text(), encoding="utf-8")
     (tmp / "metadata" / "catalog.ttl").write_text(
         dcat.dcat_graph(info, dists, "dcat-ap-3").serialize(format="turtle"), encoding="utf-8")
     (tmp / "metadata" / "catalog-dcat-ap-no.ttl").write_text(
