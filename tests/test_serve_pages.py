@@ -86,7 +86,7 @@ def test_measure_page(client):
     assert re.search(r'class="predecessor"><a [^>]*>K1 Inkluderende oppvekstmiljø</a> \(2024\)', html)
     assert "Gjennom et trygt og inkluderende oppvekstmiljø" in text
     assert re.search(r'Handlingsprogram 2025 – Regional plan for det inkluderende Innlandet</a>, '
-                     r'<a class="source-lines" href="/source/hp2025/text#L98-L113">linje 98–113</a>', html)
+                     r'<a class="source-lines" href="../../../../../source/hp2025/text#L98-L113">linje 98–113</a>', html)
     assert "Valideringsmerknader" not in text  # no warning targets K1
 
 
