@@ -258,7 +258,7 @@ def test_security_headers_on_every_response(client):
 def test_pages_need_no_inline_script_or_style(client):
     """The CSP allows no inline code: pages may only hold scripts with src= and JSON data blocks."""
     for path in ("/", K1_PATH, "/actor/nav", "/query", "/download/", "/nothing/here", "/search?q=ungdom",
-                 "/measures?programme=plan/inkluderende-innlandet/programme/2025", "/source/hp2025/text"):
+                 "/measures?programme=plan/inkluderende-innlandet/programme/2025", "/source/hp2025/text", "/places"):
         html = client.get(path, headers=HTML).text
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag or re.search(r'type="application/(ld\+)?json"', tag), (path, tag)
@@ -296,7 +296,7 @@ def _served(c, public_url: str) -> None:
                                   "search", "search?q=ungdom", "search?q=ungdom&year=2025", "measures",
                                   "measures?programme=plan/inkluderende-innlandet/programme/2025",
                                   "measures?programme=plan/inkluderende-innlandet/programme/2025&sort=title&dir=desc",
-                                  "source/hp2025/text", "plan/inkluderende-innlandet/programme/2025"])
+                                  "source/hp2025/text", "plan/inkluderende-innlandet/programme/2025", "places"])
 def test_every_link_resolves_under_a_public_base_with_a_path(behind_base, path):
     r = behind_base.get("/" + path, headers=HTML)
     assert r.status_code == 200

@@ -23,7 +23,7 @@ from .. import sources as source_registry
 from ..search import index as search_index
 from ..search import sparql as search_sparql
 from ..search.documents import FACETS, KIND_LABELS
-from . import browse, links, pages
+from . import browse, links, pages, places
 from .protocol import choose
 
 log = logging.getLogger(__name__)
@@ -71,6 +71,7 @@ class Explore:
         self.kg = kg
         self.index = search_index.SearchIndex(index_path) if index_path else None
         self._browser = None
+        self._places_table = None
         self._sources: dict = {}
 
     def routes(self) -> list[Route]:
@@ -78,6 +79,7 @@ class Explore:
             Route("/search", self.search, methods=["GET", "HEAD"]),
             Route("/source/{sid}/text", self.source_text, methods=["GET", "HEAD"]),
             Route("/measures", self.measures, methods=["GET", "HEAD"]),
+            Route("/places", self.places, methods=["GET", "HEAD"]),
             Route("/query/download", self.query_download, methods=["GET", "HEAD"]),
         ]
 
@@ -139,9 +141,7 @@ class Explore:
         return await anyio.to_thread.run_sync(self._measures, request)
 
     def _measures(self, request: Request) -> Response:
-        if self._browser is None:
-            self._browser = browse.Browser(self.kg.store, self.kg.base, self.kg.labeler)
-        b = self._browser
+        b = self._browse()
         params = request.query_params
         programmes = b.programmes()
         key = params.get("programme")
@@ -178,6 +178,32 @@ class Explore:
             grouped=browse.groups(rows) if state["sort"] == "doc" else None, sorts=browse.SORTS, sort_url=sort_url,
             csv_url=_url(here, keep + order + [("format", "csv")]), clear_url=_url(here, [("programme", key)]),
             total=len(b.rows(prog["iri"])), href=href, **places))
+
+    # ------------------------------------------------------------------ municipality/region view
+
+    def _browse(self) -> browse.Browser:
+        if self._browser is None:
+            self._browser = browse.Browser(self.kg.store, self.kg.base, self.kg.labeler)
+        return self._browser
+
+    async def places(self, request: Request) -> Response:
+        return await anyio.to_thread.run_sync(self._places, request)
+
+    def _places(self, request: Request) -> Response:
+        fmt = request.query_params.get("format") or "html"
+        if fmt not in ("html", "csv"):
+            return _error(400, f"unknown format '{fmt}'; use html or csv", request)
+        if self._places_table is None:  # the store is immutable: one table per server
+            self._places_table = places.table(self._browse())
+        regions, programmes = self._places_table
+        if fmt == "csv":
+            return Response(places.to_csv(regions, programmes), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="kommuner.csv"'})
+        current = _current(request)
+        return HTMLResponse(pages.environment().get_template("places.html").render(
+            title="Kommuner og regioner", regions=regions, programmes=programmes,
+            municipalities=sum(len(r.places) for r in regions), csv_url="./places?format=csv",
+            href=links.href_for(self.kg.base, current), **_places(current)), headers={"Cache-Control": "public, max-age=300"})
 
     # ------------------------------------------------------------------ source documents
 
