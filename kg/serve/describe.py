@@ -197,6 +197,8 @@ def _value(lab: Labeler, t) -> Value:
         return Value(t, lab.label(t), iri=t.value)
     if isinstance(t, ox.Literal):
         dt = t.datatype.value if t.datatype else None
+        if dt == "http://www.w3.org/2001/XMLSchema#boolean" and t.value in ("true", "false", "1", "0"):
+            return Value(t, "Ja" if t.value in ("true", "1") else "Nei", datatype=dt)
         return Value(t, t.value, lang=t.language, datatype=dt)
     return Value(t, lab.label(t))
 
@@ -306,15 +308,36 @@ def source_spans(store: ox.Store, lab: Labeler, node) -> list[dict]:
     return out
 
 
+def _units(store: ox.Store, node) -> list:
+    """The actor's sub-units at any depth (org:subOrganizationOf, cycles stopped), nearest first."""
+    out, seen, todo = [], {node.value}, [node]
+    while todo:
+        x = todo.pop(0)
+        for c in _subjects(store, ORG + "subOrganizationOf", x):
+            if isinstance(c, ox.NamedNode) and c.value not in seen:
+                seen.add(c.value)
+                out.append(c)
+                todo.append(c)
+    return out
+
+
 def _actor_extra(store: ox.Store, lab: Labeler, node) -> dict:
+    """Roles in measures, rolled up over the sub-units: a row says `via` which unit takes the role
+    (None: the actor itself); a measure appears once per role, directly if the actor itself has it."""
     roles = []
+    units = _units(store, node)
     for role, prop in (("responsible", RP + "responsible"), ("partner", RP + "partner")):
-        rows = []
-        for m in _subjects(store, prop, node):
-            progs = _objects(store, m, RP + "inProgramme")
-            year = _year_of(store, lab, progs[0]) if progs else None
-            mid = _objects(store, m, RP + "measureId")
-            rows.append({"measure": _value(lab, m), "year": year, "id": mid[0].value if mid else None})
+        rows, seen = [], set()
+        for who in [node, *units]:
+            for m in _subjects(store, prop, who):
+                if m in seen:
+                    continue
+                seen.add(m)
+                progs = _objects(store, m, RP + "inProgramme")
+                year = _year_of(store, lab, progs[0]) if progs else None
+                mid = _objects(store, m, RP + "measureId")
+                rows.append({"measure": _value(lab, m), "year": year, "id": mid[0].value if mid else None,
+                             "via": None if who == node else _value(lab, who)})
         rows.sort(key=lambda r: (-(int(r["year"]) if (r["year"] or "").isdigit() else 0), r["id"] or "", r["measure"].label))
         roles.append((role, rows))
     return {
@@ -322,7 +345,11 @@ def _actor_extra(store: ox.Store, lab: Labeler, node) -> dict:
         "aliases": sorted({v.value for v in _objects(store, node, SKOS + "altLabel") if isinstance(v, ox.Literal)}),
         "parents": [_value(lab, o) for o in _objects(store, node, ORG + "subOrganizationOf")],
         "children": [_value(lab, s) for s in _subjects(store, ORG + "subOrganizationOf", node)],
+        "rolled_up": bool(units),
     }
+
+
+SEVERITY_NB = {"Violation": "Brudd", "Warning": "Advarsel", "Info": "Merknad"}
 
 
 def validation_results(store: ox.Store, lab: Labeler, node, base_iri: str) -> list[dict]:
@@ -343,6 +370,7 @@ def validation_results(store: ox.Store, lab: Labeler, node, base_iri: str) -> li
         path = first("resultPath")
         out.append({
             "severity": local_name(sev.value) if isinstance(sev, ox.NamedNode) else "Violation",
+            "severity_nb": SEVERITY_NB.get(local_name(sev.value) if isinstance(sev, ox.NamedNode) else "Violation", "Merknad"),
             "message": msg[0].value if msg else "",
             "path": _value(lab, path) if path is not None else None,
             "shape": _value(lab, first("sourceShape")) if first("sourceShape") is not None else None,

@@ -40,6 +40,14 @@ def _nok(value) -> str:
     return s.replace(",", "\u00a0")
 
 
+def _count(value) -> str:
+    """A whole number with thousand separators in Norwegian style (narrow no-break space): 26 799."""
+    try:
+        return f"{int(value):,}".replace(",", "\u202f")
+    except (TypeError, ValueError):
+        return str(value)
+
+
 _env: jinja2.Environment | None = None
 
 
@@ -53,6 +61,7 @@ def environment() -> jinja2.Environment:
             lstrip_blocks=True,
         )
         _env.filters["nok"] = _nok
+        _env.filters["count"] = _count
     return _env
 
 
@@ -151,6 +160,8 @@ def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | No
     ]
     return {
         "triples": describe.triple_count(store),
+        # the same triple may be stated in several graphs (e.g. an actor in both programmes' graphs)
+        "quads": sum(1 for q in store.quads_for_pattern(None, None, None, None) if isinstance(q.graph_name, ox.NamedNode)),
         "measures_per_year": per_year,
         "actors": int(actors),
         "graphs": sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
