@@ -59,3 +59,20 @@ def test_landing_counts_explained_with_separators(real, store):
     assert f'<td id="n-quads" data-value="{quads}">{sep(quads)}</td>' in html
     assert f'<td id="n-triples" data-value="{distinct}">{sep(distinct)}</td>' in html
     assert 'class="counts-note"' in html
+
+
+def test_attributions_as_role_actor_line(real):
+    from kg import config
+
+    lines = (config.SOURCES / "001_af88ce2a34d40677.txt").read_text(encoding="utf-8").splitlines()
+    assert "Statsforvalteren" in lines[108] and "NAV" in " ".join(lines[109:111])  # hp2025 lines 109, 110–111
+    k1 = real.get("/plan/inkluderende-innlandet/programme/2025/measure/K1", headers=HTML).text
+    cell = re.search(r'<td class="attributions">(.*?)</td>', k1, re.S).group(1)
+    items = [re.sub(r"<[^>]+>", "", li) for li in re.findall(r"<li>(.*?)</li>", cell)]
+    assert items[0] == "ansvarlig: Statsforvalteren i Innlandet (linje 109)"
+    assert "samarbeidspartner: NAV (linje 110–111)" in items
+    assert '<a class="source-lines" href="../../../../../source/hp2025/text#L110-L111">' in cell
+    props = re.search(r'<section class="all-props">(.*?)</section>', k1, re.S).group(1)
+    assert "attribution" not in props.lower()  # no "tilskrivning: 1, 1, 2, 3" list of bare numbers
+    page = real.get("/plan/inkluderende-innlandet/programme/2025/measure/K1/attribution/partner/1", headers=HTML).text
+    assert "<h1>samarbeidspartner: kommuner og regioner</h1>" in page  # not "1"

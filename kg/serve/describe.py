@@ -264,6 +264,7 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
         })
     sources = source_spans(store, lab, node)
     return {
+        "attributions": attributions(store, lab, node),
         "measure_id": one(RP + "measureId"),
         "title": one(DCT + "title"),
         "description": one(DCT + "description"),
@@ -280,6 +281,32 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
         "allocations": allocations,
         "sources": sources,
     }
+
+
+DCAT_ROLE = "http://www.w3.org/ns/dcat#hadRole"
+
+
+def attribution_label(store: ox.Store, lab: Labeler, node) -> str | None:
+    """'role: actor' for a prov:Attribution (its IRI ends in a bare number, no label of its own)."""
+    roles, agents = _objects(store, node, DCAT_ROLE), _objects(store, node, PROV + "agent")
+    if not agents:
+        return None
+    who = ", ".join(lab.label(a) for a in agents)
+    return f"{', '.join(lab.label(r) for r in roles)}: {who}" if roles else who
+
+
+def attributions(store: ox.Store, lab: Labeler, node) -> list[dict]:
+    """The measure's qualified attributions as {label 'role: actor', node, sources (line spans)}, in line order."""
+    out = []
+    for a in _objects(store, node, PROV + "qualifiedAttribution"):
+        label = attribution_label(store, lab, a)
+        if label is None:
+            continue
+        spans = [sp for sp in source_spans(store, lab, a) if sp["start"]]
+        out.append({"label": label, "node": Value(a, label, iri=a.value if isinstance(a, ox.NamedNode) else None),
+                    "sources": spans})
+    out.sort(key=lambda d: (int(d["sources"][0]["start"]) if d["sources"] and str(d["sources"][0]["start"]).isdigit() else 0, d["label"]))
+    return out
 
 
 def source_spans(store: ox.Store, lab: Labeler, node) -> list[dict]:
@@ -425,4 +452,9 @@ def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None =
         extra["sources"] = [sp for sp in source_spans(store, lab, node) if sp["start"]]
     extra["validation"] = validation_results(store, lab, node, base_iri)
     extra["anomalies"] = anomalies(store, node)
-    return Resource(iri, lab.label(node), types, props, incoming, kind, extra)
+    label = lab.label(node)
+    if PROV + "Attribution" in type_iris:
+        label = attribution_label(store, lab, node) or label
+    if kind == "measure":  # shown as "role: actor (lines)" in the facts: not again as a list of bare numbers
+        props = [(p, v) for p, v in props if p.iri != PROV + "qualifiedAttribution"]
+    return Resource(iri, label, types, props, incoming, kind, extra)
