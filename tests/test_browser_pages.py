@@ -78,6 +78,15 @@ def _click(browser, selector: str, settle: str = "true") -> str:
     return browser.eval("location.href")
 
 
+def _follow_lines(browser, selector: str) -> tuple[str, int, int, list[str]]:
+    """Click a line-span link; (source id, first, last line, the highlighted lines' text)."""
+    _click(browser, selector, settle="document.querySelector('.line.hl')")
+    m = re.search(r"/source/([\w-]+)/text#L(\d+)(?:-L(\d+))?$", browser.eval("location.href"))
+    assert m, browser.eval("location.href")
+    shown = browser.eval("[...document.querySelectorAll('.line.hl .lt')].map(e => e.textContent)")
+    return m.group(1), int(m.group(2)), int(m.group(3) or m.group(2)), shown
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_journey_youth_measures_with_nav_and_their_lines(real_server, browser, width):
     from kg import sources
@@ -99,15 +108,19 @@ def test_journey_youth_measures_with_nav_and_their_lines(real_server, browser, w
     browser.wait_for(f"location.href === {json.dumps(hits[0][1])} && document.readyState === 'complete'")
     roles = browser.eval("[...document.querySelectorAll('td.responsible, td.partners')].map(td => td.textContent).join(' ')")
     assert "NAV" in roles, roles  # NAV (or a NAV unit) is responsible or partner
-    _click(browser, "a.source-lines", settle="document.querySelector('.line.hl')")
-    m = re.search(r"/source/([\w-]+)/text#L(\d+)(?:-L(\d+))?$", browser.eval("location.href"))
-    assert m, browser.eval("location.href")
-    sid, a, b = m.group(1), int(m.group(2)), int(m.group(3) or m.group(2))
-    shown = browser.eval("[...document.querySelectorAll('.line.hl .lt')].map(e => e.textContent)")
-    lines = sources.registry()[sid].lines()[a - 1:b]
-    assert shown == lines  # the highlighted lines are the document's lines of that measure
-    # the lines are about youth. (They need not name NAV: a shared "Samarbeidspartnere" line after a split
-    # measure such as 2025 K2 A/K2 B, hp2025 line 129, lies outside the span the extraction recorded.)
-    assert re.search(r"(?i)ungdom|unge", " ".join(lines)), lines[:3]
+    measure_url = hits[0][1]
+    # the measure's own lines (its span in the document) are about youth
+    sid, a, b, shown = _follow_lines(browser, "td.source a.source-lines")
+    assert shown == sources.registry()[sid].lines()[a - 1:b]  # the highlighted lines are the document's lines
+    assert re.search(r"(?i)ungdom|unge", " ".join(shown)), shown[:3]
+    _shot(browser, f"journey-measure-lines-{width}")
+    # and the line that names NAV (or the NAV unit) in its role: "samarbeidspartner: NAV (linje 110–111)"
+    browser.eval(f"location.href = {json.dumps(measure_url)}")
+    browser.wait_for(f"location.href === {json.dumps(measure_url)} && document.readyState === 'complete'")
+    link = browser.eval("(() => { const li = [...document.querySelectorAll('td.attributions li')].find(l => / NAV\\b|: NAV/.test(l.textContent));"
+                        " return li ? li.querySelector('a.source-lines').getAttribute('href') : null; })()")
+    assert link, "no role of NAV with its lines on the measure page"
+    sid, a, b, shown = _follow_lines(browser, f"td.attributions a.source-lines[href={json.dumps(link)}]")
+    assert shown == sources.registry()[sid].lines()[a - 1:b] and "NAV" in " ".join(shown), shown
     assert browser.overflow_x() == 0
     _shot(browser, f"journey-source-{width}")
