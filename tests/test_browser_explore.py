@@ -106,7 +106,7 @@ def test_header_search_box_on_a_measure_page(real_server, browser, width):
 def test_source_view_highlights_the_span(real_server, browser, width):
     # the measure page's "linje 98–113" leads to the source with exactly those lines marked
     browser.open(real_server + "/plan/inkluderende-innlandet/programme/2025/measure/K1", width)
-    href = browser.eval("document.querySelector('a.source-lines').href")
+    href = browser.eval("document.querySelector('td.source a.source-lines').href")  # the measure's own span (role lines come first)
     assert href.endswith("/source/hp2025/text#L98-L113")
     browser.open(href, width, settle="document.querySelectorAll('.line.hl').length > 0")
     marked = browser.eval("[...document.querySelectorAll('.line.hl')].map(e => e.id)")
