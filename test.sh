@@ -18,6 +18,14 @@ if [ ${#need[@]} -gt 0 ]; then
     echo "note: ${need[*]} missing and not root: the tests that need them will be skipped" >&2
   fi
 fi
+# axe-core (accessibility checks in the browser tests), pinned in tests/js/package-lock.json; not committed.
+if command -v npm >/dev/null 2>&1; then
+  (cd tests/js && npm ci --no-audit --no-fund --silent) || echo "note: npm ci failed: the accessibility tests will be skipped" >&2
+elif [ "$(id -u)" = 0 ]; then
+  apt-get install -y -qq npm >/dev/null && (cd tests/js && npm ci --no-audit --no-fund --silent)
+else
+  echo "note: npm missing and not root: the accessibility tests will be skipped" >&2
+fi
 set +e
 .venv/bin/pytest "$@"
 rc=$?

@@ -103,6 +103,14 @@ class Browser:
         data = self.send("Page.captureScreenshot", **params)["data"]
         path.write_bytes(base64.b64decode(data))
 
+    def axe(self, script: Path, tags: tuple[str, ...] = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")) -> list[dict]:
+        """Inject axe-core (its axe.min.js, sent over DevTools: the page's CSP does not apply to
+        Runtime.evaluate) and run it on the open page; returns the violations as [{id, impact, help, nodes}]."""
+        self.eval(script.read_text(encoding="utf-8"))
+        return self.eval("axe.run(document, {runOnly: {type: 'tag', values: %s}}).then(r => r.violations.map(v => "
+                         "({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"
+                         % json.dumps(list(tags)))
+
     def close(self) -> None:
         try:
             self.ws.close()

@@ -94,15 +94,17 @@ def run_server(tmp: Path, *extra: str, nquads: bytes | None = None):
         stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # ready when it answers (it prints several start-up lines first)
     while True:
         try:
-            urllib.request.urlopen(url + "/sparql", timeout=1).read()
+            urllib.request.urlopen(url + "/sparql", timeout=2).read()
             break
         except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
+            code = proc.poll()
+            if code is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise RuntimeError(f"kg serve did not start: {(tmp / 'server.log').read_text()}")
+                why = f"exited with code {code}" if code is not None else "not answering after 120 s"
+                raise RuntimeError(f"kg serve {why}; its log:\n{(tmp / 'server.log').read_text()}")
             time.sleep(0.1)
     try:
         yield url

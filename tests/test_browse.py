@@ -118,4 +118,4 @@ def test_bad_requests(real):
 
 def test_programme_page_links_to_browser(real):
     html = real.get("/plan/inkluderende-innlandet/programme/2025", headers=HTML).text
-    assert 'href="/measures?programme=plan/inkluderende-innlandet/programme/2025"' in html
+    assert 'href="../../../measures?programme=plan/inkluderende-innlandet/programme/2025"' in html

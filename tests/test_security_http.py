@@ -13,7 +13,7 @@ import socket
 import time
 import urllib.request
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pyoxigraph as ox
 import pytest
@@ -257,7 +257,8 @@ def test_security_headers_on_every_response(client):
 
 def test_pages_need_no_inline_script_or_style(client):
     """The CSP allows no inline code: pages may only hold scripts with src= and JSON data blocks."""
-    for path in ("/", K1_PATH, "/actor/nav", "/query", "/download/", "/nothing/here"):
+    for path in ("/", K1_PATH, "/actor/nav", "/query", "/download/", "/nothing/here", "/search?q=ungdom",
+                 "/measures?programme=plan/inkluderende-innlandet/programme/2025", "/source/hp2025/text", "/places"):
         html = client.get(path, headers=HTML).text
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag or re.search(r'type="application/(ld\+)?json"', tag), (path, tag)
@@ -286,12 +287,16 @@ def _served(c, public_url: str) -> None:
     """A URL the page links to lies under the public base and this server answers it."""
     assert public_url.startswith(PUBLIC), public_url
     path = "/" + urlsplit(public_url).path[len(urlsplit(PUBLIC).path):]
-    r = c.get(path, params=dict(re.findall(r"([^&=]+)=([^&]*)", urlsplit(public_url).query)) or None, headers=HTML)
+    r = c.get(path, params=parse_qsl(urlsplit(public_url).query) or None, headers=HTML)  # decoded: no double %-encoding
     assert r.status_code == 200, (public_url, r.status_code)
 
 
 @pytest.mark.parametrize("path", ["", "plan/inkluderende-innlandet/programme/2025/measure/K1", "actor/nav",
-                                  "actor/karriere-innlandet", "query", "download/", "place/municipality/3403"])
+                                  "actor/karriere-innlandet", "query", "download/", "place/municipality/3403",
+                                  "search", "search?q=ungdom", "search?q=ungdom&year=2025", "measures",
+                                  "measures?programme=plan/inkluderende-innlandet/programme/2025",
+                                  "measures?programme=plan/inkluderende-innlandet/programme/2025&sort=title&dir=desc",
+                                  "source/hp2025/text", "plan/inkluderende-innlandet/programme/2025", "places"])
 def test_every_link_resolves_under_a_public_base_with_a_path(behind_base, path):
     r = behind_base.get("/" + path, headers=HTML)
     assert r.status_code == 200

@@ -86,7 +86,7 @@ def test_measure_page(client):
     assert re.search(r'class="predecessor"><a [^>]*>K1 Inkluderende oppvekstmiljø</a> \(2024\)', html)
     assert "Gjennom et trygt og inkluderende oppvekstmiljø" in text
     assert re.search(r'Handlingsprogram 2025 – Regional plan for det inkluderende Innlandet</a>, '
-                     r'<a class="source-lines" href="/source/hp2025/text#L98-L113">linje 98–113</a>', html)
+                     r'<a class="source-lines" href="../../../../../source/hp2025/text#L98-L113">linje 98–113</a>', html)
     assert "Valideringsmerknader" not in text  # no warning targets K1
 
 
@@ -117,7 +117,11 @@ def test_actor_page(client):
     assert "Del av:" in ki and 'href="./innlandet-fylkeskommune"' in ki
     assert "Innlandet fylkeskommune" in ki  # nb label preferred over "Innlandet County Council"
     ifk = client.get("/actor/innlandet-fylkeskommune", headers=HTML).text
-    assert "Ansvarlig for (1)" in ifk and "Samarbeidspartner i (2)" in ifk and "Underenheter" in ifk
+    assert "Ansvarlig for (1, 1 direkte)" in ifk and "Underenheter" in ifk
+    # sub-units rolled up, with a note: IFK is partner in 2 measures itself and in one more through Karriere Innlandet
+    assert "Samarbeidspartner i (3, 2 direkte)" in ifk and 'class="rollup-note"' in ifk
+    partner = re.search(r'class="measures role-partner">(.*?)</table>', ifk, re.S).group(1)
+    assert re.findall(r'<td class="via">(?:<a [^>]*>)?([^<]*)', partner).count("Karriere Innlandet") == 1
 
 
 @pytest.mark.parametrize("path,label", [
@@ -135,7 +139,9 @@ def test_generic_pages_have_labels(client, path, label):
 
 def test_landing_page(client):
     html = client.get("/").text
-    assert '<td id="n-triples">84</td>' in html  # 83 in the fixture + the escaping test literal
+    assert '<td id="n-triples" data-value="84">84</td>' in html  # 83 in the fixture + the escaping test literal
+    # both counts are shown and explained (equal here; the real data differ: test_actor_rollup)
+    assert '<td id="n-quads" data-value="84">84</td>' in html and "teller hver tripel én gang" in html
     assert '<td class="measures-2025">2</td>' in html and '<td class="measures-2024">1</td>' in html
     assert '<td id="n-actors">5</td>' in html
     hrefs = _hrefs(html, "/")

@@ -14,6 +14,18 @@ from kg import config, sources
 HTML = {"Accept": "text/html"}
 
 
+def _abs(page: str, html: str, attr: str = 'class="source-lines" href') -> list[str]:
+    """The links of `attr` on the page at path `page`, resolved (the server writes relative links)."""
+    from urllib.parse import urljoin
+    return [urljoin("http://testserver" + page, h).removeprefix("http://testserver")
+            for h in re.findall(attr + r'="([^"]+)"', html)]
+
+
+def _spans(page: str, html: str) -> list[tuple[str, str, str]]:
+    """(source id, first line, last line or '') of each line-span link on the page at `page`."""
+    return [m.groups() for h in _abs(page, html) if (m := re.fullmatch(r"/source/([\w-]+)/text#L(\d+)(?:-L(\d+))?", h))]
+
+
 @pytest.fixture(scope="module")
 def real(built_dataset):
     from starlette.testclient import TestClient
@@ -37,7 +49,7 @@ def test_every_registered_source_is_served_with_numbered_lines(real):
         ids = re.findall(r'<div class="line" id="L(\d+)"><a class="ln" href="#L\1">\1</a><span class="lt">(.*?)</span></div>', r.text)
         assert [int(n) for n, _ in ids] == list(range(1, len(lines) + 1))
         assert [htmllib.unescape(t) for _, t in ids] == lines
-        assert '<script src="/static/source.js" defer></script>' in r.text
+        assert '<script src="../../static/source.js" defer></script>' in r.text
         assert "<style" not in r.text and " style=" not in r.text and " onclick=" not in r.text
 
 
@@ -58,8 +70,8 @@ def test_plain_text_and_errors(real):
 def test_span_links_to_the_document_that_has_those_lines(real):
     # 2024 L8 derives from both 2024 captures; its span 299–304 is in hp2024 (line 304: "Prioritering: tas ut …")
     html = real.get("/plan/inkluderende-innlandet/programme/2024/measure/L8", headers=HTML).text
-    assert '<a class="source-lines" href="/source/hp2024/text#L299-L304">linje 299–304</a>' in html
-    assert "/source/hp2024-fields/text#" not in html
+    assert '<a class="source-lines" href="../../../../../source/hp2024/text#L299-L304">linje 299–304</a>' in html
+    assert "source/hp2024-fields/text#" not in html
     assert sources.registry()["hp2024"].lines()[303].startswith("Prioritering: tas ut av handlingsprogrammet for 2024")
 
 
@@ -71,7 +83,7 @@ def test_every_measure_span_points_into_its_document(real, store):
     for row in rows:
         path = row["m"].value.removeprefix(config.DEFAULT_BASE_IRI)
         html = real.get("/" + path, headers=HTML).text
-        for sid, a, b in re.findall(r'class="source-lines" href="/source/([\w-]+)/text#L(\d+)(?:-L(\d+))?"', html):
+        for sid, a, b in _spans("/" + path, html):
             last = int(b or a)
             assert 1 <= int(a) <= last <= len(reg[sid].lines()), (path, sid, a, b)
             n += 1
@@ -84,11 +96,11 @@ def test_other_resources_link_their_spans_per_document(real):
     assert reg["hp2024"].lines()[136] == "5.2 Arbeidsliv og arbeidsplassutvikling"
     assert reg["hp2025"].lines()[375].strip() == "Arbeidsliv og arbeidsplassutvikling"
     html = real.get("/plan/inkluderende-innlandet/focus-area/A", headers=HTML).text
-    links = re.findall(r'class="source-lines" href="([^"]+)"', html)
+    links = _abs("/plan/inkluderende-innlandet/focus-area/A", html)
     assert links == ["/source/hp2024/text#L137-L139", "/source/hp2025/text#L376-L378"]
     # grant project 9 ("Inn i jobb"), grants2022 line 21
     html = real.get("/grant-round/statsforvalteren-innlandet-2022/project/9", headers=HTML).text
-    assert re.findall(r'class="source-lines" href="([^"]+)"', html) == ["/source/grants2022/text#L21"]
+    assert _abs("/grant-round/statsforvalteren-innlandet-2022/project/9", html) == ["/source/grants2022/text#L21"]
 
 
 def test_every_span_on_every_page_points_into_its_document(real, store):
@@ -100,7 +112,7 @@ def test_every_span_on_every_page_points_into_its_document(real, store):
         path = row["s"].value.removeprefix(config.DEFAULT_BASE_IRI)
         html = real.get("/" + path, headers=HTML).text
         pages += 1
-        for sid, a, b in re.findall(r'class="source-lines" href="/source/([\w-]+)/text#L(\d+)(?:-L(\d+))?"', html):
+        for sid, a, b in _spans("/" + path, html):
             assert 1 <= int(a) <= int(b or a) <= len(reg[sid].lines()), (path, sid, a, b)
             n += 1
     assert pages > 300 and n >= pages  # every resource with a span links at least one

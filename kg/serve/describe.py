@@ -197,6 +197,8 @@ def _value(lab: Labeler, t) -> Value:
         return Value(t, lab.label(t), iri=t.value)
     if isinstance(t, ox.Literal):
         dt = t.datatype.value if t.datatype else None
+        if dt == "http://www.w3.org/2001/XMLSchema#boolean" and t.value in ("true", "false", "1", "0"):
+            return Value(t, "Ja" if t.value in ("true", "1") else "Nei", datatype=dt)
         return Value(t, t.value, lang=t.language, datatype=dt)
     return Value(t, lab.label(t))
 
@@ -262,6 +264,7 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
         })
     sources = source_spans(store, lab, node)
     return {
+        "attributions": attributions(store, lab, node),
         "measure_id": one(RP + "measureId"),
         "title": one(DCT + "title"),
         "description": one(DCT + "description"),
@@ -278,6 +281,32 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
         "allocations": allocations,
         "sources": sources,
     }
+
+
+DCAT_ROLE = "http://www.w3.org/ns/dcat#hadRole"
+
+
+def attribution_label(store: ox.Store, lab: Labeler, node) -> str | None:
+    """'role: actor' for a prov:Attribution (its IRI ends in a bare number, no label of its own)."""
+    roles, agents = _objects(store, node, DCAT_ROLE), _objects(store, node, PROV + "agent")
+    if not agents:
+        return None
+    who = ", ".join(lab.label(a) for a in agents)
+    return f"{', '.join(lab.label(r) for r in roles)}: {who}" if roles else who
+
+
+def attributions(store: ox.Store, lab: Labeler, node) -> list[dict]:
+    """The measure's qualified attributions as {label 'role: actor', node, sources (line spans)}, in line order."""
+    out = []
+    for a in _objects(store, node, PROV + "qualifiedAttribution"):
+        label = attribution_label(store, lab, a)
+        if label is None:
+            continue
+        spans = [sp for sp in source_spans(store, lab, a) if sp["start"]]
+        out.append({"label": label, "node": Value(a, label, iri=a.value if isinstance(a, ox.NamedNode) else None),
+                    "sources": spans})
+    out.sort(key=lambda d: (int(d["sources"][0]["start"]) if d["sources"] and str(d["sources"][0]["start"]).isdigit() else 0, d["label"]))
+    return out
 
 
 def source_spans(store: ox.Store, lab: Labeler, node) -> list[dict]:
@@ -306,15 +335,36 @@ def source_spans(store: ox.Store, lab: Labeler, node) -> list[dict]:
     return out
 
 
+def _units(store: ox.Store, node) -> list:
+    """The actor's sub-units at any depth (org:subOrganizationOf, cycles stopped), nearest first."""
+    out, seen, todo = [], {node.value}, [node]
+    while todo:
+        x = todo.pop(0)
+        for c in _subjects(store, ORG + "subOrganizationOf", x):
+            if isinstance(c, ox.NamedNode) and c.value not in seen:
+                seen.add(c.value)
+                out.append(c)
+                todo.append(c)
+    return out
+
+
 def _actor_extra(store: ox.Store, lab: Labeler, node) -> dict:
+    """Roles in measures, rolled up over the sub-units: a row says `via` which unit takes the role
+    (None: the actor itself); a measure appears once per role, directly if the actor itself has it."""
     roles = []
+    units = _units(store, node)
     for role, prop in (("responsible", RP + "responsible"), ("partner", RP + "partner")):
-        rows = []
-        for m in _subjects(store, prop, node):
-            progs = _objects(store, m, RP + "inProgramme")
-            year = _year_of(store, lab, progs[0]) if progs else None
-            mid = _objects(store, m, RP + "measureId")
-            rows.append({"measure": _value(lab, m), "year": year, "id": mid[0].value if mid else None})
+        rows, seen = [], set()
+        for who in [node, *units]:
+            for m in _subjects(store, prop, who):
+                if m in seen:
+                    continue
+                seen.add(m)
+                progs = _objects(store, m, RP + "inProgramme")
+                year = _year_of(store, lab, progs[0]) if progs else None
+                mid = _objects(store, m, RP + "measureId")
+                rows.append({"measure": _value(lab, m), "year": year, "id": mid[0].value if mid else None,
+                             "via": None if who == node else _value(lab, who)})
         rows.sort(key=lambda r: (-(int(r["year"]) if (r["year"] or "").isdigit() else 0), r["id"] or "", r["measure"].label))
         roles.append((role, rows))
     return {
@@ -322,7 +372,11 @@ def _actor_extra(store: ox.Store, lab: Labeler, node) -> dict:
         "aliases": sorted({v.value for v in _objects(store, node, SKOS + "altLabel") if isinstance(v, ox.Literal)}),
         "parents": [_value(lab, o) for o in _objects(store, node, ORG + "subOrganizationOf")],
         "children": [_value(lab, s) for s in _subjects(store, ORG + "subOrganizationOf", node)],
+        "rolled_up": bool(units),
     }
+
+
+SEVERITY_NB = {"Violation": "Brudd", "Warning": "Advarsel", "Info": "Merknad"}
 
 
 def validation_results(store: ox.Store, lab: Labeler, node, base_iri: str) -> list[dict]:
@@ -343,6 +397,7 @@ def validation_results(store: ox.Store, lab: Labeler, node, base_iri: str) -> li
         path = first("resultPath")
         out.append({
             "severity": local_name(sev.value) if isinstance(sev, ox.NamedNode) else "Violation",
+            "severity_nb": SEVERITY_NB.get(local_name(sev.value) if isinstance(sev, ox.NamedNode) else "Violation", "Merknad"),
             "message": msg[0].value if msg else "",
             "path": _value(lab, path) if path is not None else None,
             "shape": _value(lab, first("sourceShape")) if first("sourceShape") is not None else None,
@@ -397,4 +452,9 @@ def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None =
         extra["sources"] = [sp for sp in source_spans(store, lab, node) if sp["start"]]
     extra["validation"] = validation_results(store, lab, node, base_iri)
     extra["anomalies"] = anomalies(store, node)
-    return Resource(iri, lab.label(node), types, props, incoming, kind, extra)
+    label = lab.label(node)
+    if PROV + "Attribution" in type_iris:
+        label = attribution_label(store, lab, node) or label
+    if kind == "measure":  # shown as "role: actor (lines)" in the facts: not again as a list of bare numbers
+        props = [(p, v) for p, v in props if p.iri != PROV + "qualifiedAttribution"]
+    return Resource(iri, label, types, props, incoming, kind, extra)

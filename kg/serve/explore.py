@@ -23,7 +23,7 @@ from .. import sources as source_registry
 from ..search import index as search_index
 from ..search import sparql as search_sparql
 from ..search.documents import FACETS, KIND_LABELS
-from . import browse, pages
+from . import browse, links, pages, places
 from .protocol import choose
 
 log = logging.getLogger(__name__)
@@ -48,9 +48,21 @@ def prepare(store, settings) -> Path | None:
 _TITLES = {400: "Ugyldig forespørsel", 404: "Fant ikke", 503: "Ikke tilgjengelig"}
 
 
+def _current(request: Request) -> str:
+    """The requested path below the server root (links on the page are relative to it), as app.current_path."""
+    raw = request.scope.get("raw_path") or request.url.path.encode()
+    return raw.decode("latin-1").lstrip("/")
+
+
+def _places(current: str) -> dict:
+    root = links.root_of(current)
+    return {"root": root, "static": root + "static", "served": True}
+
+
 def _error(status: int, message: str, request: Request) -> Response:
     if (request.headers.get("accept") or "").find("text/html") >= 0:
-        return HTMLResponse(pages.render_error(status, _TITLES.get(status, "Feil"), message), status_code=status)
+        return HTMLResponse(pages.render_error(status, _TITLES.get(status, "Feil"), message, current=_current(request)),
+                            status_code=status)
     return PlainTextResponse(message + "\n", status_code=status)
 
 
@@ -59,6 +71,7 @@ class Explore:
         self.kg = kg
         self.index = search_index.SearchIndex(index_path) if index_path else None
         self._browser = None
+        self._places_table = None
         self._sources: dict = {}
 
     def routes(self) -> list[Route]:
@@ -66,6 +79,7 @@ class Explore:
             Route("/search", self.search, methods=["GET", "HEAD"]),
             Route("/source/{sid}/text", self.source_text, methods=["GET", "HEAD"]),
             Route("/measures", self.measures, methods=["GET", "HEAD"]),
+            Route("/places", self.places, methods=["GET", "HEAD"]),
             Route("/query/download", self.query_download, methods=["GET", "HEAD"]),
         ]
 
@@ -93,12 +107,14 @@ class Explore:
         except search_index.SearchError as e:
             return _error(400, str(e), request)
         headers = {"Vary": "Accept", "Cache-Control": "public, max-age=300"}
+        current = _current(request)
+        href = links.href_for(self.kg.base, current)
         if fmt == "json":
             data = res.as_json()
             for h in data["hits"]:
-                h["href"] = self.kg.href(h["iri"])
+                h["href"] = href(h["iri"])  # relative to this request's URL
             return JSONResponse(data, headers=headers)
-        return HTMLResponse(render_search(res, self.kg.href), headers=headers)
+        return HTMLResponse(render_search(res, href, current), headers=headers)
 
     # ------------------------------------------------------------------ query page downloads
 
@@ -125,16 +141,16 @@ class Explore:
         return await anyio.to_thread.run_sync(self._measures, request)
 
     def _measures(self, request: Request) -> Response:
-        if self._browser is None:
-            self._browser = browse.Browser(self.kg.store, self.kg.base, self.kg.labeler)
-        b = self._browser
+        b = self._browse()
         params = request.query_params
         programmes = b.programmes()
         key = params.get("programme")
         env = pages.environment()
+        current = _current(request)
+        href, places, here = links.href_for(self.kg.base, current), _places(current), "./" + current.rsplit("/", 1)[-1]
         if not key:
             return HTMLResponse(env.get_template("measures.html").render(
-                title="Satsinger", programmes=programmes, prog=None, root="/", static="/static", href=self.kg.href))
+                title="Satsinger", programmes=programmes, prog=None, href=href, **places))
         prog = next((p for p in programmes if p["key"] == key), None)
         if prog is None:
             return _error(404, f"no action programme '{key}' in this dataset", request)
@@ -154,14 +170,40 @@ class Explore:
 
         def sort_url(col: str) -> str:
             d = "desc" if state["sort"] == col and state["dir"] == "asc" else "asc"
-            return _url("/measures", keep + [("sort", col), ("dir", d)])
+            return _url(here, keep + [("sort", col), ("dir", d)])
 
         order = [("sort", state["sort"]), ("dir", state["dir"])] if state["sort"] != "doc" else []
         return HTMLResponse(env.get_template("measures.html").render(
             title=f"Satsinger – {prog['label']}", programmes=programmes, prog=prog, rows=rows, state=state,
             grouped=browse.groups(rows) if state["sort"] == "doc" else None, sorts=browse.SORTS, sort_url=sort_url,
-            csv_url=_url("/measures", keep + order + [("format", "csv")]), clear_url=_url("/measures", [("programme", key)]),
-            total=len(b.rows(prog["iri"])), root="/", static="/static", href=self.kg.href))
+            csv_url=_url(here, keep + order + [("format", "csv")]), clear_url=_url(here, [("programme", key)]),
+            total=len(b.rows(prog["iri"])), href=href, **places))
+
+    # ------------------------------------------------------------------ municipality/region view
+
+    def _browse(self) -> browse.Browser:
+        if self._browser is None:
+            self._browser = browse.Browser(self.kg.store, self.kg.base, self.kg.labeler)
+        return self._browser
+
+    async def places(self, request: Request) -> Response:
+        return await anyio.to_thread.run_sync(self._places, request)
+
+    def _places(self, request: Request) -> Response:
+        fmt = request.query_params.get("format") or "html"
+        if fmt not in ("html", "csv"):
+            return _error(400, f"unknown format '{fmt}'; use html or csv", request)
+        if self._places_table is None:  # the store is immutable: one table per server
+            self._places_table = places.table(self._browse())
+        regions, programmes = self._places_table
+        if fmt == "csv":
+            return Response(places.to_csv(regions, programmes), media_type="text/csv; charset=utf-8",
+                            headers={"Content-Disposition": 'attachment; filename="kommuner.csv"'})
+        current = _current(request)
+        return HTMLResponse(pages.environment().get_template("places.html").render(
+            title="Kommuner og regioner", regions=regions, programmes=programmes,
+            municipalities=sum(len(r.places) for r in regions), csv_url="./places?format=csv",
+            href=links.href_for(self.kg.base, current), **_places(current)), headers={"Cache-Control": "public, max-age=300"})
 
     # ------------------------------------------------------------------ source documents
 
@@ -191,9 +233,11 @@ class Explore:
 
     def _render_source(self, src) -> tuple[str, str]:
         lines = src.lines()
+        current = f"source/{src.id}/text"  # the only path this page is served at (the route)
+        href = links.href_for(self.kg.base, current)
         body = pages.environment().get_template("source.html").render(
-            title=src.title, src=src, lines=lines, resource=self.kg.href(self.kg.base + "source/" + src.id),
-            root="/", static="/static", href=self.kg.href)
+            title=src.title, src=src, lines=lines, resource=href(self.kg.base + "source/" + src.id),
+            href=href, **_places(current))
         return "\n".join(lines) + "\n", body
 
 
@@ -212,8 +256,10 @@ def _url(path: str, params: list[tuple[str, str]]) -> str:
     return path + ("?" + urlencode(params) if params else "")
 
 
-def render_search(res: search_index.Result, href) -> str:
-    """The search page: form, hits with highlighted snippets, facets as links that add or remove a filter."""
+def render_search(res: search_index.Result, href, current: str = "search") -> str:
+    """The search page: form, hits with highlighted snippets, facets as links that add or remove a filter.
+    `current`: the page's path below the server root (every link is relative to it)."""
+    here = "./" + current.rsplit("/", 1)[-1]
     base = [("q", res.query)] if res.query else []
     chosen = [(f, v) for f, vals in res.filters.items() for v in vals]
     facets = []
@@ -226,13 +272,13 @@ def render_search(res: search_index.Result, href) -> str:
                 params = base + [(ff, vv) for ff, vv in chosen if (ff, vv) != (f, v.value)]
             else:
                 params = base + chosen + [(f, v.value)]
-            items.append({"label": v.label, "count": v.count, "selected": v.selected, "url": _url("/search", params)})
+            items.append({"label": v.label, "count": v.count, "selected": v.selected, "url": _url(here, params)})
         facets.append({"name": f, "title": FACETS[f], "entries": items})
     page = base + chosen
-    prev_url = _url("/search", page + ([("offset", str(max(0, res.offset - res.limit)))] if res.offset - res.limit > 0 else [])) \
+    prev_url = _url(here, page + ([("offset", str(max(0, res.offset - res.limit)))] if res.offset - res.limit > 0 else [])) \
         if res.offset > 0 else None
-    next_url = _url("/search", page + [("offset", str(res.offset + res.limit))]) if res.offset + res.limit < res.total else None
+    next_url = _url(here, page + [("offset", str(res.offset + res.limit))]) if res.offset + res.limit < res.total else None
     return pages.environment().get_template("search.html").render(
         title=f"Søk: {res.query}" if res.query else "Søk", res=res, facets=facets, kinds=KIND_LABELS, href=href,
-        json_url=_url("/search", page + [("format", "json")]), prev_url=prev_url, next_url=next_url,
-        clear_url=_url("/search", base), root="/", static="/static")
+        json_url=_url(here, page + [("format", "json")]), prev_url=prev_url, next_url=next_url,
+        clear_url=_url(here, base), **_places(current))

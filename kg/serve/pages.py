@@ -40,6 +40,14 @@ def _nok(value) -> str:
     return s.replace(",", "\u00a0")
 
 
+def _count(value) -> str:
+    """A whole number with thousand separators in Norwegian style (narrow no-break space): 26 799."""
+    try:
+        return f"{int(value):,}".replace(",", "\u202f")
+    except (TypeError, ValueError):
+        return str(value)
+
+
 _env: jinja2.Environment | None = None
 
 
@@ -53,6 +61,7 @@ def environment() -> jinja2.Environment:
             lstrip_blocks=True,
         )
         _env.filters["nok"] = _nok
+        _env.filters["count"] = _count
     return _env
 
 
@@ -74,8 +83,10 @@ def _safe(href: Callable[[str], str | None]) -> Callable[[str], str | None]:
     return lambda iri: href(iri) if links.linkable(iri) else None
 
 
-def _common(href, root: str, static: str) -> dict:
-    return {"href": href, "root": root, "static": static}
+def _common(href, root: str, static: str, served: bool = False) -> dict:
+    """`served`: the page comes from `kg serve` (which has /search, /measures, /source/…/text);
+    a static site (kg publish) has not, so its pages leave those links out."""
+    return {"href": href, "root": root, "static": static, "served": served}
 
 
 def _places(base_iri: str, current: str | None, href, root: str, static: str):
@@ -115,12 +126,13 @@ def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[
     `self_ref`: how this page refers to its own resource (the server passes './K1'; suffixes are appended)."""
     href, root, static = _places(base_iri, current, href, root, static)
     r = describe.resource(store, iri, base_iri, labeler)
+    local = iri[len(base_iri):] if iri.startswith(base_iri) else None
     self_href = self_ref or href(iri)
     signposts = resource_signposts(store, iri, self_href) + [(links.SCHEMA_ABOUT_PAGE, "type", None)]
     data = json_ld(results.serialize_triples(describe.description(store, iri), "jsonld").body)
     return environment().get_template("resource.html").render(
         r=r, x=r.extra, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
-        jsonld=data, **_common(href, root, static))
+        jsonld=data, local=local, **_common(href, root, static, current is not None))
 
 
 def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | None = None) -> dict:
@@ -148,6 +160,8 @@ def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | No
     ]
     return {
         "triples": describe.triple_count(store),
+        # the same triple may be stated in several graphs (e.g. an actor in both programmes' graphs)
+        "quads": sum(1 for q in store.quads_for_pattern(None, None, None, None) if isinstance(q.graph_name, ox.NamedNode)),
         "measures_per_year": per_year,
         "actors": int(actors),
         "graphs": sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
@@ -203,7 +217,7 @@ def render_landing(store: ox.Store, base_iri: str, *, stats: dict | None = None,
         title="Oversikt", stats=stats, downloads=files, downloads_note=downloads_note, void=void,
         download_index=download_index,
         signposts=landing_signposts(base_iri, downloads, void), jsonld=landing_json_ld(base_iri, stats, downloads),
-        **_common(href, root, static))
+        **_common(href, root, static, current is not None))
 
 
 def render_downloads(downloads: list, note: str | None, *, current: str = "download/") -> str:
@@ -212,7 +226,7 @@ def render_downloads(downloads: list, note: str | None, *, current: str = "downl
     files = [{"name": d.name, "href": links.relative_ref(current, "download/" + d.name), "size": _size(d.bytes),
               "bytes": d.bytes, "media_type": d.media_type, "sha256": d.sha256} for d in downloads]
     return environment().get_template("downloads.html").render(
-        title="Nedlasting", downloads=files, note=note, **_common(lambda i: i, root, root + "static"))
+        title="Nedlasting", downloads=files, note=note, **_common(lambda i: i, root, root + "static", True))
 
 
 def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, initial: str = "", root: str = "/",
@@ -226,7 +240,7 @@ def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, ini
             "endpoint": endpoint or root + "sparql", "base": base_iri, "root": root}
     return environment().get_template("query.html").render(
         title="Spørringer", queries=queries, views=views, initial=initial, qdata=data, errors=errors,
-        **_common(lambda i: i, root, static))
+        **_common(lambda i: i, root, static, current is not None))
 
 
 def render_error(status: int, title: str, message: str, *, root: str = "/", static: str = "/static",
@@ -235,4 +249,4 @@ def render_error(status: int, title: str, message: str, *, root: str = "/", stat
         root = links.root_of(current)
         static = root + "static"
     return environment().get_template("error.html").render(
-        status=status, title=title, message=message, **_common(lambda i: i, root, static))
+        status=status, title=title, message=message, **_common(lambda i: i, root, static, current is not None))

@@ -299,7 +299,7 @@
 
   function setDownloads(q) {
     const name = current ? current.name : "resultat";
-    const base = "/query/download?name=" + encodeURIComponent(name) + "&query=" + encodeURIComponent(q);
+    const base = (data.root || "./") + "query/download?name=" + encodeURIComponent(name) + "&query=" + encodeURIComponent(q);
     $("dl-csv").href = base + "&format=csv";
     $("dl-json").href = base + "&format=json";
   }
