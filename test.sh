@@ -22,7 +22,8 @@ fi
 if command -v npm >/dev/null 2>&1; then
   (cd tests/js && npm ci --no-audit --no-fund --silent) || echo "note: npm ci failed: the accessibility tests will be skipped" >&2
 elif [ "$(id -u)" = 0 ]; then
-  apt-get install -y -qq npm >/dev/null && (cd tests/js && npm ci --no-audit --no-fund --silent)
+  { DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null \
+      && (cd tests/js && npm ci --no-audit --no-fund --silent); } || echo "note: npm could not be installed: the accessibility tests will be skipped" >&2
 else
   echo "note: npm missing and not root: the accessibility tests will be skipped" >&2
 fi
