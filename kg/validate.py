@@ -34,6 +34,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from . import config
+from .namespaces import PREFIXES as NS_PREFIXES
+from .rdfbridge import from_rdflib
 from .shacl import loader, turbo
 from .shacl.loader import DataParseError
 from .shacl.report import Result, report_graph, restore_message_languages, results_from_graph
@@ -53,12 +55,10 @@ SEVERITY_NAMES = {
     "nb": {"Violation": "Brudd", "Warning": "Advarsler", "Info": "Merknader"},
     "en": {"Violation": "Violations", "Warning": "Warnings", "Info": "Info"},
 }
-PREFIXES = {
-    RP: "rp:", "http://purl.org/dc/terms/": "dct:", "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/ns/prov#": "prov:", "http://www.w3.org/ns/org#": "org:", "http://schema.org/": "schema:",
-    "http://www.w3.org/ns/dcat#": "dcat:", "https://w3id.org/regplan/shapes#": "rps:",
-    "http://www.w3.org/2001/XMLSchema#": "xsd:", "http://www.w3.org/ns/shacl#": "sh:",
-}
+#: IRI → qname prefix for messages: the shared table (kg.namespaces) plus the shapes' own namespace
+PREFIXES = {NS_PREFIXES[p]: f"{p}:" for p in ("rp", "dct", "skos", "prov", "org", "schema", "dcat")}
+PREFIXES["https://w3id.org/regplan/shapes#"] = "rps:"
+PREFIXES.update({NS_PREFIXES[p]: f"{p}:" for p in ("xsd", "sh")})
 #: graphs of a served/built store that are not data to validate
 SKIP_GRAPH_SUFFIXES = ("graph/validation", "graph/inferred")
 
@@ -105,6 +105,18 @@ class Report:
     shapes: Graph | None = None
     engine_version: str = ""
     notes: list = field(default_factory=list)        # what the user should know about this run
+
+    @property
+    def violations(self) -> int:
+        return self.counts["Violation"]
+
+    @property
+    def warnings(self) -> int:
+        return self.counts["Warning"]
+
+    @property
+    def infos(self) -> int:
+        return self.counts["Info"]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -294,9 +306,6 @@ def _ontology_for(shapes, ontology) -> Path | None:
 def _labels(st: ox.Store, nodes: Iterable, prefixes: dict | None = None) -> dict:
     """Readable names for focus nodes: measures as "2025 K7 Title", others by label; blank nodes
     (attributions) by the resource that points to them."""
-    def ox_term(n):
-        return ox.BlankNode(str(n)) if isinstance(n, BNode) else ox.NamedNode(str(n))
-
     def name(node: ox.NamedNode | ox.BlankNode, depth=0) -> dict:
         q = ("PREFIX rp: <%s> PREFIX dct: <http://purl.org/dc/terms/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
              "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -342,7 +351,7 @@ def _labels(st: ox.Store, nodes: Iterable, prefixes: dict | None = None) -> dict
     res = {}
     for n in nodes:
         try:
-            res[n] = name(ox_term(n))
+            res[n] = name(from_rdflib(n))
         except (ValueError, SyntaxError):
             res[n] = {"nb": str(n), "en": str(n)}
     return res
