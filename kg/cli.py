@@ -59,6 +59,50 @@ def _check_port(host: str, port: int) -> None:
                 _fail(f"no permission to listen on {host}:{port} (ports below 1024 need privileges) — choose another --port")
             _fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
 
+_EXTRACT_HINTS = {
+    "registry": "give the source one of the known layouts in data/sources/sources.yaml (a new layout needs an "
+                "extractor in kg.extract.LAYOUTS) — no records were changed",
+    "layout": "the document's layout differs from what the extractor expects there; fix the capture or the "
+              "extractor — no records were changed",
+    "model": "a record does not follow the records model (kg/records/model.py): an extractor bug, or a record "
+             "of another schema version on disk (run `kg extract` for every source); no records were changed",
+    "write": "no records were changed",
+    "source": "check the path, register new documents in data/sources/sources.yaml (id, kind, sha256); "
+              "no records were changed",
+}
+
+
+def _fail_hint(message: str, hint: str, code: int):
+    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"hint: {_EXTRACT_HINTS[hint]}", err=True)
+    raise typer.Exit(code)
+
+
+def _extract(paths, out, quiet: bool) -> None:
+    """`kg extract` (and step 1 of `kg up`): 2 with 'path:line: message' and a hint on bad input, 1 on a
+    record the model refuses (an extractor bug)."""
+    from .errors import ExtractError
+    from .extract import run
+    from .records.validate import RecordError
+    from .sources import SourceError
+
+    try:
+        files = run(paths, out, progress=not quiet)
+    except ExtractError as err:
+        _fail_hint(str(err), "registry" if Path(err.file).name == "sources.yaml" else "layout", 2)
+    except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
+        _fail_hint(str(err), "model", 1)
+    except OSError as err:  # kg.io.WriteError names the file (full disk, no permission …)
+        _fail_hint(_os_error(err), "write", 2)
+    except SourceError as err:
+        # "<path>: " (a problem of the whole file: line 1) or, when located, "<path>:<line>: " already
+        _fail_hint(str(err) if err.located else str(err).replace(": ", ":1: ", 1), "source", 2)
+    if not quiet:
+        for name, rec in sorted(files.items()):
+            n = len(rec.get("measures") or [])
+            a = len(rec.get("anomalies") or [])
+            typer.echo(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
+
 
 @app.command()
 def extract(
@@ -71,9 +115,7 @@ def extract(
     Every fact carries its source document, line span and the source's sha256. Records are written
     atomically: on any error nothing is changed. Exit 2 on a missing, unknown or unparsable document.
     """
-    from .extract import cli_extract
-
-    raise typer.Exit(cli_extract(paths or None, out, quiet))
+    _extract(paths or None, out, quiet)
 
 
 @app.command()
@@ -320,14 +362,10 @@ def up(
     Stops before serving if extraction or the build fails, or the data has SHACL Violations
     (Warnings are listed and allowed). Then open http://HOST:PORT/ .
     """
-    from .extract import cli_extract
-
     if not no_serve:  # before the long work, not after it
         _check_port(host, port)
     typer.secho("1/4 extract", bold=True)
-    rc = cli_extract(None, None, False)
-    if rc:
-        raise typer.Exit(rc)
+    _extract(None, None, False)
     typer.secho("2/4 build", bold=True)
     build(reason=reason, out=None, quiet=False)
     typer.secho("3/4 validate", bold=True)
