@@ -27,6 +27,12 @@ def _fail(message: str, code: int = 2):
     raise typer.Exit(code)
 
 
+def _plain_fail(message: str, code: int = 2):
+    """`error: message` on stderr without colour (as kg validate always printed it) and exit."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
 def _os_error(e: OSError) -> str:
     """An OSError as 'file: reason' (kg.io.WriteError already reads so)."""
     from .io import WriteError, show
@@ -162,10 +168,36 @@ def validate(
     message), or shapes the engine refuses / an engine failure. Validating the build also writes
     build/validation.ttl.
     """
-    from .validate import cli_validate
+    import re
+    import sys
 
-    raise typer.Exit(cli_validate(files or None, fmt=fmt, lang=lang, inference=inference, engine=engine,
-                                  shapes_dir=shapes, fail_on=fail_on, ontology=ontology))
+    from .shacl.loader import DataParseError
+    from .shacl.shapes import ShapeFeatureError
+    from .validate import FAIL_ON, ValidationEngineError, ValidationUsageError, run
+
+    if fmt not in ("text", "turtle", "json"):
+        _plain_fail(f"unknown --format {fmt!r} (use text, turtle or json)")
+    if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang or ""):
+        _plain_fail(f"bad --lang {lang!r} (a language tag such as nb, en or de)")
+    if fail_on not in FAIL_ON:
+        _plain_fail(f"unknown --fail-on {fail_on!r} (use {', '.join(FAIL_ON)})")
+    try:
+        report = run(files or None, shapes_dir=shapes, inference=inference, engine=engine, ontology=ontology,
+                     note=lambda message: typer.echo(message, err=True))
+    except (DataParseError, ValidationUsageError, ShapeFeatureError) as e:
+        _plain_fail(str(e))
+    except ValidationEngineError as e:
+        _plain_fail(f"the validation engine failed, no report: {e}")
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    out = {"text": lambda: report.text(lang), "turtle": report.to_turtle, "json": report.to_json}[fmt]()
+    sys.stdout.write(out)
+    sys.stdout.flush()
+    if fmt != "text":
+        c = report.counts
+        typer.echo(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info ({report.engine_text})",
+                   err=True)
+    raise typer.Exit(1 if report.failed(fail_on) else 0)
 
 
 @app.command()

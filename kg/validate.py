@@ -554,60 +554,28 @@ def validate_build(shapes_dir: Path = SHAPES, inference: str = "none", engine: s
     return report
 
 
-# ---------------------------------------------------------------------- command line
-def cli_validate(files: Sequence[Path] | None, fmt: str = "text", lang: str = "nb", inference: str = "none",
-                 engine: str = DEFAULT_ENGINE, shapes_dir: Path | None = None, fail_on: str = "violation",
-                 ontology: Path | None = None) -> int:
-    """``kg validate``: returns the exit code — 0 passes, 1 results at ``fail_on`` or above,
-    2 usage/parse error or an engine that refused the shapes or failed."""
-    import re
-    import sys
-
-    def fail(msg: str) -> int:
-        print(f"error: {msg}", file=sys.stderr)
-        return 2
-
-    if fmt not in ("text", "turtle", "json"):
-        return fail(f"unknown --format {fmt!r} (use text, turtle or json)")
-    if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang or ""):
-        return fail(f"bad --lang {lang!r} (a language tag such as nb, en or de)")
-    if fail_on not in FAIL_ON:
-        return fail(f"unknown --fail-on {fail_on!r} (use {', '.join(FAIL_ON)})")
+# ---------------------------------------------------------------------- the verb
+def run(files: Sequence[Path] | None = None, shapes_dir: Path | None = None, inference: str = "none",
+        engine: str = DEFAULT_ENGINE, ontology: Path | None = None, note=lambda message: None) -> Report:
+    """``kg validate`` as a function: validate ``files`` (default: the built dataset, built first when
+    missing; then build/validation.ttl is written too). Raises ValidationUsageError (bad option, missing
+    shapes or ontology, a failed build), ShapeFeatureError, DataParseError or ValidationEngineError."""
     shapes_dir = Path(shapes_dir) if shapes_dir else SHAPES
     if not shapes_dir.exists():
-        return fail(f"{shapes_dir}: no such shapes file or folder")
+        raise ValidationUsageError(f"{shapes_dir}: no such shapes file or folder")
     if ontology is not None and not Path(ontology).is_file():
-        return fail(f"{ontology}: no such ontology file")
-    validating_build = not files
-    if validating_build:
-        dataset = config.BUILD / "dataset.nq"
-        if not dataset.exists():
-            print(f"{dataset} is missing: building it first", file=sys.stderr)
-            try:
-                from . import build
-                dataset = build.run(progress=False, out_dir=config.BUILD)
-            except Exception as e:   # the build reports its own errors (record file and path)
-                return fail(f"build failed: {e}")
-        files = [dataset]
-    try:
-        if validating_build and ontology is None:
-            report = validate_build(shapes_dir=shapes_dir, inference=inference, engine=engine)
-        else:
-            report = validate_dataset(list(files), shapes_dir=shapes_dir, inference=inference, engine=engine,
-                                      ontology=ontology if ontology is not None else "auto")
-    except DataParseError as e:
-        return fail(str(e))
-    except (ValidationUsageError, ShapeFeatureError) as e:
-        return fail(str(e))
-    except ValidationEngineError as e:
-        return fail(f"the validation engine failed, no report: {e}")
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    out = {"text": lambda: report.text(lang), "turtle": report.to_turtle, "json": report.to_json}[fmt]()
-    sys.stdout.write(out)
-    sys.stdout.flush()
-    if fmt != "text":
-        c = report.counts
-        print(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info "
-              f"({report.engine_text})", file=sys.stderr)
-    return 1 if report.failed(fail_on) else 0
+        raise ValidationUsageError(f"{ontology}: no such ontology file")
+    if files:
+        return validate_dataset(list(files), shapes_dir=shapes_dir, inference=inference, engine=engine,
+                                ontology=ontology if ontology is not None else "auto")
+    dataset = config.BUILD / "dataset.nq"
+    if not dataset.exists():
+        note(f"{dataset} is missing: building it first")
+        try:
+            from . import build
+            dataset = build.run(progress=False, out_dir=config.BUILD)
+        except Exception as e:   # the build reports its own errors (record file and path)
+            raise ValidationUsageError(f"build failed: {e}") from None
+    if ontology is None:
+        return validate_build(shapes_dir=shapes_dir, inference=inference, engine=engine)
+    return validate_dataset([dataset], shapes_dir=shapes_dir, inference=inference, engine=engine, ontology=ontology)
