@@ -6,7 +6,7 @@ Each command imports its module lazily so `kg --help` stays fast.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -215,9 +215,50 @@ def query(
                kg query money-by-focus-area --format csv
                kg query measures-by-focus-area --endpoint http://127.0.0.1:8000/sparql
     """
-    from .query_cli import run_query
+    from . import queries
 
-    raise typer.Exit(run_query(name, param, endpoint, fmt, show))
+    try:
+        if not name:
+            for q in queries.catalogue().values():
+                ps = " ".join(f"{p.name}={p.default}" for p in q.params)
+                typer.echo(f"{q.name:32} {q.title}" + (f"   [{ps}]" if ps else ""))
+            return
+        if fmt not in ("table", "csv", "json"):
+            raise queries.QueryError(f"--format must be table, csv or json, not {fmt!r}")
+        q, sparql = queries.prepare(name, param)
+        if show:
+            typer.echo(sparql)
+            return
+        cols, table = queries.answer(q, sparql, endpoint)
+    except (queries.QueryError, FileNotFoundError) as e:
+        _fail(str(e))
+    except queries.QueryFailed as e:
+        _fail(str(e), 1)
+    _print_table(q.title, cols, table, fmt)
+
+
+def _print_table(title: str, cols: list[str], table: list[list[str]], fmt: str) -> None:
+    import csv
+    import json
+    import sys
+
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(table)
+    elif fmt == "json":
+        typer.echo(json.dumps([dict(zip(cols, r)) for r in table], ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title=title, show_lines=False)
+        for c in cols:
+            t.add_column(c)
+        for r in table:
+            t.add_row(*r)
+        Console().print(t)
+        typer.echo(f"{len(table)} row(s)")
 
 
 @app.command()
@@ -262,6 +303,18 @@ _TIMEOUT_HELP = ("Seconds to wait for the store to accept a connection (--connec
                  "or to answer a request (--read-timeout, default 120).")
 
 
+# the store options of `kg publish --to` and `kg push`, declared once
+StoreOpt = Annotated[str, typer.Option("--store", help=_STORE_HELP)]
+GspUrlOpt = Annotated[Optional[str], typer.Option("--gsp-url")]
+UpdateUrlOpt = Annotated[Optional[str], typer.Option("--update-url")]
+QueryUrlOpt = Annotated[Optional[str], typer.Option("--query-url")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", help="Store user (or KG_STORE_USER).")]
+PasswordOpt = Annotated[Optional[str], typer.Option("--password", help="Store password (or KG_STORE_PASSWORD).")]
+ConnectTimeoutOpt = Annotated[float, typer.Option("--connect-timeout", help=_TIMEOUT_HELP)]
+ReadTimeoutOpt = Annotated[float, typer.Option("--read-timeout", help=_TIMEOUT_HELP)]
+RetriesOpt = Annotated[int, typer.Option("--retries", help="Retries of a request after a connection error or HTTP 408/429/5xx (0–10).")]
+
+
 def _push_target(to, store, gsp_url, update_url, query_url, user, password, connect_timeout=10.0,
                  read_timeout=120.0, retries=2):
     from .publish.push import Target
@@ -286,15 +339,15 @@ def publish(
     out: Optional[Path] = typer.Option(None, "--out", help="Release directory (default: release/<version>)."),
     force: bool = typer.Option(False, "--force", help="Publish despite SHACL violations (recorded in the metadata)."),
     to: Optional[str] = typer.Option(None, "--to", help="After the release, push it to this SPARQL store."),
-    store: str = typer.Option("generic", "--store", help=_STORE_HELP),
-    gsp_url: Optional[str] = typer.Option(None, "--gsp-url"),
-    update_url: Optional[str] = typer.Option(None, "--update-url"),
-    query_url: Optional[str] = typer.Option(None, "--query-url"),
-    user: Optional[str] = typer.Option(None, "--user", help="Store user (or KG_STORE_USER)."),
-    password: Optional[str] = typer.Option(None, "--password", help="Store password (or KG_STORE_PASSWORD)."),
-    connect_timeout: float = typer.Option(10.0, "--connect-timeout", help=_TIMEOUT_HELP),
-    read_timeout: float = typer.Option(120.0, "--read-timeout", help=_TIMEOUT_HELP),
-    retries: int = typer.Option(2, "--retries", help="Retries of a request after a connection error or HTTP 408/429/5xx (0–10)."),
+    store: StoreOpt = "generic",
+    gsp_url: GspUrlOpt = None,
+    update_url: UpdateUrlOpt = None,
+    query_url: QueryUrlOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    connect_timeout: ConnectTimeoutOpt = 10.0,
+    read_timeout: ReadTimeoutOpt = 120.0,
+    retries: RetriesOpt = 2,
 ) -> None:
     """Build a release directory (dumps, tables, ontology, shapes, validation report, DCAT, VoID,
     changelog, static site, SHA256SUMS) from the validated build, atomically; optionally push it.
@@ -330,15 +383,15 @@ def publish(
 def push(
     release_dir: Path = typer.Argument(..., help="A release directory made by `kg publish`."),
     to: Optional[str] = typer.Option(None, "--to", help="Store base URL (endpoints derived per --store)."),
-    store: str = typer.Option("generic", "--store", help=_STORE_HELP),
-    gsp_url: Optional[str] = typer.Option(None, "--gsp-url"),
-    update_url: Optional[str] = typer.Option(None, "--update-url"),
-    query_url: Optional[str] = typer.Option(None, "--query-url"),
-    user: Optional[str] = typer.Option(None, "--user", help="Store user (or KG_STORE_USER)."),
-    password: Optional[str] = typer.Option(None, "--password", help="Store password (or KG_STORE_PASSWORD)."),
-    connect_timeout: float = typer.Option(10.0, "--connect-timeout", help=_TIMEOUT_HELP),
-    read_timeout: float = typer.Option(120.0, "--read-timeout", help=_TIMEOUT_HELP),
-    retries: int = typer.Option(2, "--retries", help="Retries of a request after a connection error or HTTP 408/429/5xx (0–10)."),
+    store: StoreOpt = "generic",
+    gsp_url: GspUrlOpt = None,
+    update_url: UpdateUrlOpt = None,
+    query_url: QueryUrlOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    connect_timeout: ConnectTimeoutOpt = 10.0,
+    read_timeout: ReadTimeoutOpt = 120.0,
+    retries: RetriesOpt = 2,
 ) -> None:
     """Replace each named graph of a release in a SPARQL 1.1 store (temporary graph, then MOVE).
 
