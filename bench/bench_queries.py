@@ -19,8 +19,8 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import queue
+import re
 import shutil
 import statistics
 import subprocess

@@ -15,15 +15,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import buildinfo, config, sources
-from .graph.authority import map_actors, map_municipalities
 from .graph import grants, nordland
+from .graph.authority import map_actors, map_municipalities
 from .graph.common import Rec, RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
 from .graph.successors import map_successors
 from .io import atomic_write_json, atomic_write_many, remove_stale_temps
-from .records.validate import check as check_record
 from .namespaces import DCT, PREFIXES, PROV, RP, SKOS, XSD
 from .rdfbridge import from_rdflib, to_rdflib
+from .records.validate import check as check_record
 from .uris import Minter
 
 PROGRAMME_RECORDS = ("hp2025", "hp2024")

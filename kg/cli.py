@@ -398,7 +398,8 @@ def push(
     Exit 2 when the store cannot be reached, does not answer within --read-timeout, refuses a request
     or answers something unexpected; the message says which graphs were replaced and how to recover.
     """
-    from .publish.push import PushError, push as do_push
+    from .publish.push import PushError
+    from .publish.push import push as do_push
 
     _quiet_libraries()
     try:

@@ -39,7 +39,7 @@ from .rdfbridge import from_rdflib
 from .shacl import loader, turbo
 from .shacl.loader import DataParseError
 from .shacl.report import Result, report_graph, restore_message_languages, results_from_graph
-from .shacl.shapes import ShapeFeatureError, check_sparql, check_vocabulary, shape_files
+from .shacl.shapes import check_sparql, check_vocabulary, shape_files
 from .shacl.turbo import EngineError
 
 SHAPES = config.SHAPES

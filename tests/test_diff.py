@@ -6,12 +6,12 @@ import json
 
 import pyoxigraph as ox
 import pytest
+from publish_fixtures import BASE, FIXTURE
 from typer.testing import CliRunner
 
 from kg import config
 from kg.cli import app
 from kg.publish import diff
-from publish_fixtures import BASE, FIXTURE
 
 RECORDS = FIXTURE / "records"
 

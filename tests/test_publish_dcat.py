@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pyshacl
 import pytest
+from publish_fixtures import fixture_inputs, real_inputs
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SKOS
 
 from kg.publish.release import release
-from publish_fixtures import fixture_inputs, real_inputs
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")

@@ -11,12 +11,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from publish_fixtures import BASE, FIXTURE, fixture_inputs, real_inputs
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.publish import checksums, release as rel
+from kg.publish import checksums
+from kg.publish import release as rel
 from kg.publish.release import ReleaseError, release
-from publish_fixtures import BASE, FIXTURE, fixture_inputs, real_inputs
 
 QUIET = lambda *a, **k: None  # noqa: E731
 

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from publish_fixtures import free_port, real_inputs, start_oxigraph, start_virtuoso, stop
 from typer.testing import CliRunner
 
 from kg import config, queries
 from kg.cli import app
 from kg.publish.push import PushError, Target, push, release_graphs
 from kg.publish.release import release
-from publish_fixtures import free_port, real_inputs, start_oxigraph, start_virtuoso, stop
 
 pytestmark = pytest.mark.slow
 

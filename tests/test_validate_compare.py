@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from rdflib import BNode, Literal
 from rdflib.namespace import SH
+from test_shapes import CASES, FIX, variant
 
 from kg.validate import Report, validate_dataset
-
-from test_shapes import CASES, FIX, variant
 
 ALL_ERRORS = Path(__file__).parent / "fixtures" / "validate" / "user_errors.ttl"
 

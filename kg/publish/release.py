@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import config
+from .. import buildinfo, config
+from ..io import WriteError, default_mode, dumps_json, pid_alive, show
 from ..records.docs import schema_text
-from .. import buildinfo
-from ..io import WriteError, pid_alive, default_mode, dumps_json, show
 from . import checksums, dcat, diff, docs, dumps, tables, validation, void
 
 
