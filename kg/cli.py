@@ -475,5 +475,19 @@ def up(
           service_allow=[], workers=2, quiet=False)
 
 
+def reference(width: int = 100) -> str:
+    """README's command reference: `kg --help` and every `kg COMMAND --help`, as a user sees them
+    (regenerated with `cog -r README.md`; `cog --check README.md` in .ci/run fails when it is stale)."""
+    from typer.testing import CliRunner
+
+    env = {"COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
+    out = []
+    for args in ([], *([c.name or c.callback.__name__] for c in app.registered_commands)):
+        res = CliRunner().invoke(app, [*args, "--help"], env=env, terminal_width=width, prog_name="kg")
+        body = "\n".join(line.rstrip() for line in res.output.splitlines()).strip("\n")
+        out.append(f"#### `kg {' '.join(args)} --help`\n\n```text\n{body}\n```\n".replace("kg  --help", "kg --help"))
+    return "\n".join(out)
+
+
 if __name__ == "__main__":  # pragma: no cover
     app()
