@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from publish_fixtures import BASE, FIXTURE
 from typer.testing import CliRunner
 
 from kg import config
 from kg.cli import app
 from kg.publish import diff
 
-RECORDS = FIXTURE / "records"
+BASE = "https://w3id.org/regplan/"
+RECORDS = Path(__file__).parent / "fixtures" / "publish" / "records"   # the publish fixture's records
 
 
 def test_years_are_paired_by_successor_links_not_ids():
