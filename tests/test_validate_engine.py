@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_validate_compare import canon
+from shacl_cases import canon
 
 from kg.validate import validate_dataset
 

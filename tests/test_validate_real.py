@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from rdflib.namespace import SH
-from test_validate_compare import canon
+from shacl_cases import canon
 
 from kg import config
 from kg.validate import validate_dataset
