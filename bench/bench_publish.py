@@ -21,9 +21,10 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
+from local_stores import start_oxigraph, start_virtuoso, stop  # noqa: E402
+
 from kg.publish import dumps, void  # noqa: E402
 from kg.publish.push import Target, push  # noqa: E402
-from publish_fixtures import start_oxigraph, start_virtuoso, stop  # noqa: E402
 
 
 def timed(label: str, fn, *a, **k):

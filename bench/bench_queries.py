@@ -19,8 +19,8 @@ import argparse
 import datetime as dt
 import json
 import os
-import re
 import queue
+import re
 import shutil
 import statistics
 import subprocess
@@ -232,9 +232,9 @@ def run_worker_engine(engine: str, data: Path, clients, repeat, budget, limit, l
 
 def _fixtures():
     sys.path.insert(0, str(ROOT / "tests"))
-    import publish_fixtures  # the tests' private-Virtuoso helper (ini, free ports, start/stop)
+    import local_stores  # the tests' private-Virtuoso helper (ini, free ports, start/stop)
 
-    return publish_fixtures
+    return local_stores
 
 
 def _isql(workdir: Path, sql: str) -> str:

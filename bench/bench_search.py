@@ -75,7 +75,6 @@ def run(name: str, nq: Path, words: list[str], actor: str, year: str, repeat: in
 def report(results: list[dict], repeat: int) -> str:
     import platform
     import sqlite3
-
     from importlib.metadata import version
 
     lines = [f"# Search benchmark {dt.date.today().isoformat()}", "",

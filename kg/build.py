@@ -15,14 +15,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import buildinfo, config, sources
-from .graph.authority import map_actors, map_municipalities
 from .graph import grants, nordland
+from .graph.authority import map_actors, map_municipalities
 from .graph.common import Rec, RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
 from .graph.successors import map_successors
 from .io import atomic_write_json, atomic_write_many, remove_stale_temps
-from .records.validate import check as check_record
 from .namespaces import DCT, PREFIXES, PROV, RP, SKOS, XSD
+from .rdfbridge import from_rdflib, to_rdflib
+from .records.validate import check as check_record
 from .uris import Minter
 
 PROGRAMME_RECORDS = ("hp2025", "hp2024")
@@ -154,37 +155,15 @@ def infer(quads: list[ox.Quad], graph_iri: str) -> list[ox.Quad]:
 
     g = rdflib.Graph()
     for q in quads:
-        g.add(tuple(_to_rdflib(t) for t in (q.subject, q.predicate, q.object)))
+        g.add(tuple(to_rdflib(t) for t in (q.subject, q.predicate, q.object)))
     before = set(g)
     owlrl.DeductiveClosure(owlrl.RDFS_Semantics, axiomatic_triples=False, datatype_axioms=False).expand(g)
     new = [t for t in g if t not in before and not isinstance(t[0], rdflib.Literal)]
     gn = ox.NamedNode(graph_iri)
     out = []
     for s, p, o in sorted(new):
-        out.append(ox.Quad(_from_rdflib(s), _from_rdflib(p), _from_rdflib(o), gn))
+        out.append(ox.Quad(from_rdflib(s), from_rdflib(p), from_rdflib(o), gn))
     return out
-
-
-def _to_rdflib(term):
-    import rdflib
-
-    if isinstance(term, ox.NamedNode):
-        return rdflib.URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return rdflib.BNode(term.value)
-    return rdflib.Literal(term.value, lang=term.language, datatype=None if term.language else rdflib.URIRef(term.datatype.value))
-
-
-def _from_rdflib(term):
-    import rdflib
-
-    if isinstance(term, rdflib.URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, rdflib.BNode):
-        return ox.BlankNode(str(term))
-    if term.language:
-        return ox.Literal(str(term), language=term.language)
-    return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD + "string")))
 
 
 def check_out_dir(out_dir: Path) -> None:

@@ -6,7 +6,7 @@ Each command imports its module lazily so `kg --help` stays fast.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
@@ -24,6 +24,12 @@ app = typer.Typer(
 def _fail(message: str, code: int = 2):
     """Print `error: message` on stderr and exit (2: usage, input or I/O error)."""
     typer.secho(f"error: {message}", fg="red", err=True)
+    raise typer.Exit(code)
+
+
+def _plain_fail(message: str, code: int = 2):
+    """`error: message` on stderr without colour (as kg validate always printed it) and exit."""
+    typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 
@@ -59,6 +65,50 @@ def _check_port(host: str, port: int) -> None:
                 _fail(f"no permission to listen on {host}:{port} (ports below 1024 need privileges) — choose another --port")
             _fail(f"cannot listen on {host}:{port}: {e.strerror or e}")
 
+_EXTRACT_HINTS = {
+    "registry": "give the source one of the known layouts in data/sources/sources.yaml (a new layout needs an "
+                "extractor in kg.extract.LAYOUTS) — no records were changed",
+    "layout": "the document's layout differs from what the extractor expects there; fix the capture or the "
+              "extractor — no records were changed",
+    "model": "a record does not follow the records model (kg/records/model.py): an extractor bug, or a record "
+             "of another schema version on disk (run `kg extract` for every source); no records were changed",
+    "write": "no records were changed",
+    "source": "check the path, register new documents in data/sources/sources.yaml (id, kind, sha256); "
+              "no records were changed",
+}
+
+
+def _fail_hint(message: str, hint: str, code: int):
+    typer.echo(f"error: {message}", err=True)
+    typer.echo(f"hint: {_EXTRACT_HINTS[hint]}", err=True)
+    raise typer.Exit(code)
+
+
+def _extract(paths, out, quiet: bool) -> None:
+    """`kg extract` (and step 1 of `kg up`): 2 with 'path:line: message' and a hint on bad input, 1 on a
+    record the model refuses (an extractor bug)."""
+    from .errors import ExtractError
+    from .extract import run
+    from .records.validate import RecordError
+    from .sources import SourceError
+
+    try:
+        files = run(paths, out, progress=not quiet)
+    except ExtractError as err:
+        _fail_hint(str(err), "registry" if Path(err.file).name == "sources.yaml" else "layout", 2)
+    except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
+        _fail_hint(str(err), "model", 1)
+    except OSError as err:  # kg.io.WriteError names the file (full disk, no permission …)
+        _fail_hint(_os_error(err), "write", 2)
+    except SourceError as err:
+        # "<path>: " (a problem of the whole file: line 1) or, when located, "<path>:<line>: " already
+        _fail_hint(str(err) if err.located else str(err).replace(": ", ":1: ", 1), "source", 2)
+    if not quiet:
+        for name, rec in sorted(files.items()):
+            n = len(rec.get("measures") or [])
+            a = len(rec.get("anomalies") or [])
+            typer.echo(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
+
 
 @app.command()
 def extract(
@@ -71,9 +121,7 @@ def extract(
     Every fact carries its source document, line span and the source's sha256. Records are written
     atomically: on any error nothing is changed. Exit 2 on a missing, unknown or unparsable document.
     """
-    from .extract import cli_extract
-
-    raise typer.Exit(cli_extract(paths or None, out, quiet))
+    _extract(paths or None, out, quiet)
 
 
 @app.command()
@@ -120,10 +168,36 @@ def validate(
     message), or shapes the engine refuses / an engine failure. Validating the build also writes
     build/validation.ttl.
     """
-    from .validate import cli_validate
+    import re
+    import sys
 
-    raise typer.Exit(cli_validate(files or None, fmt=fmt, lang=lang, inference=inference, engine=engine,
-                                  shapes_dir=shapes, fail_on=fail_on, ontology=ontology))
+    from .shacl.loader import DataParseError
+    from .shacl.shapes import ShapeFeatureError
+    from .validate import FAIL_ON, ValidationEngineError, ValidationUsageError, run
+
+    if fmt not in ("text", "turtle", "json"):
+        _plain_fail(f"unknown --format {fmt!r} (use text, turtle or json)")
+    if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang or ""):
+        _plain_fail(f"bad --lang {lang!r} (a language tag such as nb, en or de)")
+    if fail_on not in FAIL_ON:
+        _plain_fail(f"unknown --fail-on {fail_on!r} (use {', '.join(FAIL_ON)})")
+    try:
+        report = run(files or None, shapes_dir=shapes, inference=inference, engine=engine, ontology=ontology,
+                     note=lambda message: typer.echo(message, err=True))
+    except (DataParseError, ValidationUsageError, ShapeFeatureError) as e:
+        _plain_fail(str(e))
+    except ValidationEngineError as e:
+        _plain_fail(f"the validation engine failed, no report: {e}")
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    out = {"text": lambda: report.text(lang), "turtle": report.to_turtle, "json": report.to_json}[fmt]()
+    sys.stdout.write(out)
+    sys.stdout.flush()
+    if fmt != "text":
+        c = report.counts
+        typer.echo(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info ({report.engine_text})",
+                   err=True)
+    raise typer.Exit(1 if report.failed(fail_on) else 0)
 
 
 @app.command()
@@ -141,9 +215,50 @@ def query(
                kg query money-by-focus-area --format csv
                kg query measures-by-focus-area --endpoint http://127.0.0.1:8000/sparql
     """
-    from .query_cli import run_query
+    from . import queries
 
-    raise typer.Exit(run_query(name, param, endpoint, fmt, show))
+    try:
+        if not name:
+            for q in queries.catalogue().values():
+                ps = " ".join(f"{p.name}={p.default}" for p in q.params)
+                typer.echo(f"{q.name:32} {q.title}" + (f"   [{ps}]" if ps else ""))
+            return
+        if fmt not in ("table", "csv", "json"):
+            raise queries.QueryError(f"--format must be table, csv or json, not {fmt!r}")
+        q, sparql = queries.prepare(name, param)
+        if show:
+            typer.echo(sparql)
+            return
+        cols, table = queries.answer(q, sparql, endpoint)
+    except (queries.QueryError, FileNotFoundError) as e:
+        _fail(str(e))
+    except queries.QueryFailed as e:
+        _fail(str(e), 1)
+    _print_table(q.title, cols, table, fmt)
+
+
+def _print_table(title: str, cols: list[str], table: list[list[str]], fmt: str) -> None:
+    import csv
+    import json
+    import sys
+
+    if fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(cols)
+        w.writerows(table)
+    elif fmt == "json":
+        typer.echo(json.dumps([dict(zip(cols, r)) for r in table], ensure_ascii=False, indent=2))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        t = Table(title=title, show_lines=False)
+        for c in cols:
+            t.add_column(c)
+        for r in table:
+            t.add_row(*r)
+        Console().print(t)
+        typer.echo(f"{len(table)} row(s)")
 
 
 @app.command()
@@ -188,6 +303,18 @@ _TIMEOUT_HELP = ("Seconds to wait for the store to accept a connection (--connec
                  "or to answer a request (--read-timeout, default 120).")
 
 
+# the store options of `kg publish --to` and `kg push`, declared once
+StoreOpt = Annotated[str, typer.Option("--store", help=_STORE_HELP)]
+GspUrlOpt = Annotated[Optional[str], typer.Option("--gsp-url")]
+UpdateUrlOpt = Annotated[Optional[str], typer.Option("--update-url")]
+QueryUrlOpt = Annotated[Optional[str], typer.Option("--query-url")]
+UserOpt = Annotated[Optional[str], typer.Option("--user", help="Store user (or KG_STORE_USER).")]
+PasswordOpt = Annotated[Optional[str], typer.Option("--password", help="Store password (or KG_STORE_PASSWORD).")]
+ConnectTimeoutOpt = Annotated[float, typer.Option("--connect-timeout", help=_TIMEOUT_HELP)]
+ReadTimeoutOpt = Annotated[float, typer.Option("--read-timeout", help=_TIMEOUT_HELP)]
+RetriesOpt = Annotated[int, typer.Option("--retries", help="Retries of a request after a connection error or HTTP 408/429/5xx (0–10).")]
+
+
 def _push_target(to, store, gsp_url, update_url, query_url, user, password, connect_timeout=10.0,
                  read_timeout=120.0, retries=2):
     from .publish.push import Target
@@ -212,15 +339,15 @@ def publish(
     out: Optional[Path] = typer.Option(None, "--out", help="Release directory (default: release/<version>)."),
     force: bool = typer.Option(False, "--force", help="Publish despite SHACL violations (recorded in the metadata)."),
     to: Optional[str] = typer.Option(None, "--to", help="After the release, push it to this SPARQL store."),
-    store: str = typer.Option("generic", "--store", help=_STORE_HELP),
-    gsp_url: Optional[str] = typer.Option(None, "--gsp-url"),
-    update_url: Optional[str] = typer.Option(None, "--update-url"),
-    query_url: Optional[str] = typer.Option(None, "--query-url"),
-    user: Optional[str] = typer.Option(None, "--user", help="Store user (or KG_STORE_USER)."),
-    password: Optional[str] = typer.Option(None, "--password", help="Store password (or KG_STORE_PASSWORD)."),
-    connect_timeout: float = typer.Option(10.0, "--connect-timeout", help=_TIMEOUT_HELP),
-    read_timeout: float = typer.Option(120.0, "--read-timeout", help=_TIMEOUT_HELP),
-    retries: int = typer.Option(2, "--retries", help="Retries of a request after a connection error or HTTP 408/429/5xx (0–10)."),
+    store: StoreOpt = "generic",
+    gsp_url: GspUrlOpt = None,
+    update_url: UpdateUrlOpt = None,
+    query_url: QueryUrlOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    connect_timeout: ConnectTimeoutOpt = 10.0,
+    read_timeout: ReadTimeoutOpt = 120.0,
+    retries: RetriesOpt = 2,
 ) -> None:
     """Build a release directory (dumps, tables, ontology, shapes, validation report, DCAT, VoID,
     changelog, static site, SHA256SUMS) from the validated build, atomically; optionally push it.
@@ -256,22 +383,23 @@ def publish(
 def push(
     release_dir: Path = typer.Argument(..., help="A release directory made by `kg publish`."),
     to: Optional[str] = typer.Option(None, "--to", help="Store base URL (endpoints derived per --store)."),
-    store: str = typer.Option("generic", "--store", help=_STORE_HELP),
-    gsp_url: Optional[str] = typer.Option(None, "--gsp-url"),
-    update_url: Optional[str] = typer.Option(None, "--update-url"),
-    query_url: Optional[str] = typer.Option(None, "--query-url"),
-    user: Optional[str] = typer.Option(None, "--user", help="Store user (or KG_STORE_USER)."),
-    password: Optional[str] = typer.Option(None, "--password", help="Store password (or KG_STORE_PASSWORD)."),
-    connect_timeout: float = typer.Option(10.0, "--connect-timeout", help=_TIMEOUT_HELP),
-    read_timeout: float = typer.Option(120.0, "--read-timeout", help=_TIMEOUT_HELP),
-    retries: int = typer.Option(2, "--retries", help="Retries of a request after a connection error or HTTP 408/429/5xx (0–10)."),
+    store: StoreOpt = "generic",
+    gsp_url: GspUrlOpt = None,
+    update_url: UpdateUrlOpt = None,
+    query_url: QueryUrlOpt = None,
+    user: UserOpt = None,
+    password: PasswordOpt = None,
+    connect_timeout: ConnectTimeoutOpt = 10.0,
+    read_timeout: ReadTimeoutOpt = 120.0,
+    retries: RetriesOpt = 2,
 ) -> None:
     """Replace each named graph of a release in a SPARQL 1.1 store (temporary graph, then MOVE).
 
     Exit 2 when the store cannot be reached, does not answer within --read-timeout, refuses a request
     or answers something unexpected; the message says which graphs were replaced and how to recover.
     """
-    from .publish.push import PushError, push as do_push
+    from .publish.push import PushError
+    from .publish.push import push as do_push
 
     _quiet_libraries()
     try:
@@ -320,14 +448,10 @@ def up(
     Stops before serving if extraction or the build fails, or the data has SHACL Violations
     (Warnings are listed and allowed). Then open http://HOST:PORT/ .
     """
-    from .extract import cli_extract
-
     if not no_serve:  # before the long work, not after it
         _check_port(host, port)
     typer.secho("1/4 extract", bold=True)
-    rc = cli_extract(None, None, False)
-    if rc:
-        raise typer.Exit(rc)
+    _extract(None, None, False)
     typer.secho("2/4 build", bold=True)
     build(reason=reason, out=None, quiet=False)
     typer.secho("3/4 validate", bold=True)
@@ -349,6 +473,20 @@ def up(
     typer.secho(f"4/4 serve on http://{host}:{port}/", bold=True)
     serve(host=host, port=port, timeout=10.0, max_results=10_000, base_iri=None, dataset=None,
           service_allow=[], workers=2, quiet=False)
+
+
+def reference(width: int = 100) -> str:
+    """README's command reference: `kg --help` and every `kg COMMAND --help`, as a user sees them
+    (regenerated with `cog -r README.md`; `cog --check README.md` in .ci/run fails when it is stale)."""
+    from typer.testing import CliRunner
+
+    env = {"COLUMNS": str(width), "NO_COLOR": "1", "TERM": "dumb", "_TYPER_FORCE_DISABLE_TERMINAL": "1"}
+    out = []
+    for args in ([], *([c.name or c.callback.__name__] for c in app.registered_commands)):
+        res = CliRunner().invoke(app, [*args, "--help"], env=env, terminal_width=width, prog_name="kg")
+        body = "\n".join(line.rstrip() for line in res.output.splitlines()).strip("\n")
+        out.append(f"#### `kg {' '.join(args)} --help`\n\n```text\n{body}\n```\n".replace("kg  --help", "kg --help"))
+    return "\n".join(out)
 
 
 if __name__ == "__main__":  # pragma: no cover

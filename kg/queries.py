@@ -188,3 +188,44 @@ def plain(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return getattr(value, "value", str(value))
+
+
+class QueryFailed(Exception):
+    """The question is fine but running it failed (endpoint down, query refused): exit 1, not a usage error."""
+
+
+def prepare(name: str, params: list[str]) -> tuple[Question, str]:
+    """The question ``name`` and its SPARQL with ``params`` ("key=value" strings) filled in."""
+    q = get(name)
+    values = {}
+    for item in params:
+        if "=" not in item:
+            raise QueryError(f"--param {item!r}: expected key=value")
+        k, v = item.split("=", 1)
+        values[k.strip()] = v
+    return q, q.render(values)
+
+
+def answer(q: Question, sparql: str, endpoint: str | None = None) -> tuple[list[str], list[list[str]]]:
+    """``kg query`` as a function: run the prepared question on ``endpoint`` or the local build; the
+    columns and the rows as plain strings. Raises QueryError (the question, the build) or QueryFailed."""
+    try:
+        if endpoint:
+            cols, rows = run_remote(sparql, endpoint)
+        else:
+            from .io import show
+            from .store import load_store
+
+            store = load_store()
+            try:
+                cols, rows = run_local(sparql, store)
+            except SyntaxError as e:  # the question's file: line, column and a caret
+                raise syntax_error(sparql, e, show(q.path)) from None
+    except (QueryError, FileNotFoundError):
+        raise
+    except Exception as e:  # endpoint down, query refused …
+        text = str(e).strip()
+        if len(text) > 400:  # e.g. an endpoint echoing the whole query and a parser trace
+            text = text[:400] + " …"
+        raise QueryFailed(f"query failed: {text}") from None
+    return cols, [[plain(v) for v in row] for row in rows]

@@ -34,10 +34,12 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from . import config
+from .namespaces import PREFIXES as NS_PREFIXES
+from .rdfbridge import from_rdflib
 from .shacl import loader, turbo
 from .shacl.loader import DataParseError
 from .shacl.report import Result, report_graph, restore_message_languages, results_from_graph
-from .shacl.shapes import ShapeFeatureError, check_sparql, check_vocabulary, shape_files
+from .shacl.shapes import check_sparql, check_vocabulary, shape_files
 from .shacl.turbo import EngineError
 
 SHAPES = config.SHAPES
@@ -53,12 +55,10 @@ SEVERITY_NAMES = {
     "nb": {"Violation": "Brudd", "Warning": "Advarsler", "Info": "Merknader"},
     "en": {"Violation": "Violations", "Warning": "Warnings", "Info": "Info"},
 }
-PREFIXES = {
-    RP: "rp:", "http://purl.org/dc/terms/": "dct:", "http://www.w3.org/2004/02/skos/core#": "skos:",
-    "http://www.w3.org/ns/prov#": "prov:", "http://www.w3.org/ns/org#": "org:", "http://schema.org/": "schema:",
-    "http://www.w3.org/ns/dcat#": "dcat:", "https://w3id.org/regplan/shapes#": "rps:",
-    "http://www.w3.org/2001/XMLSchema#": "xsd:", "http://www.w3.org/ns/shacl#": "sh:",
-}
+#: IRI → qname prefix for messages: the shared table (kg.namespaces) plus the shapes' own namespace
+PREFIXES = {NS_PREFIXES[p]: f"{p}:" for p in ("rp", "dct", "skos", "prov", "org", "schema", "dcat")}
+PREFIXES["https://w3id.org/regplan/shapes#"] = "rps:"
+PREFIXES.update({NS_PREFIXES[p]: f"{p}:" for p in ("xsd", "sh")})
 #: graphs of a served/built store that are not data to validate
 SKIP_GRAPH_SUFFIXES = ("graph/validation", "graph/inferred")
 
@@ -105,6 +105,18 @@ class Report:
     shapes: Graph | None = None
     engine_version: str = ""
     notes: list = field(default_factory=list)        # what the user should know about this run
+
+    @property
+    def violations(self) -> int:
+        return self.counts["Violation"]
+
+    @property
+    def warnings(self) -> int:
+        return self.counts["Warning"]
+
+    @property
+    def infos(self) -> int:
+        return self.counts["Info"]
 
     @property
     def counts(self) -> dict[str, int]:
@@ -294,9 +306,6 @@ def _ontology_for(shapes, ontology) -> Path | None:
 def _labels(st: ox.Store, nodes: Iterable, prefixes: dict | None = None) -> dict:
     """Readable names for focus nodes: measures as "2025 K7 Title", others by label; blank nodes
     (attributions) by the resource that points to them."""
-    def ox_term(n):
-        return ox.BlankNode(str(n)) if isinstance(n, BNode) else ox.NamedNode(str(n))
-
     def name(node: ox.NamedNode | ox.BlankNode, depth=0) -> dict:
         q = ("PREFIX rp: <%s> PREFIX dct: <http://purl.org/dc/terms/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
              "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -342,7 +351,7 @@ def _labels(st: ox.Store, nodes: Iterable, prefixes: dict | None = None) -> dict
     res = {}
     for n in nodes:
         try:
-            res[n] = name(ox_term(n))
+            res[n] = name(from_rdflib(n))
         except (ValueError, SyntaxError):
             res[n] = {"nb": str(n), "en": str(n)}
     return res
@@ -545,60 +554,28 @@ def validate_build(shapes_dir: Path = SHAPES, inference: str = "none", engine: s
     return report
 
 
-# ---------------------------------------------------------------------- command line
-def cli_validate(files: Sequence[Path] | None, fmt: str = "text", lang: str = "nb", inference: str = "none",
-                 engine: str = DEFAULT_ENGINE, shapes_dir: Path | None = None, fail_on: str = "violation",
-                 ontology: Path | None = None) -> int:
-    """``kg validate``: returns the exit code — 0 passes, 1 results at ``fail_on`` or above,
-    2 usage/parse error or an engine that refused the shapes or failed."""
-    import re
-    import sys
-
-    def fail(msg: str) -> int:
-        print(f"error: {msg}", file=sys.stderr)
-        return 2
-
-    if fmt not in ("text", "turtle", "json"):
-        return fail(f"unknown --format {fmt!r} (use text, turtle or json)")
-    if not re.fullmatch(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*", lang or ""):
-        return fail(f"bad --lang {lang!r} (a language tag such as nb, en or de)")
-    if fail_on not in FAIL_ON:
-        return fail(f"unknown --fail-on {fail_on!r} (use {', '.join(FAIL_ON)})")
+# ---------------------------------------------------------------------- the verb
+def run(files: Sequence[Path] | None = None, shapes_dir: Path | None = None, inference: str = "none",
+        engine: str = DEFAULT_ENGINE, ontology: Path | None = None, note=lambda message: None) -> Report:
+    """``kg validate`` as a function: validate ``files`` (default: the built dataset, built first when
+    missing; then build/validation.ttl is written too). Raises ValidationUsageError (bad option, missing
+    shapes or ontology, a failed build), ShapeFeatureError, DataParseError or ValidationEngineError."""
     shapes_dir = Path(shapes_dir) if shapes_dir else SHAPES
     if not shapes_dir.exists():
-        return fail(f"{shapes_dir}: no such shapes file or folder")
+        raise ValidationUsageError(f"{shapes_dir}: no such shapes file or folder")
     if ontology is not None and not Path(ontology).is_file():
-        return fail(f"{ontology}: no such ontology file")
-    validating_build = not files
-    if validating_build:
-        dataset = config.BUILD / "dataset.nq"
-        if not dataset.exists():
-            print(f"{dataset} is missing: building it first", file=sys.stderr)
-            try:
-                from . import build
-                dataset = build.run(progress=False, out_dir=config.BUILD)
-            except Exception as e:   # the build reports its own errors (record file and path)
-                return fail(f"build failed: {e}")
-        files = [dataset]
-    try:
-        if validating_build and ontology is None:
-            report = validate_build(shapes_dir=shapes_dir, inference=inference, engine=engine)
-        else:
-            report = validate_dataset(list(files), shapes_dir=shapes_dir, inference=inference, engine=engine,
-                                      ontology=ontology if ontology is not None else "auto")
-    except DataParseError as e:
-        return fail(str(e))
-    except (ValidationUsageError, ShapeFeatureError) as e:
-        return fail(str(e))
-    except ValidationEngineError as e:
-        return fail(f"the validation engine failed, no report: {e}")
-    for note in report.notes:
-        print(f"note: {note}", file=sys.stderr)
-    out = {"text": lambda: report.text(lang), "turtle": report.to_turtle, "json": report.to_json}[fmt]()
-    sys.stdout.write(out)
-    sys.stdout.flush()
-    if fmt != "text":
-        c = report.counts
-        print(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info "
-              f"({report.engine_text})", file=sys.stderr)
-    return 1 if report.failed(fail_on) else 0
+        raise ValidationUsageError(f"{ontology}: no such ontology file")
+    if files:
+        return validate_dataset(list(files), shapes_dir=shapes_dir, inference=inference, engine=engine,
+                                ontology=ontology if ontology is not None else "auto")
+    dataset = config.BUILD / "dataset.nq"
+    if not dataset.exists():
+        note(f"{dataset} is missing: building it first")
+        try:
+            from . import build
+            dataset = build.run(progress=False, out_dir=config.BUILD)
+        except Exception as e:   # the build reports its own errors (record file and path)
+            raise ValidationUsageError(f"build failed: {e}") from None
+    if ontology is None:
+        return validate_build(shapes_dir=shapes_dir, inference=inference, engine=engine)
+    return validate_dataset([dataset], shapes_dir=shapes_dir, inference=inference, engine=engine, ontology=ontology)

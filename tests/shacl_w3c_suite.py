@@ -12,6 +12,7 @@ resultPath, resultSeverity, sourceConstraintComponent, sourceShape, value).
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,6 @@ from urllib.parse import unquote, urlparse
 from rdflib import Graph
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, Namespace
-
-import os
 
 #: CI clones the repo beside shared/; KG_SHARED points elsewhere (e.g. from a git worktree)
 SHARED = Path(os.environ.get("KG_SHARED") or Path(__file__).resolve().parents[2] / "shared")

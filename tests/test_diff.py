@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -11,9 +12,9 @@ from typer.testing import CliRunner
 from kg import config
 from kg.cli import app
 from kg.publish import diff
-from publish_fixtures import BASE, FIXTURE
 
-RECORDS = FIXTURE / "records"
+BASE = "https://w3id.org/regplan/"
+RECORDS = Path(__file__).parent / "fixtures" / "publish" / "records"   # the publish fixture's records
 
 
 def test_years_are_paired_by_successor_links_not_ids():

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
+from kg.extract import hp2024
 from kg.io import dumps_json
 from kg.sources import get
-from kg.extract import hp2024
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +181,7 @@ def test_deterministic():
 
 def test_bad_structure_is_an_error_naming_file_and_line(tmp_path, monkeypatch):
     from dataclasses import replace
+
     from kg import config
     src = get("hp2024-fields")
     lines = src.lines()

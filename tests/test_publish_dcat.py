@@ -19,7 +19,6 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, SKOS
 
 from kg.publish.release import release
-from publish_fixtures import fixture_inputs, real_inputs
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -76,9 +75,9 @@ def violations(data: Graph, files) -> Counter:
 
 
 @pytest.fixture(scope="module", params=["fixture", "real"])
-def metadata(request, tmp_path_factory):
+def metadata(request, tmp_path_factory, fixture_inputs, real_inputs):
     root = tmp_path_factory.mktemp(f"dcat-{request.param}")
-    inp = fixture_inputs() if request.param == "fixture" else real_inputs(root)
+    inp = fixture_inputs() if request.param == "fixture" else real_inputs
     out = release("1.0", root / "r" / "1.0", force=True, inputs=inp, log=lambda *a: None)
     canon, no = Graph(), Graph()
     canon.parse(out / "metadata" / "catalog.ttl")

@@ -14,15 +14,17 @@ import pytest
 from typer.testing import CliRunner
 
 from kg.cli import app
-from kg.publish import checksums, release as rel
+from kg.publish import checksums
+from kg.publish import release as rel
 from kg.publish.release import ReleaseError, release
-from publish_fixtures import BASE, FIXTURE, fixture_inputs, real_inputs
 
+FIXTURE = Path(__file__).parent / "fixtures" / "publish"   # the publish fixture (conftest.publish_fixture)
+BASE = "https://w3id.org/regplan/"
 QUIET = lambda *a, **k: None  # noqa: E731
 
 
 @pytest.fixture(scope="module")
-def fx_release(tmp_path_factory) -> Path:
+def fx_release(tmp_path_factory, fixture_inputs) -> Path:
     out = tmp_path_factory.mktemp("rel") / "0.1.0"
     return release("0.1.0", out, inputs=fixture_inputs(), log=QUIET)
 
@@ -116,7 +118,7 @@ def test_void_statistics(fx_release):
     assert ds["properties"] >= 5 and ds["distinctSubjects"] > ds["entities"] - 1
 
 
-def test_existing_release_is_never_overwritten(fx_release):
+def test_existing_release_is_never_overwritten(fx_release, fixture_inputs):
     before = (fx_release / "SHA256SUMS").read_bytes()
     with pytest.raises(ReleaseError, match="already exists"):
         release("0.1.0", fx_release, inputs=fixture_inputs(), log=QUIET)
@@ -136,7 +138,7 @@ def _break_fixture(inp):
     (inp.build_dir / "manifest.json").write_text(json.dumps(manifest))
 
 
-def test_violations_stop_the_release_unless_forced(tmp_path):
+def test_violations_stop_the_release_unless_forced(tmp_path, fixture_inputs):
     inp = fixture_inputs(tmp_path)
     _break_fixture(inp)
     with pytest.raises(ReleaseError, match="1 SHACL violation"):
@@ -149,7 +151,7 @@ def test_violations_stop_the_release_unless_forced(tmp_path):
     assert "Violation" in (out / "validation" / "report.txt").read_text()
 
 
-def test_interrupted_release_leaves_previous_intact_and_no_partial(tmp_path, monkeypatch):
+def test_interrupted_release_leaves_previous_intact_and_no_partial(tmp_path, monkeypatch, fixture_inputs):
     root = tmp_path / "releases"
     inp = fixture_inputs()
     first = release("1.0", root / "1.0", inputs=inp, log=QUIET)
@@ -164,7 +166,7 @@ def test_interrupted_release_leaves_previous_intact_and_no_partial(tmp_path, mon
     assert checksums.verify_sums(first) == []
 
 
-def test_changelog_between_releases(tmp_path):
+def test_changelog_between_releases(tmp_path, fixture_inputs):
     root = tmp_path / "releases"
     inp = fixture_inputs(tmp_path)
     release("1.0", root / "1.0", inputs=inp, log=QUIET)
@@ -211,9 +213,9 @@ def test_static_site_links_resolve(fx_release):
 
 
 @pytest.fixture(scope="module")
-def real_release(tmp_path_factory):
+def real_release(tmp_path_factory, real_inputs):
     root = tmp_path_factory.mktemp("real")
-    inp = real_inputs(root)
+    inp = real_inputs
     # force: the real build may still have violations while the data is being worked on; the test checks
     # that this is recorded truthfully
     return inp, release("real", root / "releases" / "real", force=True, inputs=inp, log=QUIET)

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from local_stores import free_port, start_oxigraph, start_virtuoso, stop
 from typer.testing import CliRunner
 
 from kg import config, queries
 from kg.cli import app
 from kg.publish.push import PushError, Target, push, release_graphs
 from kg.publish.release import release
-from publish_fixtures import free_port, real_inputs, start_oxigraph, start_virtuoso, stop
 
 pytestmark = pytest.mark.slow
 
@@ -32,9 +32,9 @@ VIRTUOSO_CANNOT: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
-def rel(tmp_path_factory) -> Path:
+def rel(tmp_path_factory, real_inputs) -> Path:
     root = tmp_path_factory.mktemp("push")
-    inp = real_inputs(root)
+    inp = real_inputs
     return release("push-test", root / "r" / "push-test", force=True, inputs=inp, log=lambda *a: None)
 
 

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from kg import config
+from kg.cli import app
 from kg.records import docs
 from kg.records.anomalies import CATALOGUE, anomaly
 from kg.records.validate import RecordError, check
@@ -158,15 +160,14 @@ def test_new_year_in_known_layout_needs_only_a_registry_entry(tmp_path, monkeypa
 
 def test_unknown_layout_names_the_registry_line(tmp_path, monkeypatch, capsys):
     from kg import sources
-    from kg.extract import cli_extract
-
     src25 = sources.get("hp2025")
     folder = _private_registry(tmp_path, monkeypatch, {
         "id": "odd", "file": "991_odd.txt", "title": "odd", "kind": "action-programme",
         "layout": "action-programme-1999", "publisher": "test", "sha256": src25.sha256})
     shutil.copy(src25.path, folder / "991_odd.txt")
-    assert cli_extract([folder / "991_odd.txt"], tmp_path / "records", quiet=True) == 2
-    err = capsys.readouterr().err
+    res = CliRunner().invoke(app, ["extract", str(folder / "991_odd.txt"), "--out", str(tmp_path / "records"), "-q"])
+    assert res.exit_code == 2
+    err = res.stderr
     line = next(n for n, s in enumerate((folder / "sources.yaml").read_text().splitlines(), 1) if s == "- id: odd")
     assert f"sources.yaml:{line}: source 'odd': unknown layout 'action-programme-1999'" in err
     assert "action-programme-2025" in err and "hint: give the source one of the known layouts" in err
@@ -193,10 +194,9 @@ def test_diff_reads_records_through_the_model(tmp_path):
 
 
 def test_misspelt_registry_key_is_a_clear_error(tmp_path, monkeypatch, capsys):
-    from kg.extract import cli_extract
-
     _private_registry(tmp_path, monkeypatch, {"id": "odd", "file": "x.txt", "title": "t", "kind": "k",
                                               "layuot": "action-programme-2025", "publisher": "p", "sha256": "0"})
-    assert cli_extract(None, tmp_path / "records", quiet=True) == 2
-    err = capsys.readouterr().err
+    res = CliRunner().invoke(app, ["extract", "--out", str(tmp_path / "records"), "-q"])
+    assert res.exit_code == 2
+    err = res.stderr
     assert "sources.yaml:1: entry #6 ('odd'): unknown key(s) layuot" in err

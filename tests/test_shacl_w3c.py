@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import pytest
-
 from shacl_w3c_suite import SUITE, run_suite
 
 pytestmark = pytest.mark.skipif(not (SUITE / "manifest.ttl").exists(),

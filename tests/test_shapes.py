@@ -3,43 +3,21 @@ example and passes a valid one (tests/fixtures/shapes/cases.yaml on top of base.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
-import yaml
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF, SH
+from shacl_cases import CASES, FIX, PREFIXES, RPS, variant  # noqa: E402,F401
 
 from kg import config
 from kg.shacl import load_shapes_graph
 from kg.validate import validate_dataset
 
-FIX = Path(__file__).parent / "fixtures" / "shapes"
-RPS = "https://w3id.org/regplan/shapes#"
-PREFIXES = """
-PREFIX rp: <https://w3id.org/regplan/ontology#>  PREFIX ex: <https://example.org/kg/>
-PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>  PREFIX dct: <http://purl.org/dc/terms/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>  PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX org: <http://www.w3.org/ns/org#>  PREFIX sdo: <http://schema.org/>  PREFIX dcat: <http://www.w3.org/ns/dcat#>
-"""
-CASES = yaml.safe_load((FIX / "cases.yaml").read_text(encoding="utf-8"))
-
 
 def shacl_shacl() -> Graph:
     import pyshacl
     return Graph().parse(Path(pyshacl.__file__).parent / "assets" / "shacl-shacl.ttl")
-
-
-def variant(tmp_path: Path, update: str | None, name: str) -> Path:
-    """base.ttl changed by a SPARQL update (rdflib keeps datatypes such as xsd:positiveInteger as written)."""
-    g = Graph().parse(FIX / "base.ttl")
-    for op in re.split(r"(?<=\})\s*;\s*(?=INSERT|DELETE)", update or ""):   # rdflib forgets the prologue after ';': one op at a time
-        if op.strip():
-            g.update(PREFIXES + op)
-    out = tmp_path / f"{name}.nt"
-    g.serialize(out, format="nt", encoding="utf-8")
-    return out
 
 
 def focus_term(s: str):

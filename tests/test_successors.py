@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from kg.extract import hp2024, successors
 from kg.io import dumps_json
 from kg.sources import get
-from kg.extract import hp2024, successors
 
 
 @pytest.fixture(scope="module")

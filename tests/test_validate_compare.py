@@ -8,43 +8,15 @@ Blank-node focus nodes compare as "a blank node" (each engine labels them its ow
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from rdflib import BNode, Literal
-from rdflib.namespace import SH
+from shacl_cases import CASES, FIX, canon, variant
 
-from kg.validate import Report, validate_dataset
-
-from test_shapes import CASES, FIX, variant
+from kg.validate import validate_dataset
 
 ALL_ERRORS = Path(__file__).parent / "fixtures" / "validate" / "user_errors.ttl"
-
-
-def _num(text: str) -> str:
-    return re.sub(r"(\d)\.0\b", r"\1", text)
-
-
-def canon(rep: Report, messages: bool = True) -> Counter:
-    """Comparable results; ``messages=False`` for shapes without sh:message (pySHACL then invents
-    English ones, the fast engine gives none)."""
-    out = Counter()
-    for r in rep.results:
-        msgs = frozenset(_num(str(m)) for m in r.messages) if messages else None
-        tagged = frozenset((str(m), getattr(m, "language", None)) for m in r.messages) \
-            if r.component != SH.SPARQLConstraintComponent and messages else None
-        value = r.value
-        if isinstance(value, Literal) and value.datatype is not None and value.datatype.endswith("#string"):
-            value = Literal(str(value))
-        shown = None if value is None else (
-            value.toPython() if isinstance(value, Literal) and not value.ill_typed else str(value))
-        out[("bnode" if isinstance(r.focus, BNode) else str(r.focus), rep.path_text(r.path), shown,
-             value.datatype if isinstance(value, Literal) else None,
-             str(r.shape) if not isinstance(r.shape, BNode) else "bnode-shape",
-             str(r.component), str(r.severity), msgs, tagged)] += 1
-    return out
 
 
 #: ill-typed literals pySHACL 0.40.1 does not see (rdflib checks no lexical form for these types):

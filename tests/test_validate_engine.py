@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kg.validate import validate_dataset
+from shacl_cases import canon
 
-from test_validate_compare import canon
+from kg.validate import validate_dataset
 
 ENGINE = Path(__file__).parent / "fixtures" / "shapes" / "engine"
 

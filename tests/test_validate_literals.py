@@ -125,7 +125,7 @@ MISTAKES = {   # one literal edit to a measure of the profile's base fixture -> 
 def test_plausible_mistakes_in_our_own_data_are_caught(tmp_path):
     """Literal edits a steward might make to our own data: each gives a Violation (0 with the old
     engine)."""
-    from test_shapes import FIX
+    from shacl_cases import FIX
 
     base = (FIX / "base.ttl").read_text(encoding="utf-8")
     g = ox.Store()

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 from rdflib.namespace import SH
+from shacl_cases import canon
 
 from kg import config
 from kg.validate import validate_dataset
-
-from test_validate_compare import canon
 
 MEASURE = re.compile(r"/programme/(\d{4})/measure/([A-Z0-9]+)$")
 

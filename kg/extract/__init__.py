@@ -7,17 +7,16 @@ memory first; if any step raises, nothing is written and the previous records st
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ExtractError
 from ..records.model import SCHEMA_VERSION
-from ..records.validate import RecordError, check
+from ..records.validate import check
 from ..records.validate import load as load_record
 from . import actors, grants, hp2024, hp2025, nordland, successors, tables
 
-__all__ = ["LAYOUTS", "ExtractError", "cli_extract", "extractor_for", "run"]
+__all__ = ["LAYOUTS", "ExtractError", "extractor_for", "run"]
 
 #: document layout (``layout:`` in data/sources/sources.yaml) → the extractor that reads it. The
 #: layout, not the year, picks the extractor: a 2026 programme printed like 2025 is
@@ -138,47 +137,3 @@ class _progress:
         if self.bar is not None:
             self.bar.__exit__(*exc)
         return False
-
-
-def cli_extract(paths, out, quiet: bool) -> int:
-    """`kg extract`: 0 on success; 2 with 'path:line: message' and a hint on bad input."""
-    from ..sources import SourceError
-
-    try:
-        files = run(paths, out, progress=not quiet)
-    except ExtractError as err:
-        print(f"error: {err}", file=sys.stderr)
-        if Path(err.file).name == "sources.yaml":
-            print("hint: give the source one of the known layouts in data/sources/sources.yaml (a new layout needs "
-                  "an extractor in kg.extract.LAYOUTS) — no records were changed", file=sys.stderr)
-        else:
-            print("hint: the document's layout differs from what the extractor expects there; fix the capture or the "
-                  "extractor — no records were changed", file=sys.stderr)
-        return 2
-    except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
-        print(f"error: {err}", file=sys.stderr)
-        print("hint: a record does not follow the records model (kg/records/model.py): an extractor bug, or a record "
-              "of another schema version on disk (run `kg extract` for every source); no records were changed",
-              file=sys.stderr)
-        return 1
-    except OSError as err:  # kg.io.WriteError names the file (full disk, no permission …)
-        from ..io import WriteError, show
-
-        msg = str(err) if isinstance(err, WriteError) or not err.filename else f"{show(err.filename)}: {err.strerror or err}"
-        print(f"error: {msg}", file=sys.stderr)
-        print("hint: no records were changed", file=sys.stderr)
-        return 2
-    except SourceError as err:
-        # SourceError messages start with "<path>: " (a problem of the whole file: line 1) or,
-        # when located (e.g. invalid UTF-8), with "<path>:<line>: " already
-        msg = str(err) if err.located else str(err).replace(': ', ':1: ', 1)
-        print(f"error: {msg}", file=sys.stderr)
-        print("hint: check the path, register new documents in data/sources/sources.yaml (id, kind, sha256); "
-              "no records were changed", file=sys.stderr)
-        return 2
-    if not quiet:
-        for name, rec in sorted(files.items()):
-            n = len(rec.get("measures") or [])
-            a = len(rec.get("anomalies") or [])
-            print(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
-    return 0

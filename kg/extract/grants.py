@@ -108,14 +108,14 @@ def extract(src: Source) -> dict:
                   r"(?P<u1>mill\.) kroner\. Vi tildeler nå (?P<granted>[\d,]+) (?P<u2>mill\.) kroner til "
                   r"(?P<projects>\d+) prosjekter i (?P<county>\w+)", body)
     if not m:
-        raise ExtractError(src.path, 3, f"the lead with the grant figures (søknader, søknadsbeløp, tildeler) was not found")
+        raise ExtractError(src.path, 3, "the lead with the grant figures (søknader, søknadsbeløp, tildeler) was not found")
     pub = re.search(r"Publisert (\d{2})\.(\d{2})\.(\d{4})", body)
     if not pub:
         raise ExtractError(src.path, 1, "no 'Publisert dd.mm.yyyy' line")
     lead = body[body.rfind("\n", 0, m.start()) + 1:m.start()]
     funder_text = re.match(r"\s*(Statsforvalteren)\b", lead)
     if not funder_text:
-        raise ExtractError(src.path, _line_of(text, m.start()), f"the lead does not name the funder (Statsforvalteren)")
+        raise ExtractError(src.path, _line_of(text, m.start()), "the lead does not name the funder (Statsforvalteren)")
     # the page is the county office's own ("Vi tildeler ... i Innlandet"): Statsforvalteren i <county>
     funder = actors.resolve(f"{funder_text.group(1)} i {m.group('county')}")
     rnd = {

@@ -127,7 +127,7 @@ def _parse(src: Source, with_descriptions: bool) -> dict:
             continue
         if FIELD_RE.match(raw):
             if section is None:
-                raise ExtractError(where, lineno, f"labelled field outside a numbered section")
+                raise ExtractError(where, lineno, "labelled field outside a numbered section")
             measure, i = _field_block(lines, i, where)
             counters[area["code"]] += 1
             measure.update(id=f"{area['code']}{counters[area['code']]}", focus_area=area["code"],
@@ -154,7 +154,7 @@ def _parse(src: Source, with_descriptions: bool) -> dict:
 
 def _flush_orphans(pending: list[int], where: str, with_descriptions: bool) -> None:
     if pending:
-        raise ExtractError(where, pending[0], f"description text not followed by the four labelled fields")
+        raise ExtractError(where, pending[0], "description text not followed by the four labelled fields")
 
 
 def _field_block(lines: list[str], i: int, where: str) -> tuple[dict, int]:

@@ -89,7 +89,7 @@ def shapes_html(ttl_files: list[Path]) -> str:
         name = _term(g, s)
         props = []
         for p in g.objects(s, SH.property):
-            cons = [f"{_term(g, k)} {_term(g, v) if not (v, RDF.first, None) in g else '(' + ', '.join(_term(g, x) for x in g.items(v)) + ')'}"
+            cons = [f"{_term(g, k)} {_term(g, v) if (v, RDF.first, None) not in g else '(' + ', '.join(_term(g, x) for x in g.items(v)) + ')'}"
                     for k, v in sorted(g.predicate_objects(p), key=lambda kv: str(kv[0])) if k not in _SKIP]
             sev = g.value(p, SH.severity)
             if sev is not None and sev != SH.Violation:

@@ -11,21 +11,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-PREFIXES = {
-    "rp": "https://w3id.org/regplan/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "dcat": "http://www.w3.org/ns/dcat#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "schema": "http://schema.org/",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
+from ..namespaces import PREFIXES as NS_PREFIXES
+
+#: the shared table (kg.namespaces), with dct spelled "dcterms" as the published dumps always have
+PREFIXES = {("dcterms" if p == "dct" else p): iri for p, iri in NS_PREFIXES.items()}
 
 #: file name → (pyoxigraph format, keeps named graphs?, gzip?)
 DUMPS: dict[str, tuple[ox.RdfFormat, bool, bool]] = {

@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .. import config
+from .. import buildinfo, config
+from ..io import WriteError, default_mode, dumps_json, pid_alive, show
 from ..records.docs import schema_text
-from .. import buildinfo
-from ..io import WriteError, pid_alive, default_mode, dumps_json, show
 from . import checksums, dcat, diff, docs, dumps, tables, validation, void
 
 
@@ -127,7 +126,7 @@ def release(version: str | None = None, out: Path | None = None, force: bool = F
     if report.violations and not force:
         raise ReleaseError(f"{report.violations} SHACL violation(s) in the build — fix them, or use --force "
                            f"(recorded in the release metadata). First results:\n"
-                           + "\n".join(report.text().splitlines()[2:12]), violations=report.violations)
+                           + "\n".join(validation.report_text(report).splitlines()[2:12]), violations=report.violations)
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -187,7 +186,7 @@ def _assemble(tmp: Path, target: Path, version: str, force: bool, inp: Inputs, r
 
     (tmp / "validation").mkdir()
     (tmp / "validation" / "report.ttl").write_text(report.graph.serialize(format="turtle"), encoding="utf-8")
-    (tmp / "validation" / "report.txt").write_text(report.text(), encoding="utf-8")
+    (tmp / "validation" / "report.txt").write_text(validation.report_text(report), encoding="utf-8")
 
     # inputs the data was built from: provenance, and what `kg diff` compares
     shutil.copytree(inp.records_dir, tmp / "records", ignore=shutil.ignore_patterns(".*"))
@@ -229,7 +228,7 @@ def _assemble(tmp: Path, target: Path, version: str, force: bool, inp: Inputs, r
     (tmp / "metadata" / "release.json").write_text(dumps_json({
         "version": version, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "issued": issued, "modified": made, "base_iri": inp.base, "previous": pname,
-        "forced": info.forced, "validation": {"engine": report.engine, "conforms": report.conforms,
+        "forced": info.forced, "validation": {"engine": validation.engine_name(report), "conforms": report.conforms,
                                                "violations": report.violations, "warnings": report.warnings},
         "graphs": graphs, "quads": len(store), "site": site}), encoding="utf-8")
     checksums.write_sums(tmp)

@@ -16,7 +16,6 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
-
 FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE,
     ".nt": ox.RdfFormat.N_TRIPLES, ".ntriples": ox.RdfFormat.N_TRIPLES,
