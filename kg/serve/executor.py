@@ -54,6 +54,7 @@ from . import guard, results, sandbox
 from .protocol import ProtocolError, negotiate, syntax_error_message
 
 _HDR = struct.Struct("!I")
+OVERRUN_MEMORY = 10.0  # s a client's fast-budget overrun lowers its priority for a fast process
 MB = 1024 * 1024
 
 
@@ -414,6 +415,7 @@ class QueryPool:
         self._idle: collections.deque[_Worker] = collections.deque()
         self._waiters: collections.deque[tuple[asyncio.Future, str]] = collections.deque()
         self._fast_by_client: collections.Counter = collections.Counter()  # fast processes in use
+        self._overran: dict[str, float] = {}  # client → when one of its queries last overran the fast budget
         self._all: set[_Worker] = set()
         self._fast_count = 0          # fast-lane processes alive (idle or busy)
         self._slow_busy = 0
@@ -534,14 +536,19 @@ class QueryPool:
                 self._all.add(w)
             # Fair share: the next process goes to the waiting client that holds the fewest fast
             # processes now (first come first served among equals), so one client's burst of
-            # runaways cannot make other clients wait behind it.
-            best = None
+            # runaways cannot make other clients wait behind it; clients whose queries overran the
+            # fast budget in the last OVERRUN_MEMORY s come after all others (a runaway sender,
+            # resubmitting as soon as it gets its 503, would otherwise hold the fast lane for a
+            # busy budget per turn while cheap queries queue behind it).
+            best = best_key = None
+            now = time.monotonic()
             for i, (fut, client) in enumerate(self._waiters):
                 if fut.done():
                     continue
-                if best is None or self._fast_by_client[client] < self._fast_by_client[self._waiters[best][1]]:
-                    best = i
-                    if self._fast_by_client[client] == 0:
+                key = (now - self._overran.get(client, -OVERRUN_MEMORY) < OVERRUN_MEMORY, self._fast_by_client[client])
+                if best is None or key < best_key:
+                    best, best_key = i, key
+                    if key == (False, 0):
                         break
             if best is not None:
                 fut, client = self._waiters[best]
@@ -644,6 +651,9 @@ class QueryPool:
         try:
             done, _ = await asyncio.wait({task.fut}, timeout=min(budget, timeout))
             if not done:
+                if len(self._overran) > 4096:
+                    self._overran.clear()  # bounded; only the priority order of waiters depends on it
+                self._overran[client] = time.monotonic()
                 if timeout <= budget:
                     raise QueryTimeout(f"query stopped after the {timeout:g} s time limit")
                 with self._lock:
