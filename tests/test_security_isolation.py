@@ -281,3 +281,37 @@ def test_fast_lane_is_shared_fairly_between_clients():
         pool.close()
     assert out["status"] == 200
     assert waited < 1.5 and pending >= 5, (waited, pending)  # FIFO would have been ~3 s behind 10 × 0.3 s
+
+
+def test_runaway_senders_from_many_addresses_yield_the_fast_lane():
+    """Runaway senders from several addresses, each resubmitting as soon as it gets its 503, hold no
+    fast process while they wait, so the per-client share alone queued a visitor behind all of them
+    (a busy budget each); a client whose query overran the budget recently now waits behind others."""
+    pool = QueryPool(fixture_store(), config=PoolConfig(fast_workers=1, slow_workers=0, timeout=4,
+                                                        fast_budget=0.4, busy_budget=0.4, queue_wait=10))
+
+    async def attacker(name, stop):
+        while not stop.is_set():
+            try:
+                await pool.run(Job(CROSS, (), (), "text/csv", None, 10), client=name)
+            except PoolBusy:
+                pass
+
+    async def go():
+        stop = asyncio.Event()
+        tasks = [asyncio.ensure_future(attacker(f"attacker{i}", stop)) for i in range(4)]
+        await asyncio.sleep(1.0)  # every attacker has overrun once and queues again
+        waits = []
+        for _ in range(3):
+            t0 = time.monotonic()
+            out = await pool.run(Job("ASK {}", (), (), "text/csv", None, 10), client="visitor")
+            waits.append(time.monotonic() - t0)
+            assert out["status"] == 200
+        stop.set()
+        await asyncio.gather(*tasks)
+        return sorted(waits)[1]
+    try:
+        median = asyncio.run(go())
+    finally:
+        pool.close()
+    assert median < 0.6, median  # behind three queued attackers it was ≥ 0.8 s (2-3 × 0.4 s)

@@ -27,6 +27,7 @@ from starlette.staticfiles import StaticFiles
 from .. import config
 from . import describe, links, pages, results
 from .downloads import Download, release_files
+from .fastpath import SparqlFastPath
 from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
 from .middleware import HeadAsGet, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
@@ -192,29 +193,9 @@ class KGApp:
                                request.headers.get("accept"))
         except ProtocolError as e:
             return _error(e.status, e.message)
-        key = qr.cache_key()
-        hit = self.sparql_cache.get(key)
-        if hit is None:
-            # No parsing here: the guard runs in the worker (guard.py), never on the event loop.
-            job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results, self.union_flag,
-                      base_iri=self.base + "sparql")
-            try:
-                out = await self.pool.run(job, client=request.client.host if request.client else "")
-            except QueryTimeout as e:
-                return _error(504, f"{e}: the query was stopped. Simplify it or add a LIMIT.")
-            except PoolBusy as e:
-                return PlainTextResponse(f"{e}; try again shortly\n", status_code=e.status,
-                                         headers={"Retry-After": str(e.retry_after)})
-            except MemoryExceeded as e:
-                return _error(507, f"{e}. Simplify the query or add a LIMIT.")
-            except WorkerDied as e:
-                if e.status == 503:
-                    return PlainTextResponse(f"{e}\n", status_code=503, headers={"Retry-After": "5"})
-                return _error(e.status, str(e))
-            if out["status"] != 200:
-                return _error(out["status"], out["error"])
-            hit = out
-            self.sparql_cache.put(key, out)
+        hit = await self.sparql_result(qr, request.client.host if request.client else "")
+        if isinstance(hit, Response):
+            return hit
         mt = hit["media_type"]
         headers = {"Vary": "Accept", "X-SPARQL-Result-Count": str(hit["count"]), "Cache-Control": "public, max-age=300"}
         if hit["truncated"]:
@@ -222,6 +203,34 @@ class KGApp:
             headers["X-SPARQL-Max-Results"] = str(self.s.max_results)
         ctype = mt + ("; charset=utf-8" if mt.startswith("text/") or mt.endswith("json") else "")
         return Response(hit["body"], headers=headers, media_type=ctype)
+
+    async def sparql_result(self, qr, client: str) -> dict | Response:
+        """The answer to a parsed query: the (cached) worker result dict when it succeeded, else the error
+        Response. Shared by the Starlette route and the raw-ASGI fast path (fastpath.py)."""
+        key = qr.cache_key()
+        hit = self.sparql_cache.get(key)
+        if hit is not None:
+            return hit
+        # No parsing here: the guard runs in the worker (guard.py), never on the event loop.
+        job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results, self.union_flag,
+                  base_iri=self.base + "sparql")
+        try:
+            out = await self.pool.run(job, client=client)
+        except QueryTimeout as e:
+            return _error(504, f"{e}: the query was stopped. Simplify it or add a LIMIT.")
+        except PoolBusy as e:
+            return PlainTextResponse(f"{e}; try again shortly\n", status_code=e.status,
+                                     headers={"Retry-After": str(e.retry_after)})
+        except MemoryExceeded as e:
+            return _error(507, f"{e}. Simplify the query or add a LIMIT.")
+        except WorkerDied as e:
+            if e.status == 503:
+                return PlainTextResponse(f"{e}\n", status_code=503, headers={"Retry-After": "5"})
+            return _error(e.status, str(e))
+        if out["status"] != 200:
+            return _error(out["status"], out["error"])
+        self.sparql_cache.put(key, out)
+        return out
 
     async def health(self, request: Request) -> Response:
         """200 when SPARQL works (a real `ASK {}` through the pool, at most once a second), else 503."""
@@ -477,7 +486,7 @@ class KGApp:
 
 
 def create_app(store: ox.Store, settings: Settings | None = None, *, pool: QueryPool | None = None,
-               dataset_path: Path | None = None) -> Starlette:
+               dataset_path: Path | None = None, fast_path: bool = True) -> Starlette:
     """The ASGI app. Forks the query workers now (call before starting threads)."""
     settings = settings or Settings()
     if not settings.release:
@@ -506,14 +515,16 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
         *explore.routes(),  # explore (issue 11): /search, /source/{id}/text, …
         Route("/{path:path}", kg.resource, methods=["GET", "HEAD"]),
     ]
-    middleware = [Middleware(
-        CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
+    cors = dict(
+        allow_origins=["*"], allow_methods=["GET", "POST", "OPTIONS"], allow_headers=["*"],
         expose_headers=["X-SPARQL-Truncated", "X-SPARQL-Max-Results", "X-SPARQL-Result-Count", "Link", "ETag"],
         max_age=86400,
-    )]
-    app = Starlette(routes=routes, middleware=middleware)
+    )
+    app = Starlette(routes=routes, middleware=[Middleware(CORSMiddleware, **cors)])
     app.state.kg = kg
     # Outermost: security headers on every response (errors included); HEAD /sparql is GET without a body.
     outer = SecurityHeaders(HeadAsGet(app, frozenset({"/sparql"})))
+    if fast_path:  # GET/HEAD /sparql?query=… without Starlette's per-request work, same headers (fastpath.py)
+        outer = SparqlFastPath(kg, outer, CORSMiddleware(None, **cors).simple_headers)
     outer.state = app.state  # type: ignore[attr-defined]  # callers reach the KGApp as app.state.kg
     return outer

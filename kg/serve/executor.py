@@ -54,6 +54,7 @@ from . import guard, results, sandbox
 from .protocol import ProtocolError, negotiate, syntax_error_message
 
 _HDR = struct.Struct("!I")
+OVERRUN_MEMORY = 10.0  # s a client's fast-budget overrun lowers its priority for a fast process
 MB = 1024 * 1024
 
 
@@ -311,6 +312,89 @@ class _Worker:
             pass
 
 
+class _Exchange:
+    """One job → result exchange with a worker, driven by event-loop callbacks on its socket: one
+    future per query instead of a task plus a future per send and per received chunk. `fut` gets the
+    unpickled result, None on EOF (the worker died) or an oversized frame, or an OSError."""
+
+    __slots__ = ("loop", "sock", "fd", "fut", "buf", "need", "limit", "rest")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, sock: socket.socket, frame: bytes, limit: int):
+        self.loop, self.sock, self.fd, self.limit = loop, sock, sock.fileno(), limit
+        self.fut = loop.create_future()
+        self.buf = bytearray()
+        self.need = _HDR.size
+        self.rest: memoryview | None = None
+        try:
+            n = sock.send(frame)
+        except (BlockingIOError, InterruptedError):
+            n = 0
+        except OSError as e:
+            self.fut.set_exception(e)
+            return
+        if n < len(frame):  # a long query text: the rest as the socket drains
+            self.rest = memoryview(frame)[n:]
+            loop.add_writer(self.fd, self._write)
+        loop.add_reader(self.fd, self._read)
+
+    def _write(self) -> None:
+        try:
+            n = self.sock.send(self.rest)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as e:
+            return self._finish(exc=e)
+        self.rest = self.rest[n:]
+        if not len(self.rest):
+            self.loop.remove_writer(self.fd)
+            self.rest = None
+
+    def _read(self) -> None:
+        try:
+            chunk = self.sock.recv(max(65536, self.need - len(self.buf)))
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError as e:
+            return self._finish(exc=e)
+        if not chunk:
+            return self._finish(None)
+        buf = self.buf
+        buf += chunk
+        if self.need == _HDR.size and len(buf) >= _HDR.size:
+            self.need = _HDR.size + _HDR.unpack_from(buf)[0]
+            if self.need > self.limit + _HDR.size:
+                return self._finish(None)
+        if len(buf) >= self.need:
+            try:
+                out = pickle.loads(memoryview(buf)[_HDR.size:self.need])
+            except Exception as e:  # our own workers' frames: only a torn one would fail
+                return self._finish(exc=OSError(f"bad frame from a query worker: {e}"))
+            self._finish(out)
+
+    def _finish(self, out=None, exc: BaseException | None = None) -> None:
+        self._detach()
+        if not self.fut.done():
+            if exc is not None:
+                self.fut.set_exception(exc)
+            else:
+                self.fut.set_result(out)
+
+    def _detach(self) -> None:
+        try:
+            self.loop.remove_reader(self.fd)
+            if self.rest is not None:
+                self.loop.remove_writer(self.fd)
+                self.rest = None
+        except (ValueError, OSError):  # already closed
+            pass
+
+    def cancel(self) -> None:
+        """Stop listening (before the socket is closed); the result, if any, is dropped."""
+        self._detach()
+        if not self.fut.done():
+            self.fut.cancel()
+
+
 class QueryPool:
     """Forked, sandboxed query workers in a fast and a slow lane, supervised. `run()` is a coroutine."""
 
@@ -331,6 +415,7 @@ class QueryPool:
         self._idle: collections.deque[_Worker] = collections.deque()
         self._waiters: collections.deque[tuple[asyncio.Future, str]] = collections.deque()
         self._fast_by_client: collections.Counter = collections.Counter()  # fast processes in use
+        self._overran: dict[str, float] = {}  # client → when one of its queries last overran the fast budget
         self._all: set[_Worker] = set()
         self._fast_count = 0          # fast-lane processes alive (idle or busy)
         self._slow_busy = 0
@@ -451,14 +536,19 @@ class QueryPool:
                 self._all.add(w)
             # Fair share: the next process goes to the waiting client that holds the fewest fast
             # processes now (first come first served among equals), so one client's burst of
-            # runaways cannot make other clients wait behind it.
-            best = None
+            # runaways cannot make other clients wait behind it; clients whose queries overran the
+            # fast budget in the last OVERRUN_MEMORY s come after all others (a runaway sender,
+            # resubmitting as soon as it gets its 503, would otherwise hold the fast lane for a
+            # busy budget per turn while cheap queries queue behind it).
+            best = best_key = None
+            now = time.monotonic()
             for i, (fut, client) in enumerate(self._waiters):
                 if fut.done():
                     continue
-                if best is None or self._fast_by_client[client] < self._fast_by_client[self._waiters[best][1]]:
-                    best = i
-                    if self._fast_by_client[client] == 0:
+                key = (now - self._overran.get(client, -OVERRUN_MEMORY) < OVERRUN_MEMORY, self._fast_by_client[client])
+                if best is None or key < best_key:
+                    best, best_key = i, key
+                    if key == (False, 0):
                         break
             if best is not None:
                 fut, client = self._waiters[best]
@@ -522,23 +612,8 @@ class QueryPool:
 
     # ------------------------------------------------------------------ running a job
 
-    async def _roundtrip(self, w: _Worker, frame: bytes):
-        loop = asyncio.get_running_loop()
-        await loop.sock_sendall(w.sock, frame)
-        buf = bytearray()
-        need = _HDR.size
-        limit = self.cfg.max_response + MB
-        while True:
-            chunk = await loop.sock_recv(w.sock, max(65536, need - len(buf)))
-            if not chunk:
-                return None
-            buf += chunk
-            if need == _HDR.size and len(buf) >= _HDR.size:
-                need = _HDR.size + _HDR.unpack_from(buf)[0]
-                if need > limit + _HDR.size:
-                    return None
-            if len(buf) >= need:
-                return pickle.loads(memoryview(buf)[_HDR.size:need])
+    def _roundtrip(self, w: _Worker, frame: bytes) -> "_Exchange":
+        return _Exchange(asyncio.get_running_loop(), w.sock, frame, self.cfg.max_response + MB)
 
     def _died(self, w: _Worker) -> Exception:
         if w.killed == "memory":
@@ -565,7 +640,7 @@ class QueryPool:
 
     async def _run_on(self, w: _Worker, job: Job, timeout: float, client: str, held: list) -> dict:
         t0 = time.monotonic()
-        task = asyncio.ensure_future(self._roundtrip(w, _frame(job)))
+        task = self._roundtrip(w, _frame(job))
         lane = "fast"
         per = self.cfg.slow_per_client
         budget = self.cfg.fast_budget
@@ -574,8 +649,11 @@ class QueryPool:
             # (a burst of runaways would otherwise fill the fast lane for N × fast_budget).
             budget = min(budget, self.cfg.busy_budget)
         try:
-            done, _ = await asyncio.wait({task}, timeout=min(budget, timeout))
+            done, _ = await asyncio.wait({task.fut}, timeout=min(budget, timeout))
             if not done:
+                if len(self._overran) > 4096:
+                    self._overran.clear()  # bounded; only the priority order of waiters depends on it
+                self._overran[client] = time.monotonic()
                 if timeout <= budget:
                     raise QueryTimeout(f"query stopped after the {timeout:g} s time limit")
                 with self._lock:
@@ -599,10 +677,10 @@ class QueryPool:
                     os.setpriority(os.PRIO_PROCESS, w.pid, 19)
                 except OSError:
                     pass
-                done, _ = await asyncio.wait({task}, timeout=max(0.0, timeout - (time.monotonic() - t0)))
+                done, _ = await asyncio.wait({task.fut}, timeout=max(0.0, timeout - (time.monotonic() - t0)))
                 if not done:
                     raise QueryTimeout(f"query stopped after the {timeout:g} s time limit")
-            out = task.result()
+            out = task.fut.result()
         except (QueryTimeout, PoolBusy) as e:
             self._discard(w, lane, "timeout" if isinstance(e, QueryTimeout) else "busy", task)
             await _gone(w.pid, 0.5)  # answer once the CPU work has really stopped
@@ -629,15 +707,13 @@ class QueryPool:
             self._add_idle(w)
         return out
 
-    def _discard(self, w: _Worker, lane: str, why: str, task: asyncio.Future | None = None) -> None:
+    def _discard(self, w: _Worker, lane: str, why: str, task: "_Exchange | None" = None) -> None:
         if w.lane != "dead":
             w.kill(why)
             self.kills += 1
-        if task is not None and not task.done():
-            task.cancel()  # close the socket only once the coroutine reading it has let go of it
-            task.add_done_callback(w.close)
-        else:
-            w.close()
+        if task is not None:
+            task.cancel()  # the loop lets go of the socket before it is closed
+        w.close()
         self._forget(w, "fast" if lane == "fast" else "slow")
 
     # ------------------------------------------------------------------ supervisor thread

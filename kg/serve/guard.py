@@ -362,6 +362,9 @@ def check(query: str, service_allow: frozenset[str] = frozenset(), max_depth: in
     why = service_refusal(query, service_allow)
     if why:
         raise ProtocolError(403, why)
+    # The depth cannot exceed the number of opening brackets in the whole text: skip the walk then.
+    if query.count("{") + query.count("(") + query.count("[") <= max_depth:
+        return
     depth = nesting_depth(query)
     if depth > max_depth:
         raise ProtocolError(400, f"query nesting depth {depth} exceeds the limit of {max_depth} "

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from json.encoder import encode_basestring as _js  # C; json.dumps(ensure_ascii=False) uses it
 from dataclasses import dataclass, field
 from itertools import islice
 from xml.sax.saxutils import escape, quoteattr
@@ -60,6 +61,36 @@ def _json_term(t) -> dict:
     raise TypeError(f"unexpected term {t!r}")
 
 
+def _json_term_text(t) -> str:
+    """`json.dumps(_json_term(t), ensure_ascii=False)`, written directly (about 3× faster)."""
+    c = type(t)
+    if c is ox.NamedNode:
+        return '{"type": "uri", "value": ' + _js(t.value) + "}"
+    if c is ox.Literal:
+        lang = t.language
+        if lang:
+            return '{"type": "literal", "value": ' + _js(t.value) + ', "xml:lang": ' + _js(lang) + "}"
+        dt = t.datatype.value
+        if dt != XSD_STRING:
+            return '{"type": "literal", "value": ' + _js(t.value) + ', "datatype": ' + _js(dt) + "}"
+        return '{"type": "literal", "value": ' + _js(t.value) + "}"
+    if c is ox.BlankNode:
+        return '{"type": "bnode", "value": ' + _js(t.value) + "}"
+    return json.dumps(_json_term(t), ensure_ascii=False)  # quoted triples (rare)
+
+
+def _json_solutions(variables: list[str], rows) -> bytes:
+    """The SPARQL JSON document json.dumps would write for these rows, byte for byte
+    (tests/test_serve_fastpath.py compares them)."""
+    keys = [_js(v) + ": " for v in variables]
+    out = []
+    for r in rows:
+        cells = [keys[i] + _json_term_text(t) for i, t in enumerate(r) if t is not None]
+        out.append("{" + ", ".join(cells) + "}")
+    head = ", ".join(_js(v) for v in variables)
+    return ('{"head": {"vars": [' + head + ']}, "results": {"bindings": [' + ", ".join(out) + "]}}").encode()
+
+
 def _xml_term(t) -> str:
     if isinstance(t, ox.NamedNode):
         return f"<uri>{escape(t.value)}</uri>"
@@ -100,15 +131,7 @@ def serialize_solutions(solutions, fmt: str, max_results: int) -> Payload:
     truncated = len(rows) > max_results
     rows = rows[:max_results]
     if fmt == "json":
-        bindings = []
-        for r in rows:
-            b = {}
-            for v in variables:
-                t = r[v]
-                if t is not None:
-                    b[v] = _json_term(t)
-            bindings.append(b)
-        body = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+        body = _json_solutions(variables, rows)
     elif fmt == "xml":
         out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
         out += [f"<variable name={quoteattr(v)}/>" for v in variables]
