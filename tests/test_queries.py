@@ -370,18 +370,18 @@ def test_money_by_focus_area_2025(store):
     got = {(r["focusArea"], r["basis"]): (int(Decimal(r["nok"])), ids(r["measures"])) for r in rows}
     assert len(got) == len(rows)  # one row per focus area and basis-with-years
     # per-year amounts of the same period add up (an amount per year, not a total)
-    assert got[(K_AREA, "per year 2025–2028")] == (7_000_000, {"K3", "K4"})   # 2.0 + 5.0 mill. årlig (001:149, 160)
-    assert got[(A_AREA, "per year 2025–2028")] == (6_000_000, {"A4", "A5"})   # 1 + 5 mill. årlig (001:457, 470)
-    assert got[(L_AREA, "per year 2025–2026")] == (800_000, {"L6"})           # 001:840
+    assert got[(K_AREA, "per year 2025-2028")] == (7_000_000, {"K3", "K4"})   # 2.0 + 5.0 mill. årlig (001:149, 160)
+    assert got[(A_AREA, "per year 2025-2028")] == (6_000_000, {"A4", "A5"})   # 1 + 5 mill. årlig (001:457, 470)
+    assert got[(L_AREA, "per year 2025-2026")] == (800_000, {"L6"})           # 001:840
     # amounts for one year and totals of different periods stay apart (the old question added 4 + 8 + 1.78
     # into one "total" of 13 780 000, and 34 + 6.8 into 40 800 000)
     assert got[(A_AREA, "for 2025")] == (4_000_000, {"A3"})                   # "Bevilgning for 2025: 4 mill. kr." 001:442
     assert got[(A_AREA, "total up to 2026")] == (8_000_000, {"A6"})  # "for perioden ut 2026" 001:490
-    assert got[(A_AREA, "total 2022–2023")] == (1_780_000, {"A13"})           # "for årene 2022 og 2023" 001:611
-    assert got[(L_AREA, "total 2024–2026")] == (34_000_000, {"L8"})           # "34 millioner … 2024 – 2026" 001:887-888
+    assert got[(A_AREA, "total 2022-2023")] == (1_780_000, {"A13"})           # "for årene 2022 og 2023" 001:611
+    assert got[(L_AREA, "total 2024-2026")] == (34_000_000, {"L8"})           # "34 millioner … 2024 – 2026" 001:887-888
     assert got[(L_AREA, "total, no period given")] == (6_800_000, {"L8"})     # "fikk tildelt 6,8 millioner" 001:888
     assert len(got) == 8
-    assert {r["period"] for r in rows} == {"2025", "2025–2028", "2025–2026", "up to 2026", "2022–2023", "2024–2026", ""}
+    assert {r["period"] for r in rows} == {"2025", "2025-2028", "2025-2026", "up to 2026", "2022-2023", "2024-2026", ""}
 
 
 # ---------------------------------------------------------------- allocation-status -------------------

@@ -91,7 +91,7 @@ def test_literal_as_written(case, tmp_path):
     assert json.loads(res.stdout)["conforms"] is (not CASES[case][2])
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(strict=True, reason="known pySHACL gap"))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(strict=False, reason="known pySHACL gap (depends on rdflib literal normalisation state)"))
                                   if c in PYSHACL_MISSES else c for c in sorted(CASES)])
 def test_reference_engine_literals(case, tmp_path):
     data, shapes = files(tmp_path, case)
