@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from . import describe, links, pages, results
+from . import describe, i18n, links, pages, results
 from .downloads import Download, release_files
 from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
 from .middleware import HeadAsGet, SecurityHeaders
@@ -127,7 +127,8 @@ def _error(status: int, message: str, request: Request | None = None, vary: bool
     if request is not None and wants_html(request.headers.get("accept")):
         titles = {400: "Ugyldig forespørsel", 403: "Ikke tillatt", 404: "Fant ikke", 406: "Ikke tilgjengelig",
                   408: "Tidsavbrudd", 413: "For stor forespørsel", 503: "Opptatt", 504: "Tidsavbrudd"}
-        return HTMLResponse(pages.render_error(status, titles.get(status, "Feil"), message, current=current_path(request)),
+        return HTMLResponse(pages.render_error(status, i18n.t(titles.get(status, "Feil")), message,
+                                               current=current_path(request)),
                             status_code=status)
     return PlainTextResponse(message + "\n", status_code=status, headers={"Vary": "Accept"} if vary else None)
 
@@ -288,7 +289,7 @@ class KGApp:
 
     def landing(self, request: Request) -> Response:
         files, note = self.downloads()
-        key = ("landing", tuple(files))
+        key = ("landing", tuple(files), i18n.current())
         hit = self.page_cache.get(key)
         if hit is None:
             if self._stats is None:
@@ -298,7 +299,7 @@ class KGApp:
                                         void=void, current="", download_index=True)
             hit = (body, links.link_header(pages.landing_signposts(self.base, files, void)))
             self.page_cache.put(key, hit)
-        return HTMLResponse(hit[0], headers={"Link": hit[1]})
+        return HTMLResponse(hit[0], headers={"Link": hit[1], "Vary": "Accept"})
 
     def query_page(self, request: Request) -> Response:
         queries, errors = load_queries(self.s.queries_dir)  # re-read: another tool may add questions
@@ -309,7 +310,7 @@ class KGApp:
             if q.name == name:
                 initial = q.text
         return HTMLResponse(pages.render_query_page(queries, views, initial=initial, base_iri=self.base, errors=errors,
-                                                    current=current_path(request)))
+                                                    current=current_path(request)), headers={"Vary": "Accept"})
 
     def downloads(self) -> tuple[list[Download], str | None]:
         """The release's files as build/manifest.json lists them (see downloads.py), and why there are none."""
@@ -419,10 +420,11 @@ class KGApp:
         (raw path, Accept) → (status, body, headers) is cached, the store never changes."""
         raw = request.scope.get("raw_path") or request.url.path.encode()
         accept = request.headers.get("accept", "*/*")
-        hit = self.ld_cache.get((raw, accept))
+        key = (raw, accept, i18n.current())  # the HTML page is in the request's language
+        hit = self.ld_cache.get(key)
         if hit is None:
             hit = await self._resolve(request, raw, accept)
-            self.ld_cache.put((raw, accept), hit)
+            self.ld_cache.put(key, hit)
         status, body, headers = hit
         if status != 200:
             return _error(status, body, request)
@@ -458,7 +460,8 @@ class KGApp:
             if best is None:
                 return 406, "none of the accepted types is available; offered: text/html, " + ", ".join(GRAPH_TYPES.values()), {}
             fmt = "html" if best in ("text/html", "application/xhtml+xml") else negotiate("graph", best, None)
-        etag = '"' + hashlib.sha256(f"{self.s.release}|{iri}|{fmt}".encode()).hexdigest()[:20] + '"'
+        lang = i18n.current() if fmt == "html" else ""
+        etag = '"' + hashlib.sha256(f"{self.s.release}|{iri}|{fmt}|{lang}".encode()).hexdigest()[:20] + '"'
         alternates = [(f"{href}.{sfx}", "alternate", mt) for _n, mt, sfx in pages.ALTERNATES]
         alternates.append((f"{href}.html", "alternate", "text/html"))
         signposts = pages.resource_signposts(self.store, iri, href)  # FAIR Signposting: cite-as, describedby, type, license
@@ -514,6 +517,6 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     app = Starlette(routes=routes, middleware=middleware)
     app.state.kg = kg
     # Outermost: security headers on every response (errors included); HEAD /sparql is GET without a body.
-    outer = SecurityHeaders(HeadAsGet(app, frozenset({"/sparql"})))
+    outer = SecurityHeaders(i18n.Language(HeadAsGet(app, frozenset({"/sparql"}))))
     outer.state = app.state  # type: ignore[attr-defined]  # callers reach the KGApp as app.state.kg
     return outer

@@ -17,7 +17,7 @@ import json
 import jinja2
 import pyoxigraph as ox
 
-from . import describe, links, results
+from . import describe, i18n, links, results
 from .queries import ReadyQuery
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -62,6 +62,8 @@ def environment() -> jinja2.Environment:
         )
         _env.filters["nok"] = _nok
         _env.filters["count"] = _count
+        # one language per page: the request's (kg.serve.i18n), Bokmål outside a request
+        _env.globals.update(_=i18n.t, lang=i18n.current, lang_url=i18n.switch_url)
     return _env
 
 
@@ -214,7 +216,7 @@ def render_landing(store: ox.Store, base_iri: str, *, stats: dict | None = None,
     stats = stats or dataset_stats(store, base_iri)
     files = [{"name": d.name, "size": _size(d.bytes), "media_type": d.media_type} for d in downloads]
     return environment().get_template("landing.html").render(
-        title="Oversikt", stats=stats, downloads=files, downloads_note=downloads_note, void=void,
+        title=i18n.t("Oversikt"), stats=stats, downloads=files, downloads_note=downloads_note, void=void,
         download_index=download_index,
         signposts=landing_signposts(base_iri, downloads, void), jsonld=landing_json_ld(base_iri, stats, downloads),
         **_common(href, root, static, current is not None))
@@ -226,7 +228,7 @@ def render_downloads(downloads: list, note: str | None, *, current: str = "downl
     files = [{"name": d.name, "href": links.relative_ref(current, "download/" + d.name), "size": _size(d.bytes),
               "bytes": d.bytes, "media_type": d.media_type, "sha256": d.sha256} for d in downloads]
     return environment().get_template("downloads.html").render(
-        title="Nedlasting", downloads=files, note=note, **_common(lambda i: i, root, root + "static", True))
+        title=i18n.t("Nedlasting"), downloads=files, note=note, **_common(lambda i: i, root, root + "static", True))
 
 
 def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, initial: str = "", root: str = "/",
@@ -239,7 +241,7 @@ def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, ini
     data = {"queries": [q.as_json() for q in queries], "views": [v.as_json() for v in views],
             "endpoint": endpoint or root + "sparql", "base": base_iri, "root": root}
     return environment().get_template("query.html").render(
-        title="Spørringer", queries=queries, views=views, initial=initial, qdata=data, errors=errors,
+        title=i18n.t("Spørringer"), queries=queries, views=views, initial=initial, qdata=data, errors=errors,
         **_common(lambda i: i, root, static, current is not None))
 
 
