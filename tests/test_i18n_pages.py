@@ -55,7 +55,7 @@ def test_k1_in_english_and_norwegian(real):
     assert "line 98–113" in re.sub(r"<[^>]+>", " ", en.text)
     # the level concept has nb and en labels in ontology/concepts.ttl: the page picks by language
     assert ">fylkessatsing</a>" in nb.text and ">county measure</a>" in en.text and ">county measure<" not in nb.text
-    assert ">level</a></th>" in en.text and ">nivå</a></th>" in nb.text  # property labels (ontology) too
+    assert ">Level</a></th>" in en.text and ">Nivå</a></th>" in nb.text  # property headings (sh:name) too
     for r in (nb, en):
         assert {"Accept", "Accept-Language"} <= {v.strip() for v in r.headers["vary"].split(",")}
     assert nb.headers["etag"] != en.headers["etag"]  # cached per language
@@ -102,3 +102,54 @@ def test_error_page_language_behind_any_base(real):
     r = real.get("/a/b/c/missing", headers=EN)
     assert r.status_code == 404 and "404 – Not found" in r.text
     assert 'href="../../../static/style.css"' in r.text  # relative links still
+
+
+# ---------------------------------------------------------------- layout from the SHACL profile (shapes/layout.ttl)
+
+def _groups(html: str) -> list[str]:
+    part = html.split('<section class="all-props">', 1)[1].split("</article>", 1)[0]
+    return re.findall(r'<section class="prop-group"><h3>([^<]*)</h3>', part)
+
+
+def _rows(html: str, group: str) -> list[str]:
+    part = html.split(f'<section class="prop-group"><h3>{group}</h3>', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<tr><th><a [^>]*>([^<]*)</a></th>", part)
+
+
+def test_property_groups_follow_the_profile(real):
+    nb = real.get(K1, headers=HTML).text
+    assert _groups(nb) == ["Identifikasjon", "Innhold", "Aktører", "Koblinger og videreføring", "Kilde og sporbarhet",
+                           "Andre egenskaper"]
+    # sh:order within the group; headings are the shapes' sh:name
+    assert _rows(nb, "Identifikasjon") == ["Id", "Tittel", "Handlingsprogram"]
+    assert _rows(nb, "Aktører") == ["Ansvarlig", "Samarbeidspartner"]
+    assert _rows(nb, "Kilde og sporbarhet")[:3] == ["Kilde", "Første linje i kilden", "Siste linje i kilden"]
+    en = real.get(K1, headers=EN).text
+    assert _groups(en)[0] == "Identification" and _groups(en)[-1] == "Other properties"
+    assert _rows(en, "Actors") == ["Responsible", "Partner"]
+    assert ">No</span>" in en and ">Nei</span>" in nb  # booleans in the page language
+
+
+def test_layout_unit(tmp_path):
+    from kg.serve import layout
+    from kg.serve.describe import Value
+
+    (tmp_path / "s.ttl").write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ex:G1 a sh:PropertyGroup ; rdfs:label "Første"@nb , "First"@en ; sh:order 2 .
+    ex:G0 a sh:PropertyGroup ; rdfs:label "Null"@nb ; sh:order 1 .
+    ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:pa , ex:pb , ex:pc .
+    ex:pa sh:path ex:a ; sh:group ex:G1 ; sh:order 2 ; sh:name "A-nb"@nb , "A-en"@en .
+    ex:pb sh:path ex:b ; sh:group ex:G1 ; sh:order 1 .
+    ex:pc sh:path ex:c ; sh:group ex:G0 .
+    """)
+    lay = layout.Layout.from_dir(tmp_path)
+    props = [(Value(None, n, iri="https://example.org/" + n), [Value(None, "v")]) for n in ("z", "a", "b", "c")]
+    out = lay.group(["https://example.org/C"], props)
+    assert [(h, [p.label for p, _v in rows]) for h, rows in out] == [
+        ("Null", ["c"]), ("Første", ["b", "A-nb"]), ("Andre egenskaper", ["z"])]
+    assert lay.group(["https://example.org/Other"], props) == [("Andre egenskaper", props)]
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.ttl").write_text("this is not turtle")
+    assert layout.for_dir(str(bad)).slots == {}

@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from . import describe, i18n, links, pages, results
+from . import describe, i18n, layout, links, pages, results
 from .downloads import Download, release_files
 from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
 from .middleware import HeadAsGet, SecurityHeaders
@@ -412,7 +412,7 @@ class KGApp:
     def _render(self, iri: str, fmt: str, page: str, self_ref: str) -> bytes:
         if fmt == "html":
             return pages.render_resource(self.store, iri, self.base, labeler=self.labeler, current=page,
-                                         self_ref=self_ref).encode()
+                                         self_ref=self_ref, layout=layout.for_dir(str(self.s.shapes_dir))).encode()
         return results.serialize_triples(describe.description(self.store, iri), fmt).body
 
     async def resource(self, request: Request) -> Response:

@@ -202,7 +202,7 @@ def _value(lab: Labeler, t) -> Value:
     if isinstance(t, ox.Literal):
         dt = t.datatype.value if t.datatype else None
         if dt == "http://www.w3.org/2001/XMLSchema#boolean" and t.value in ("true", "false", "1", "0"):
-            return Value(t, "Ja" if t.value in ("true", "1") else "Nei", datatype=dt)
+            return Value(t, i18n.t("Ja" if t.value in ("true", "1") else "Nei"), datatype=dt)
         return Value(t, t.value, lang=t.language, datatype=dt)
     return Value(t, lab.label(t))
 

@@ -199,6 +199,7 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Tilskuddsprosjekt": "Grant project", "Planutsagn": "Plan statement", "Mål": "Goal", "Tatt ut": "Withdrawn",
     "Ikke videreført": "Not continued", "dokumentrekkefølge": "document order", "tittel": "title",
     "ansvarlig": "responsible", "prioritering": "priority",
+    "Ja": "Yes", "Nei": "No",
     # kinds (type fallbacks)
     "satsing": "measure", "aktør": "actor", "handlingsprogram": "action programme", "kilde": "source",
 }}

@@ -17,7 +17,8 @@ import json
 import jinja2
 import pyoxigraph as ox
 
-from . import describe, i18n, links, results
+from .. import config
+from . import describe, i18n, layout as page_layout, links, results
 from .queries import ReadyQuery
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -123,17 +124,21 @@ def resource_signposts(store: ox.Store, iri: str, self_href: str | None) -> list
 
 def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[[str], str | None] | None = None,
                     labeler: describe.Labeler | None = None, root: str = "/", static: str = "/static",
-                    current: str | None = None, self_ref: str | None = None) -> str:
+                    current: str | None = None, self_ref: str | None = None,
+                    layout: page_layout.Layout | None = None) -> str:
     """The HTML page of one resource (measure, actor, programme, place, concept, anything).
-    `self_ref`: how this page refers to its own resource (the server passes './K1'; suffixes are appended)."""
+    `self_ref`: how this page refers to its own resource (the server passes './K1'; suffixes are appended).
+    `layout`: groups and orders "Alle egenskaper" (default: the profile in shapes/)."""
     href, root, static = _places(base_iri, current, href, root, static)
     r = describe.resource(store, iri, base_iri, labeler)
     local = iri[len(base_iri):] if iri.startswith(base_iri) else None
     self_href = self_ref or href(iri)
     signposts = resource_signposts(store, iri, self_href) + [(links.SCHEMA_ABOUT_PAGE, "type", None)]
     data = json_ld(results.serialize_triples(describe.description(store, iri), "jsonld").body)
+    lay = layout or page_layout.for_dir(str(config.SHAPES))
+    groups = lay.group([t.iri for t in r.types if t.iri], r.properties)
     return environment().get_template("resource.html").render(
-        r=r, x=r.extra, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
+        r=r, x=r.extra, groups=groups, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
         jsonld=data, local=local, **_common(href, root, static, current is not None))
 
 
