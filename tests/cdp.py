@@ -18,7 +18,8 @@ from websockets.sync.client import connect
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"]
+         "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
+         "--lang=nb-NO", "--accept-lang=nb-NO,nb"]  # a Norwegian reader: the pages answer in Bokmål
 
 
 class Browser:

@@ -48,6 +48,15 @@ def test_page_kind_fits(real_server, browser, kind, width):
     _shot(browser, f"{kind}-{width}")
 
 
+def test_language_switch_by_clicking(real_server, browser):
+    browser.open(real_server + K1, 1280)
+    assert browser.eval("document.documentElement.lang") == "nb"
+    assert browser.eval("document.querySelector('nav.lang-switch a[hreflang=en]').getAttribute('href')") == "./K1?lang=en"
+    browser.open(real_server + K1 + "?lang=en", 1280)
+    assert browser.eval("document.documentElement.lang") == "en"
+    assert "Responsible" in browser.eval("document.querySelector('.measure-facts').textContent")
+
+
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: run `npm ci` in tests/js (test.sh does)")
 @pytest.mark.parametrize("kind", ["landing", "measure", "actor", "search", "query"])
 def test_no_serious_accessibility_violations(real_server, browser, kind):

@@ -25,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from . import describe, links, pages, results
+from . import describe, i18n, layout, links, pages, results
 from .downloads import Download, release_files
 from .fastpath import SparqlFastPath
 from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
@@ -128,7 +128,8 @@ def _error(status: int, message: str, request: Request | None = None, vary: bool
     if request is not None and wants_html(request.headers.get("accept")):
         titles = {400: "Ugyldig forespørsel", 403: "Ikke tillatt", 404: "Fant ikke", 406: "Ikke tilgjengelig",
                   408: "Tidsavbrudd", 413: "For stor forespørsel", 503: "Opptatt", 504: "Tidsavbrudd"}
-        return HTMLResponse(pages.render_error(status, titles.get(status, "Feil"), message, current=current_path(request)),
+        return HTMLResponse(pages.render_error(status, i18n.t(titles.get(status, "Feil")), message,
+                                               current=current_path(request)),
                             status_code=status)
     return PlainTextResponse(message + "\n", status_code=status, headers={"Vary": "Accept"} if vary else None)
 
@@ -297,7 +298,7 @@ class KGApp:
 
     def landing(self, request: Request) -> Response:
         files, note = self.downloads()
-        key = ("landing", tuple(files))
+        key = ("landing", tuple(files), i18n.current())
         hit = self.page_cache.get(key)
         if hit is None:
             if self._stats is None:
@@ -307,7 +308,7 @@ class KGApp:
                                         void=void, current="", download_index=True)
             hit = (body, links.link_header(pages.landing_signposts(self.base, files, void)))
             self.page_cache.put(key, hit)
-        return HTMLResponse(hit[0], headers={"Link": hit[1]})
+        return HTMLResponse(hit[0], headers={"Link": hit[1], "Vary": "Accept"})
 
     def query_page(self, request: Request) -> Response:
         queries, errors = load_queries(self.s.queries_dir)  # re-read: another tool may add questions
@@ -318,7 +319,7 @@ class KGApp:
             if q.name == name:
                 initial = q.text
         return HTMLResponse(pages.render_query_page(queries, views, initial=initial, base_iri=self.base, errors=errors,
-                                                    current=current_path(request)))
+                                                    current=current_path(request)), headers={"Vary": "Accept"})
 
     def downloads(self) -> tuple[list[Download], str | None]:
         """The release's files as build/manifest.json lists them (see downloads.py), and why there are none."""
@@ -420,7 +421,7 @@ class KGApp:
     def _render(self, iri: str, fmt: str, page: str, self_ref: str) -> bytes:
         if fmt == "html":
             return pages.render_resource(self.store, iri, self.base, labeler=self.labeler, current=page,
-                                         self_ref=self_ref).encode()
+                                         self_ref=self_ref, layout=layout.for_dir(str(self.s.shapes_dir))).encode()
         return results.serialize_triples(describe.description(self.store, iri), fmt).body
 
     async def resource(self, request: Request) -> Response:
@@ -428,10 +429,11 @@ class KGApp:
         (raw path, Accept) → (status, body, headers) is cached, the store never changes."""
         raw = request.scope.get("raw_path") or request.url.path.encode()
         accept = request.headers.get("accept", "*/*")
-        hit = self.ld_cache.get((raw, accept))
+        key = (raw, accept, i18n.current())  # the HTML page is in the request's language
+        hit = self.ld_cache.get(key)
         if hit is None:
             hit = await self._resolve(request, raw, accept)
-            self.ld_cache.put((raw, accept), hit)
+            self.ld_cache.put(key, hit)
         status, body, headers = hit
         if status != 200:
             return _error(status, body, request)
@@ -467,7 +469,8 @@ class KGApp:
             if best is None:
                 return 406, "none of the accepted types is available; offered: text/html, " + ", ".join(GRAPH_TYPES.values()), {}
             fmt = "html" if best in ("text/html", "application/xhtml+xml") else negotiate("graph", best, None)
-        etag = '"' + hashlib.sha256(f"{self.s.release}|{iri}|{fmt}".encode()).hexdigest()[:20] + '"'
+        lang = i18n.current() if fmt == "html" else ""
+        etag = '"' + hashlib.sha256(f"{self.s.release}|{iri}|{fmt}|{lang}".encode()).hexdigest()[:20] + '"'
         alternates = [(f"{href}.{sfx}", "alternate", mt) for _n, mt, sfx in pages.ALTERNATES]
         alternates.append((f"{href}.html", "alternate", "text/html"))
         signposts = pages.resource_signposts(self.store, iri, href)  # FAIR Signposting: cite-as, describedby, type, license
@@ -523,7 +526,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     app = Starlette(routes=routes, middleware=[Middleware(CORSMiddleware, **cors)])
     app.state.kg = kg
     # Outermost: security headers on every response (errors included); HEAD /sparql is GET without a body.
-    outer = SecurityHeaders(HeadAsGet(app, frozenset({"/sparql"})))
+    outer = SecurityHeaders(i18n.Language(HeadAsGet(app, frozenset({"/sparql"}))))
     if fast_path:  # GET/HEAD /sparql?query=… without Starlette's per-request work, same headers (fastpath.py)
         outer = SparqlFastPath(kg, outer, CORSMiddleware(None, **cors).simple_headers)
     outer.state = app.state  # type: ignore[attr-defined]  # callers reach the KGApp as app.state.kg

@@ -1,7 +1,8 @@
 """Read a resource out of the store: existence, labels, its machine description, its page data.
 
 All lookups use the store's quad-pattern API (no SPARQL parsing) over every graph, so a resource
-lookup costs microseconds. Labels prefer Norwegian Bokmål, then English, then any language.
+lookup costs microseconds. Labels follow the page language (kg.serve.i18n): for nb, Bokmål, then
+Nynorsk, then English, then any language; for en, English first.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from . import i18n
 from ..namespaces import DCT, ORG, PROV, RDFS, RP, SCHEMA, SH, SKOS
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -39,11 +41,13 @@ class Labeler:
 
     def __init__(self, store: ox.Store):
         self.store = store
-        self._cache: dict[str, str | None] = {}
+        self._cache: dict[tuple[str, str], str | None] = {}
 
     def find(self, iri: str) -> str | None:
-        if iri in self._cache:
-            return self._cache[iri]
+        lang_now = i18n.current()
+        order = i18n.LABEL_ORDER.get(lang_now, LANG_ORDER)
+        if (lang_now, iri) in self._cache:
+            return self._cache[(lang_now, iri)]
         best: tuple[int, int, str] | None = None
         node = N(iri)
         for pi, p in enumerate(LABEL_PROPS):
@@ -52,7 +56,7 @@ class Labeler:
                 if not isinstance(o, ox.Literal):
                     continue
                 lang = (o.language or "").split("-")[0].lower()
-                rank = LANG_ORDER.index(lang) if lang in LANG_ORDER else (len(LANG_ORDER) if lang else len(LANG_ORDER) + 1)
+                rank = order.index(lang) if lang in order else (len(order) if lang else len(order) + 1)
                 cand = (rank, pi, o.value)
                 if best is None or cand < best:
                     best = cand
@@ -63,7 +67,7 @@ class Labeler:
                 if not label.startswith(q.object.value + " "):
                     label = f"{q.object.value} {label}"
                 break
-        self._cache[iri] = label
+        self._cache[(lang_now, iri)] = label
         return label
 
     def label(self, term) -> str:
@@ -198,7 +202,7 @@ def _value(lab: Labeler, t) -> Value:
     if isinstance(t, ox.Literal):
         dt = t.datatype.value if t.datatype else None
         if dt == "http://www.w3.org/2001/XMLSchema#boolean" and t.value in ("true", "false", "1", "0"):
-            return Value(t, "Ja" if t.value in ("true", "1") else "Nei", datatype=dt)
+            return Value(t, i18n.t("Ja" if t.value in ("true", "1") else "Nei"), datatype=dt)
         return Value(t, t.value, lang=t.language, datatype=dt)
     return Value(t, lab.label(t))
 
@@ -393,7 +397,8 @@ def validation_results(store: ox.Store, lab: Labeler, node, base_iri: str) -> li
 
         sev = first("resultSeverity")
         msgs = [qq.object for qq in store.quads_for_pattern(r, N(SH + "resultMessage"), None, graph)]
-        msg = sorted(msgs, key=lambda m: 0 if getattr(m, "language", None) in ("nb", "no") else 1 if getattr(m, "language", None) == "en" else 2)
+        order = i18n.LABEL_ORDER.get(i18n.current(), LANG_ORDER)
+        msg = sorted(msgs, key=lambda m: order.index(m.language) if getattr(m, "language", None) in order else len(order))
         path = first("resultPath")
         out.append({
             "severity": local_name(sev.value) if isinstance(sev, ox.NamedNode) else "Violation",

@@ -23,7 +23,7 @@ from .. import sources as source_registry
 from ..search import index as search_index
 from ..search import sparql as search_sparql
 from ..search.documents import FACETS, KIND_LABELS
-from . import browse, links, pages, places
+from . import browse, i18n, links, pages, places
 from .protocol import choose
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,8 @@ def _places(current: str) -> dict:
 
 def _error(status: int, message: str, request: Request) -> Response:
     if (request.headers.get("accept") or "").find("text/html") >= 0:
-        return HTMLResponse(pages.render_error(status, _TITLES.get(status, "Feil"), message, current=_current(request)),
+        return HTMLResponse(pages.render_error(status, i18n.t(_TITLES.get(status, "Feil")), message,
+                                               current=_current(request)),
                             status_code=status)
     return PlainTextResponse(message + "\n", status_code=status)
 
@@ -70,8 +71,8 @@ class Explore:
     def __init__(self, kg, index_path: Path | None):
         self.kg = kg
         self.index = search_index.SearchIndex(index_path) if index_path else None
-        self._browser = None
-        self._places_table = None
+        self._browser: dict[str, browse.Browser] = {}  # per page language (labels)
+        self._places_table: dict = {}
         self._sources: dict = {}
 
     def routes(self) -> list[Route]:
@@ -150,7 +151,7 @@ class Explore:
         href, places, here = links.href_for(self.kg.base, current), _places(current), "./" + current.rsplit("/", 1)[-1]
         if not key:
             return HTMLResponse(env.get_template("measures.html").render(
-                title="Satsinger", programmes=programmes, prog=None, href=href, **places))
+                title=i18n.t("Satsinger"), programmes=programmes, prog=None, href=href, **places))
         prog = next((p for p in programmes if p["key"] == key), None)
         if prog is None:
             return _error(404, f"no action programme '{key}' in this dataset", request)
@@ -174,17 +175,18 @@ class Explore:
 
         order = [("sort", state["sort"]), ("dir", state["dir"])] if state["sort"] != "doc" else []
         return HTMLResponse(env.get_template("measures.html").render(
-            title=f"Satsinger – {prog['label']}", programmes=programmes, prog=prog, rows=rows, state=state,
-            grouped=browse.groups(rows) if state["sort"] == "doc" else None, sorts=browse.SORTS, sort_url=sort_url,
+            title=f"{i18n.t('Satsinger')} – {prog['label']}", programmes=programmes, prog=prog, rows=rows, state=state,
+            grouped=browse.groups(rows) if state["sort"] == "doc" else None, sorts={k: i18n.t(v) for k, v in browse.SORTS.items()}, sort_url=sort_url,
             csv_url=_url(here, keep + order + [("format", "csv")]), clear_url=_url(here, [("programme", key)]),
             total=len(b.rows(prog["iri"])), href=href, **places))
 
     # ------------------------------------------------------------------ municipality/region view
 
     def _browse(self) -> browse.Browser:
-        if self._browser is None:
-            self._browser = browse.Browser(self.kg.store, self.kg.base, self.kg.labeler)
-        return self._browser
+        lang = i18n.current()
+        if lang not in self._browser:
+            self._browser[lang] = browse.Browser(self.kg.store, self.kg.base, self.kg.labeler)
+        return self._browser[lang]
 
     async def places(self, request: Request) -> Response:
         return await anyio.to_thread.run_sync(self._places, request)
@@ -193,17 +195,18 @@ class Explore:
         fmt = request.query_params.get("format") or "html"
         if fmt not in ("html", "csv"):
             return _error(400, f"unknown format '{fmt}'; use html or csv", request)
-        if self._places_table is None:  # the store is immutable: one table per server
-            self._places_table = places.table(self._browse())
-        regions, programmes = self._places_table
+        lang = i18n.current()
+        if lang not in self._places_table:  # the store is immutable: one table per server and language
+            self._places_table[lang] = places.table(self._browse())
+        regions, programmes = self._places_table[lang]
         if fmt == "csv":
             return Response(places.to_csv(regions, programmes), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": 'attachment; filename="kommuner.csv"'})
         current = _current(request)
         return HTMLResponse(pages.environment().get_template("places.html").render(
-            title="Kommuner og regioner", regions=regions, programmes=programmes,
+            title=i18n.t("Kommuner og regioner"), regions=regions, programmes=programmes,
             municipalities=sum(len(r.places) for r in regions), csv_url="./places?format=csv",
-            href=links.href_for(self.kg.base, current), **_places(current)), headers={"Cache-Control": "public, max-age=300"})
+            href=links.href_for(self.kg.base, current), **_places(current)), headers={"Vary": "Accept", "Cache-Control": "public, max-age=300"})
 
     # ------------------------------------------------------------------ source documents
 
@@ -219,7 +222,7 @@ class Explore:
         if src is None:
             return _error(404, f"no source document '{sid}'; known: {', '.join(sorted(reg))}", request)
         try:
-            key = (src.id, src.path.stat().st_mtime_ns)
+            key = (src.id, src.path.stat().st_mtime_ns, i18n.current())
             hit = self._sources.get(key)
             if hit is None:
                 hit = await anyio.to_thread.run_sync(self._render_source, src)
@@ -272,13 +275,14 @@ def render_search(res: search_index.Result, href, current: str = "search") -> st
                 params = base + [(ff, vv) for ff, vv in chosen if (ff, vv) != (f, v.value)]
             else:
                 params = base + chosen + [(f, v.value)]
-            items.append({"label": v.label, "count": v.count, "selected": v.selected, "url": _url(here, params)})
-        facets.append({"name": f, "title": FACETS[f], "entries": items})
+            items.append({"label": i18n.t(v.label), "count": v.count, "selected": v.selected, "url": _url(here, params)})
+        facets.append({"name": f, "title": i18n.t(FACETS[f]), "entries": items})
     page = base + chosen
     prev_url = _url(here, page + ([("offset", str(max(0, res.offset - res.limit)))] if res.offset - res.limit > 0 else [])) \
         if res.offset > 0 else None
     next_url = _url(here, page + [("offset", str(res.offset + res.limit))]) if res.offset + res.limit < res.total else None
     return pages.environment().get_template("search.html").render(
-        title=f"Søk: {res.query}" if res.query else "Søk", res=res, facets=facets, kinds=KIND_LABELS, href=href,
+        title=f"{i18n.t('Søk')}: {res.query}" if res.query else i18n.t("Søk"), res=res, facets=facets,
+        kinds={k: i18n.t(v) for k, v in KIND_LABELS.items()}, href=href,
         json_url=_url(here, page + [("format", "json")]), prev_url=prev_url, next_url=next_url,
         clear_url=_url(here, base), **_places(current))

@@ -17,7 +17,8 @@ import json
 import jinja2
 import pyoxigraph as ox
 
-from . import describe, links, results
+from .. import config
+from . import describe, i18n, layout as page_layout, links, results
 from .queries import ReadyQuery
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -62,6 +63,8 @@ def environment() -> jinja2.Environment:
         )
         _env.filters["nok"] = _nok
         _env.filters["count"] = _count
+        # one language per page: the request's (kg.serve.i18n), Bokmål outside a request
+        _env.globals.update(_=i18n.t, lang=i18n.current, lang_url=i18n.switch_url)
     return _env
 
 
@@ -121,17 +124,21 @@ def resource_signposts(store: ox.Store, iri: str, self_href: str | None) -> list
 
 def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[[str], str | None] | None = None,
                     labeler: describe.Labeler | None = None, root: str = "/", static: str = "/static",
-                    current: str | None = None, self_ref: str | None = None) -> str:
+                    current: str | None = None, self_ref: str | None = None,
+                    layout: page_layout.Layout | None = None) -> str:
     """The HTML page of one resource (measure, actor, programme, place, concept, anything).
-    `self_ref`: how this page refers to its own resource (the server passes './K1'; suffixes are appended)."""
+    `self_ref`: how this page refers to its own resource (the server passes './K1'; suffixes are appended).
+    `layout`: groups and orders "Alle egenskaper" (default: the profile in shapes/)."""
     href, root, static = _places(base_iri, current, href, root, static)
     r = describe.resource(store, iri, base_iri, labeler)
     local = iri[len(base_iri):] if iri.startswith(base_iri) else None
     self_href = self_ref or href(iri)
     signposts = resource_signposts(store, iri, self_href) + [(links.SCHEMA_ABOUT_PAGE, "type", None)]
     data = json_ld(results.serialize_triples(describe.description(store, iri), "jsonld").body)
+    lay = layout or page_layout.for_dir(str(config.SHAPES))
+    groups = lay.group([t.iri for t in r.types if t.iri], r.properties)
     return environment().get_template("resource.html").render(
-        r=r, x=r.extra, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
+        r=r, x=r.extra, groups=groups, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
         jsonld=data, local=local, **_common(href, root, static, current is not None))
 
 
@@ -214,7 +221,7 @@ def render_landing(store: ox.Store, base_iri: str, *, stats: dict | None = None,
     stats = stats or dataset_stats(store, base_iri)
     files = [{"name": d.name, "size": _size(d.bytes), "media_type": d.media_type} for d in downloads]
     return environment().get_template("landing.html").render(
-        title="Oversikt", stats=stats, downloads=files, downloads_note=downloads_note, void=void,
+        title=i18n.t("Oversikt"), stats=stats, downloads=files, downloads_note=downloads_note, void=void,
         download_index=download_index,
         signposts=landing_signposts(base_iri, downloads, void), jsonld=landing_json_ld(base_iri, stats, downloads),
         **_common(href, root, static, current is not None))
@@ -226,7 +233,7 @@ def render_downloads(downloads: list, note: str | None, *, current: str = "downl
     files = [{"name": d.name, "href": links.relative_ref(current, "download/" + d.name), "size": _size(d.bytes),
               "bytes": d.bytes, "media_type": d.media_type, "sha256": d.sha256} for d in downloads]
     return environment().get_template("downloads.html").render(
-        title="Nedlasting", downloads=files, note=note, **_common(lambda i: i, root, root + "static", True))
+        title=i18n.t("Nedlasting"), downloads=files, note=note, **_common(lambda i: i, root, root + "static", True))
 
 
 def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, initial: str = "", root: str = "/",
@@ -239,7 +246,7 @@ def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, ini
     data = {"queries": [q.as_json() for q in queries], "views": [v.as_json() for v in views],
             "endpoint": endpoint or root + "sparql", "base": base_iri, "root": root}
     return environment().get_template("query.html").render(
-        title="Spørringer", queries=queries, views=views, initial=initial, qdata=data, errors=errors,
+        title=i18n.t("Spørringer"), queries=queries, views=views, initial=initial, qdata=data, errors=errors,
         **_common(lambda i: i, root, static, current is not None))
 
 

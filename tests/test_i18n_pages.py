@@ -1,0 +1,155 @@
+"""One language per page (nb/en): Accept-Language, the ?lang switch, labels by language, caches and Vary.
+Facts from the real built dataset (K1 2025: data/sources/001_af88ce2a34d40677.txt lines 98–113)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kg.serve import i18n
+
+K1 = "/plan/inkluderende-innlandet/programme/2025/measure/K1"
+HTML = {"Accept": "text/html"}
+EN = {"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.9"}
+
+
+@pytest.fixture(scope="module")
+def real(built_dataset):
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import Settings, create_app
+    from kg.store import load_store
+
+    app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
+                                                         build_dir=Path(built_dataset).parent), dataset_path=built_dataset)
+    with TestClient(app) as c:
+        yield c
+    app.state.kg.pool.close()
+
+
+def _visible(html: str) -> str:
+    """The page without its data blocks (the JSON-LD keeps every language's labels)."""
+    return re.sub(r"<script.*?</script>", "", html, flags=re.S)
+
+
+def test_accept_language_parsing():
+    assert i18n.from_accept_language("en-GB,en;q=0.9") == "en"
+    assert i18n.from_accept_language("nn-NO, en;q=0.5") == "nb"
+    assert i18n.from_accept_language("en;q=0.4, nb;q=0.8") == "nb"
+    assert i18n.from_accept_language("de, fr;q=0.9") is None
+    assert i18n.from_accept_language("en;q=0, nb;q=bogus") is None
+    assert i18n.choose("lang=en&q=x", "nb") == "en"
+    assert i18n.choose("lang=xx", "en") == "en"
+    assert i18n.choose("", None) == "nb"
+
+
+def test_k1_in_english_and_norwegian(real):
+    nb = real.get(K1, headers=HTML)
+    en = real.get(K1, headers=EN)
+    assert nb.status_code == en.status_code == 200
+    assert '<html lang="nb">' in nb.text and '<html lang="en">' in en.text
+    assert "<th>Ansvarlig</th>" in nb.text and "<th>Responsible</th>" in en.text
+    assert "<th>Responsible</th>" not in nb.text
+    assert "line 98–113" in re.sub(r"<[^>]+>", " ", en.text)
+    # the level concept has nb and en labels in ontology/concepts.ttl: the page picks by language
+    assert ">fylkessatsing</a>" in nb.text and ">county measure</a>" in en.text and ">county measure<" not in nb.text
+    assert ">Level</a></th>" in en.text and ">Nivå</a></th>" in nb.text  # property headings (sh:name) too
+    for r in (nb, en):
+        assert {"Accept", "Accept-Language"} <= {v.strip() for v in r.headers["vary"].split(",")}
+    assert nb.headers["etag"] != en.headers["etag"]  # cached per language
+
+
+def test_lang_parameter_overrides_accept_language(real):
+    r = real.get(K1 + "?lang=nb", headers=EN)
+    assert '<html lang="nb">' in r.text and "<th>Ansvarlig</th>" in r.text
+    r = real.get(K1 + "?lang=en", headers=HTML)
+    assert '<html lang="en">' in r.text
+    # the switch: relative links that keep the page (and its other parameters)
+    assert 'href="./K1?lang=nb" hreflang="nb"' in r.text
+    s = real.get("/search?q=ungdom", headers=HTML).text
+    assert 'href="./search?q=ungdom&amp;lang=en"' in s
+    assert 'href="./?lang=en"' in real.get("/", headers=HTML).text
+
+
+@pytest.mark.parametrize("path,nb,en", [
+    ("/", "Regionale handlingsprogram som lenkede data", "Regional action programmes as linked data"),
+    ("/search?q=ungdom", "treff, viser", "hits, showing"),
+    ("/measures", "Satsinger per handlingsprogram", "Measures per action programme"),
+    ("/measures?programme=plan/inkluderende-innlandet/programme/2025", "last ned CSV", "download CSV"),
+    ("/places", "Kommuner og regioner", "Municipalities and regions"),
+    ("/query", "Ferdige spørsmål", "Ready questions"),
+    ("/no/such/thing", "Fant ikke", "Not found"),
+])
+def test_every_page_kind_in_both_languages(real, path, nb, en):
+    a = real.get(path, headers=HTML)
+    b = real.get(path, headers=EN)
+    assert nb in _visible(a.text) and nb not in _visible(b.text)
+    assert en in b.text and en not in _visible(a.text) and '<html lang="en">' in b.text
+    assert "Accept-Language" in b.headers["vary"]
+
+
+def test_source_page_in_english(real):
+    from kg import sources
+    sid = sorted(sources.registry())[0]
+    a = real.get(f"/source/{sid}/text", headers=HTML).text
+    b = real.get(f"/source/{sid}/text", headers=EN).text
+    assert "ren tekst" in a and "plain text" in b and "ren tekst" not in b
+
+
+def test_error_page_language_behind_any_base(real):
+    r = real.get("/a/b/c/missing", headers=EN)
+    assert r.status_code == 404 and "404 – Not found" in r.text
+    assert 'href="../../../static/style.css"' in r.text  # relative links still
+
+
+# ---------------------------------------------------------------- layout from the SHACL profile (shapes/layout.ttl)
+
+def _groups(html: str) -> list[str]:
+    part = html.split('<section class="all-props">', 1)[1].split("</article>", 1)[0]
+    return re.findall(r'<section class="prop-group"><h3>([^<]*)</h3>', part)
+
+
+def _rows(html: str, group: str) -> list[str]:
+    part = html.split(f'<section class="prop-group"><h3>{group}</h3>', 1)[1].split("</section>", 1)[0]
+    return re.findall(r"<tr><th><a [^>]*>([^<]*)</a></th>", part)
+
+
+def test_property_groups_follow_the_profile(real):
+    nb = real.get(K1, headers=HTML).text
+    assert _groups(nb) == ["Identifikasjon", "Innhold", "Aktører", "Koblinger og videreføring", "Kilde og sporbarhet",
+                           "Andre egenskaper"]
+    # sh:order within the group; headings are the shapes' sh:name
+    assert _rows(nb, "Identifikasjon") == ["Id", "Tittel", "Handlingsprogram"]
+    assert _rows(nb, "Aktører") == ["Ansvarlig", "Samarbeidspartner"]
+    assert _rows(nb, "Kilde og sporbarhet")[:3] == ["Kilde", "Første linje i kilden", "Siste linje i kilden"]
+    en = real.get(K1, headers=EN).text
+    assert _groups(en)[0] == "Identification" and _groups(en)[-1] == "Other properties"
+    assert _rows(en, "Actors") == ["Responsible", "Partner"]
+    assert ">No</span>" in en and ">Nei</span>" in nb  # booleans in the page language
+
+
+def test_layout_unit(tmp_path):
+    from kg.serve import layout
+    from kg.serve.describe import Value
+
+    (tmp_path / "s.ttl").write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+    @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+    ex:G1 a sh:PropertyGroup ; rdfs:label "Første"@nb , "First"@en ; sh:order 2 .
+    ex:G0 a sh:PropertyGroup ; rdfs:label "Null"@nb ; sh:order 1 .
+    ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:property ex:pa , ex:pb , ex:pc .
+    ex:pa sh:path ex:a ; sh:group ex:G1 ; sh:order 2 ; sh:name "A-nb"@nb , "A-en"@en .
+    ex:pb sh:path ex:b ; sh:group ex:G1 ; sh:order 1 .
+    ex:pc sh:path ex:c ; sh:group ex:G0 .
+    """)
+    lay = layout.Layout.from_dir(tmp_path)
+    props = [(Value(None, n, iri="https://example.org/" + n), [Value(None, "v")]) for n in ("z", "a", "b", "c")]
+    out = lay.group(["https://example.org/C"], props)
+    assert [(h, [p.label for p, _v in rows]) for h, rows in out] == [
+        ("Null", ["c"]), ("Første", ["b", "A-nb"]), ("Andre egenskaper", ["z"])]
+    assert lay.group(["https://example.org/Other"], props) == [("Andre egenskaper", props)]
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.ttl").write_text("this is not turtle")
+    assert layout.for_dir(str(bad)).slots == {}
