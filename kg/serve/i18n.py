@@ -68,7 +68,7 @@ def t(text: str, lang: str | None = None) -> str:
 
 
 class Language:
-    """ASGI middleware: sets the request's language and adds Accept-Language to every Vary: Accept."""
+    """ASGI middleware: sets the request's language and adds Accept-Language to the Vary of every HTML response."""
 
     def __init__(self, app):
         self.app = app
@@ -85,16 +85,18 @@ class Language:
 
         async def send_vary(message):
             if message["type"] == "http.response.start":
-                headers, vary = [], False
-                for k, v in message.get("headers", []):
-                    if k.lower() == b"vary":
-                        vary = True
-                        if b"accept-language" not in v.lower():
-                            v = v + b", Accept-Language"
-                    headers.append((k, v))
+                # Only HTML depends on the language; data (SPARQL results, Turtle …) does not.
+                headers = list(message.get("headers", []))
                 html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
-                if html and not vary:  # every page (error pages too) depends on Accept and Accept-Language
-                    headers.append((b"vary", b"Accept, Accept-Language"))
+                if html:
+                    vary = False
+                    for i, (k, v) in enumerate(headers):
+                        if k.lower() == b"vary":
+                            vary = True
+                            if b"accept-language" not in v.lower():
+                                headers[i] = (k, v + b", Accept-Language")
+                    if not vary:  # every page (error pages too) depends on Accept and Accept-Language
+                        headers.append((b"vary", b"Accept, Accept-Language"))
                 message = {**message, "headers": headers}
             await send(message)
 
