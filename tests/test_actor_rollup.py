@@ -41,7 +41,8 @@ def test_nav_page_rolls_up_nav_innlandet(real):
 
 def test_values_in_norwegian(real):
     k1 = real.get("/plan/inkluderende-innlandet/programme/2025/measure/K1", headers=HTML).text
-    props = re.search(r'<section class="all-props">(.*?)</section>', k1, re.S).group(1)
+    # the property list is grouped (nested sections), so take it up to the next top-level section
+    props = re.search(r'<section class="all-props">(.*?)(?:<section class="incoming">|</main>|$)', k1, re.S).group(1)
     assert ">false<" not in props and ">true<" not in props
     assert re.search(r'<span class="lit">(Ja|Nei)</span>', props)  # rp:isNew
     assert "@nb" not in k1 and 'lang="nb"' in k1
@@ -72,7 +73,8 @@ def test_attributions_as_role_actor_line(real):
     assert items[0] == "ansvarlig: Statsforvalteren i Innlandet (linje 109)"
     assert "samarbeidspartner: NAV (linje 110–111)" in items
     assert '<a class="source-lines" href="../../../../../source/hp2025/text#L110-L111">' in cell
-    props = re.search(r'<section class="all-props">(.*?)</section>', k1, re.S).group(1)
+    # the property list is grouped (nested sections), so take it up to the next top-level section
+    props = re.search(r'<section class="all-props">(.*?)(?:<section class="incoming">|</main>|$)', k1, re.S).group(1)
     assert "attribution" not in props.lower()  # no "tilskrivning: 1, 1, 2, 3" list of bare numbers
     page = real.get("/plan/inkluderende-innlandet/programme/2025/measure/K1/attribution/partner/1", headers=HTML).text
     assert "<h1>samarbeidspartner: kommuner og regioner</h1>" in page  # not "1"

@@ -23,7 +23,8 @@ pytestmark = [
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--virtual-time-budget=15000", "--window-size=1280,1100"]
+         "--virtual-time-budget=15000", "--window-size=1280,1100",
+         "--lang=nb-NO", "--accept-lang=nb-NO,nb"]  # a Norwegian reader: the pages answer in Bokmål
 
 
 def chromium(tmp_path: Path, url: str, *mode: str) -> str:
