@@ -84,7 +84,7 @@ def test_download_names_the_file(real):
 
 
 def test_money_view_keeps_bases_apart(real):
-    from kg.serve.queries import builtin_views
+    from kg.web.queries import builtin_views
 
     money = builtin_views()[1]
     rows = real.post("/sparql", data={"query": money.text}, headers={"Accept": "application/sparql-results+json"}).json()

@@ -23,7 +23,9 @@ import pyoxigraph as ox
 from .. import buildinfo, config
 from ..io import WriteError, default_mode, dumps_json, pid_alive, show
 from ..records.docs import schema_text
-from . import checksums, dcat, diff, docs, dumps, tables, validation, void
+from ..web import docs
+from ..web.void import graph_names
+from . import checksums, dcat, diff, dumps, site, tables, validation, void
 
 
 class ReleaseError(Exception):
@@ -94,14 +96,6 @@ def _distributions(tmp: Path) -> list[dcat.Distribution]:
         out.append(dcat.Distribution(rel, title, desc, path.stat().st_size,
                                      checksums.file_digest(path), checksums.file_digest(path, "sha1")))
     return out
-
-
-def _write_site(store: ox.Store, out: Path, base: str) -> bool:
-    try:
-        from . import site
-    except ImportError:
-        return False
-    return site.write_site(store, out, base)
 
 
 def release(version: str | None = None, out: Path | None = None, force: bool = False,
@@ -203,7 +197,7 @@ def _assemble(tmp: Path, target: Path, version: str, force: bool, inp: Inputs, r
     (tmp / "changelog.json").write_text(dumps_json({"from": pname, "to": version,
                                                     "changes": [c.as_json() for c in changes]}), encoding="utf-8")
 
-    site = _write_site(store, tmp / "site", inp.base)
+    site.write_site(store, tmp / "site", inp.base)
 
     made = today()
     issued = min([i.get("issued", made) for _, _, i in prev] + [made])
@@ -220,17 +214,16 @@ def _assemble(tmp: Path, target: Path, version: str, force: bool, inp: Inputs, r
         dcat.dcat_graph(info, dists, "dcat-ap-3").serialize(format="turtle"), encoding="utf-8")
     (tmp / "metadata" / "catalog-dcat-ap-no.ttl").write_text(
         dcat.dcat_graph(info, dists, "dcat-ap-no-2").serialize(format="turtle"), encoding="utf-8")
-    (tmp / "metadata" / "void.ttl").write_text(void.void_turtle(
-        store, inp.base, sparql_endpoint=info.sparql_endpoint,
-        dumps=[info.download_base + n for n in ("dataset.nq", "dataset.ttl")]), encoding="utf-8")
+    void.write_void(store, tmp / "metadata" / "void.ttl", inp.base, sparql_endpoint=info.sparql_endpoint,
+                    dumps=[info.download_base + n for n in ("dataset.nq", "dataset.ttl")])
     graphs = {g: sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
-              for g in void.graph_names(store)}
+              for g in graph_names(store)}
     (tmp / "metadata" / "release.json").write_text(dumps_json({
         "version": version, "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "issued": issued, "modified": made, "base_iri": inp.base, "previous": pname,
         "forced": info.forced, "validation": {"engine": validation.engine_name(report), "conforms": report.conforms,
                                                "violations": report.violations, "warnings": report.warnings},
-        "graphs": graphs, "quads": len(store), "site": site}), encoding="utf-8")
+        "graphs": graphs, "quads": len(store), "site": True}), encoding="utf-8")
     checksums.write_sums(tmp)
 
 

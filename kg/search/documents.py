@@ -15,7 +15,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from ..namespaces import DCT, ORG, RP, SKOS
-from ..serve.describe import RDF_TYPE, Labeler, default_graph_is_union
+from ..web.describe import RDF_TYPE, Labeler, default_graph_is_union
 
 #: Facet names in display order, with their Norwegian headings.
 FACETS = {"kind": "Type", "year": "År", "focus": "Satsingsområde", "level": "Nivå", "actor": "Aktør",

@@ -2,17 +2,21 @@
 
 Modules: protocol (request parsing, conneg), guard (refuse Update/LOAD/SERVICE, too deep nesting),
 sandbox (no network for query processes), executor (supervised, forked query workers in a fast and a
-slow lane, with real time and memory limits), results (result serialisation with caps), describe (resource
-data from the store), pages (Jinja2 HTML rendering, reusable for a static site), queries (ready-made
-questions and built-in views), app (Starlette app factory).
+slow lane, with real time and memory limits), results (result serialisation with caps), fastpath,
+middleware, explore (search and source routes), app (Starlette app factory). Only HTTP: what a page
+or resource says and how it looks is kg.web's (shared with the static site of `kg publish`).
 """
 
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 from pathlib import Path
 
 from .. import config
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 
 def http_limits(header_timeout: float = 10.0) -> dict:
@@ -34,7 +38,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
     """Load the dataset (building it first if there is none), fork the query workers, run uvicorn."""
     import uvicorn
 
-    from ..store import dataset_path, load_store
+    from ..store import dataset_path, load_store, materialise_union
     from .app import Settings, create_app
 
     path = Path(dataset) if dataset else dataset_path()
@@ -55,7 +59,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
         print(f"error: {e}", file=sys.stderr)
         return 2
     try:
-        store = load_store(path)
+        store = load_store(path, union_default=False)
+        load_validation_report(store, path.parent / "validation.ttl", path)
+        materialise_union(store)
     except (OSError, SyntaxError, ValueError) as e:
         print(f"{path}: cannot load dataset: {e}", file=sys.stderr)
         return 2
@@ -94,3 +100,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
     finally:
         app.state.kg.pool.close()
     return 0
+
+
+def load_validation_report(store: ox.Store, report: Path, dataset: Path) -> bool:
+    """Add the SHACL report of this build (written by `kg validate`) as the named graph …/graph/validation,
+    so each resource's warnings can be queried and shown. A report older than the dataset is stale: skipped.
+    The server's job, not the store's: kg.store loads data and knows nothing of validation."""
+    import pyoxigraph as ox
+
+    if not report.exists() or report.stat().st_mtime < dataset.stat().st_mtime:
+        return False
+    graph = ox.NamedNode(config.base_iri() + "graph/validation")
+    store.bulk_load(path=str(report), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    return True

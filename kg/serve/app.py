@@ -7,7 +7,6 @@ it forks the query-worker zygote (see executor.py).
 from __future__ import annotations
 
 import hashlib
-import inspect
 import threading
 import time
 from collections import OrderedDict
@@ -25,15 +24,17 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from . import describe, i18n, layout, links, pages, results
+from ..web import describe, i18n, layout, links, pages
+from ..web.pages import STATIC
+from ..web.queries import builtin_views, load_queries
+from ..web.void import void_graph
+from . import results
 from .downloads import Download, release_files
 from .fastpath import SparqlFastPath
 from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
-from .middleware import HeadAsGet, SecurityHeaders
+from .middleware import HeadAsGet, Language, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
-from .queries import builtin_views, load_queries
 
-STATIC = Path(__file__).parent / "static"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml", "html": "html"}
@@ -303,10 +304,9 @@ class KGApp:
         if hit is None:
             if self._stats is None:
                 self._stats = pages.dataset_stats(self.store, self.base, self.labeler)
-            void = self._void_fn() is not None
             body = pages.render_landing(self.store, self.base, stats=self._stats, downloads=files, downloads_note=note,
-                                        void=void, current="", download_index=True)
-            hit = (body, links.link_header(pages.landing_signposts(self.base, files, void)))
+                                        void=True, current="", download_index=True)
+            hit = (body, links.link_header(pages.landing_signposts(self.base, files, True)))
             self.page_cache.put(key, hit)
         return HTMLResponse(hit[0], headers={"Link": hit[1], "Vary": "Accept"})
 
@@ -377,17 +377,7 @@ class KGApp:
     def shapes(self, request: Request) -> Response:
         return self._turtle_folder(self.s.shapes_dir, None, request)
 
-    def _void_fn(self):
-        try:
-            from ..publish.void import void_graph
-        except Exception:  # the publish helper's module is optional
-            return None
-        return void_graph
-
     def void(self, request: Request) -> Response:
-        fn = self._void_fn()
-        if fn is None:
-            return _error(404, "no VoID description available (kg.publish.void is not installed)", request)
         try:
             fmt = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
         except ProtocolError as e:
@@ -395,24 +385,12 @@ class KGApp:
         key = ("void", fmt)
         body = self.page_cache.get(key)
         if body is None:
-            kwargs = {}
-            params = inspect.signature(fn).parameters
-            if "sparql_endpoint" in params:
-                kwargs["sparql_endpoint"] = self.base + "sparql"
-            if "dumps" in params:
-                kwargs["dumps"] = [self.base + "download/" + d.name for d in self.downloads()[0]]
-            g = fn(self.store, self.base, **kwargs) if "base" in params else fn(self.store, **kwargs)
-            if hasattr(g, "serialize") and not isinstance(g, (bytes, str)):
-                _add_license(g)
-                rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
-                out = g.serialize(format=rdflib_fmt)
-                body = out.encode() if isinstance(out, str) else out
-            elif isinstance(g, str):
-                body = g.encode()
-            elif isinstance(g, bytes):
-                body = g
-            else:
-                body = results.serialize_triples(list(g), fmt).body
+            g = void_graph(self.store, self.base, sparql_endpoint=self.base + "sparql",
+                           dumps=[self.base + "download/" + d.name for d in self.downloads()[0]])
+            _add_license(g)
+            rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
+            out = g.serialize(format=rdflib_fmt)
+            body = out.encode() if isinstance(out, str) else out
             self.page_cache.put(key, body)
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
 
@@ -526,7 +504,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     app = Starlette(routes=routes, middleware=[Middleware(CORSMiddleware, **cors)])
     app.state.kg = kg
     # Outermost: security headers on every response (errors included); HEAD /sparql is GET without a body.
-    outer = SecurityHeaders(i18n.Language(HeadAsGet(app, frozenset({"/sparql"}))))
+    outer = SecurityHeaders(Language(HeadAsGet(app, frozenset({"/sparql"}))))
     if fast_path:  # GET/HEAD /sparql?query=… without Starlette's per-request work, same headers (fastpath.py)
         outer = SparqlFastPath(kg, outer, CORSMiddleware(None, **cors).simple_headers)
     outer.state = app.state  # type: ignore[attr-defined]  # callers reach the KGApp as app.state.kg

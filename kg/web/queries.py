@@ -12,7 +12,6 @@ from pathlib import Path
 from .. import queries as rq
 from ..namespaces import sparql_prefixes
 
-
 Param = rq.Param  # one definition of a question's parameter, shared with `kg query`
 
 

@@ -1,7 +1,7 @@
 """Read a resource out of the store: existence, labels, its machine description, its page data.
 
 All lookups use the store's quad-pattern API (no SPARQL parsing) over every graph, so a resource
-lookup costs microseconds. Labels follow the page language (kg.serve.i18n): for nb, Bokmål, then
+lookup costs microseconds. Labels follow the page language (kg.web.i18n): for nb, Bokmål, then
 Nynorsk, then English, then any language; for en, English first.
 """
 
@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import i18n
 from ..namespaces import DCT, ORG, PROV, RDFS, RP, SCHEMA, SH, SKOS
+from . import i18n
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 

@@ -9,19 +9,20 @@ Resource and landing pages carry FAIR Signposting `<link>`s and their data as em
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Callable
-
-import json
 
 import jinja2
 import pyoxigraph as ox
 
 from .. import config
-from . import describe, i18n, layout as page_layout, links, results
+from . import describe, i18n, links
+from . import layout as page_layout
 from .queries import ReadyQuery
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
 
 #: Machine formats offered for every resource: (name, media type, URL suffix).
 ALTERNATES = [
@@ -63,7 +64,7 @@ def environment() -> jinja2.Environment:
         )
         _env.filters["nok"] = _nok
         _env.filters["count"] = _count
-        # one language per page: the request's (kg.serve.i18n), Bokmål outside a request
+        # one language per page: the request's (kg.web.i18n), Bokmål outside a request
         _env.globals.update(_=i18n.t, lang=i18n.current, lang_url=i18n.switch_url)
     return _env
 
@@ -134,7 +135,7 @@ def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[
     local = iri[len(base_iri):] if iri.startswith(base_iri) else None
     self_href = self_ref or href(iri)
     signposts = resource_signposts(store, iri, self_href) + [(links.SCHEMA_ABOUT_PAGE, "type", None)]
-    data = json_ld(results.serialize_triples(describe.description(store, iri), "jsonld").body)
+    data = json_ld(ox.serialize(describe.description(store, iri), format=ox.RdfFormat.JSON_LD))
     lay = layout or page_layout.for_dir(str(config.SHAPES))
     groups = lay.group([t.iri for t in r.types if t.iri], r.properties)
     return environment().get_template("resource.html").render(
@@ -215,7 +216,7 @@ def render_landing(store: ox.Store, base_iri: str, *, stats: dict | None = None,
                    href: Callable[[str], str | None] | None = None, root: str = "/", static: str = "/static",
                    void: bool = False, current: str | None = None, downloads_note: str | None = None,
                    download_index: bool = False) -> str:
-    """`downloads`: kg.serve.downloads.Download records (name, bytes, media_type); `download_index`:
+    """`downloads`: Download records (kg.serve.downloads) (name, bytes, media_type); `download_index`:
     link the server's /download/ index (a static site has none)."""
     href, root, static = _places(base_iri, current, href, root, static)
     stats = stats or dataset_stats(store, base_iri)

@@ -1,8 +1,8 @@
 """One language per page (nb or en): the request's choice, a message catalogue, label preference.
 
 The choice comes from `?lang=nb|en` (the header's switch links) or else Accept-Language; it is kept in
-a context variable for the request (anyio copies it into worker threads), so the templates, the
-labeler and the caches read it without every render function passing it on. Outside a request (a
+a context variable for the request (set by kg.serve.middleware.Language; anyio copies it into worker
+threads), so the templates, the labeler and the caches read it without every render function passing it on. Outside a request (a
 static site from `kg publish`) the language is Bokmål. Catalogue keys are the Bokmål texts.
 """
 
@@ -67,45 +67,15 @@ def t(text: str, lang: str | None = None) -> str:
     return MESSAGES.get(lang, {}).get(text, text)
 
 
-class Language:
-    """ASGI middleware: sets the request's language and adds Accept-Language to the Vary of every HTML response."""
+def enter(query_string: str, accept_language: str | None, raw_path: str) -> tuple:
+    """Set the language (and what the switch links need) for one request; undo with `leave(tokens)`."""
+    return (_lang.set(choose(query_string, accept_language)), _query.set(query_string),
+            _leaf.set(raw_path.rsplit("/", 1)[-1].split("?", 1)[0]))
 
-    def __init__(self, app):
-        self.app = app
 
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-        qs = scope.get("query_string", b"").decode("latin-1")
-        al = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-language"), None)
-        tok = _lang.set(choose(qs, al))
-        tokq = _query.set(qs)
-        raw = (scope.get("raw_path") or scope.get("path", "").encode()).decode("latin-1")
-        tokl = _leaf.set(raw.rsplit("/", 1)[-1].split("?", 1)[0])
-
-        async def send_vary(message):
-            if message["type"] == "http.response.start":
-                # Only HTML depends on the language; data (SPARQL results, Turtle …) does not.
-                headers = list(message.get("headers", []))
-                html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
-                if html:
-                    vary = False
-                    for i, (k, v) in enumerate(headers):
-                        if k.lower() == b"vary":
-                            vary = True
-                            if b"accept-language" not in v.lower():
-                                headers[i] = (k, v + b", Accept-Language")
-                    if not vary:  # every page (error pages too) depends on Accept and Accept-Language
-                        headers.append((b"vary", b"Accept, Accept-Language"))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_vary)
-        finally:
-            _lang.reset(tok)
-            _query.reset(tokq)
-            _leaf.reset(tokl)
+def leave(tokens: tuple) -> None:
+    for var, tok in zip((_lang, _query, _leaf), tokens):
+        var.reset(tok)
 
 
 MESSAGES: dict[str, dict[str, str]] = {"en": {
