@@ -24,6 +24,20 @@ def store(built_dataset):
     return load_store(built_dataset)
 
 
+@pytest.fixture(scope="module")
+def real_client(built_dataset):
+    """`kg serve`'s app on the real dataset, as a Starlette TestClient (its query workers closed afterwards)."""
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import Settings, create_app
+
+    app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
+                                                         build_dir=Path(built_dataset).parent), dataset_path=built_dataset)
+    with TestClient(app) as c:
+        yield c
+    app.state.kg.pool.close()
+
+
 # ---------------------------------------------------------------------- publish / diff / push
 PUBLISH_FIXTURE = Path(__file__).parent / "fixtures" / "publish"   # the small hand-written release input
 PUBLISH_BASE = "https://w3id.org/regplan/"

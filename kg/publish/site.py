@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..web import describe, pages
+from ..web import describe, docs, pages
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
            "rdf": ox.RdfFormat.RDF_XML}
@@ -106,9 +106,12 @@ def write_site(store: ox.Store, out: Path, base: str) -> None:
     (out / "index.html").write_text(pages.render_landing(store, base, href=href, root="./", static="static"),
                                     encoding="utf-8")
     shutil.copytree(pages.STATIC, out / "static")
-    for name in ("ontology", "shapes"):  # the pages' navigation links to {root}ontology, {root}shapes
+    for name in ("ontology", "shapes"):  # the pages link {root}ontology, {root}shapes and their .ttl, as served
         doc = out.parent / name / "index.html"
         if doc.exists():
             shutil.copyfile(doc, out / f"{name}.html")
+        files = sorted((out.parent / name).glob("*.ttl"))
+        if files:
+            (out / f"{name}.ttl").write_text(docs.read(files).serialize(format="turtle"), encoding="utf-8")
     (out / ".htaccess").write_text(HTACCESS, encoding="utf-8")
     (out / "nginx.conf").write_text(NGINX, encoding="utf-8")

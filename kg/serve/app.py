@@ -7,6 +7,7 @@ it forks the query-worker zygote (see executor.py).
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -24,7 +25,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from ..web import describe, i18n, layout, links, pages
+from ..web import describe, docs, i18n, layout, links, pages
 from ..web.pages import STATIC
 from ..web.queries import builtin_views, load_queries
 from ..web.void import void_graph
@@ -35,6 +36,7 @@ from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, 
 from .middleware import HeadAsGet, Language, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
 
+log = logging.getLogger(__name__)
 SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml", "html": "html"}
@@ -371,11 +373,50 @@ class KGApp:
             self.page_cache.put(key, body)
         return Response(body, media_type="text/turtle; charset=utf-8")
 
+    def _doc_page(self, kind: str, request: Request) -> Response | None:
+        """/ontology or /shapes as the HTML page of kg.web.docs when a browser asks (else None: Turtle)."""
+        if "name" in request.path_params or request.url.path.endswith(".ttl"):
+            return None
+        if not wants_html(request.headers.get("accept")):
+            return None
+        cur = current_path(request)
+        key = (kind, cur, i18n.current())
+        body = self.page_cache.get(key)
+        if body is None:
+            root = links.root_of(cur)
+            try:
+                onto, ofiles = docs.read_folder(self.s.ontology_dir)
+                if kind == "ontology":
+                    if not ofiles:
+                        return None
+                    body = docs.render_ontology(ofiles, graph=onto, root=root, static=root + "static", served=True,
+                                                turtle=root + "ontology.ttl")
+                else:
+                    shapes, sfiles = docs.read_folder(self.s.shapes_dir)
+                    if not sfiles:
+                        return None
+                    body = docs.render_shapes(sfiles, graph=shapes, ontology=onto, root=root, static=root + "static",
+                                              served=True, turtle=root + "shapes.ttl")
+            except (OSError, SyntaxError, ValueError) as e:  # a broken file: the Turtle still answers
+                log.warning("no %s page: %s", kind, e)
+                return None
+            self.page_cache.put(key, body)
+        return HTMLResponse(body, headers={"Vary": "Accept"})
+
     def ontology(self, request: Request) -> Response:
-        return self._turtle_folder(self.s.ontology_dir, "regplan.ttl", request)
+        page = self._doc_page("ontology", request)
+        return page or self._vary(self._turtle_folder(self.s.ontology_dir, "regplan.ttl", request))
 
     def shapes(self, request: Request) -> Response:
-        return self._turtle_folder(self.s.shapes_dir, None, request)
+        page = self._doc_page("shapes", request)
+        return page or self._vary(self._turtle_folder(self.s.shapes_dir, None, request))
+
+    @staticmethod
+    def _vary(r: Response) -> Response:
+        """The Turtle of /ontology and /shapes depends on Accept too (a browser gets the page)."""
+        if "vary" not in r.headers:
+            r.headers["Vary"] = "Accept"
+        return r
 
     def void(self, request: Request) -> Response:
         try:
@@ -490,6 +531,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
         Route("/ontology.ttl", kg.ontology, methods=["GET", "HEAD"]),
         Route("/ontology/{name}", kg.ontology, methods=["GET", "HEAD"]),
         Route("/shapes", kg.shapes, methods=["GET", "HEAD"]),
+        Route("/shapes.ttl", kg.shapes, methods=["GET", "HEAD"]),
         Route("/shapes/{name}", kg.shapes, methods=["GET", "HEAD"]),
         Route("/.well-known/void", kg.void, methods=["GET", "HEAD"]),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),

@@ -174,4 +174,20 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Ja": "Yes", "Nei": "No",
     # kinds (type fallbacks)
     "satsing": "measure", "aktør": "actor", "handlingsprogram": "action programme", "kilde": "source",
+    # ontology and shapes pages (kg.web.docs)
+    "Versjon": "Version", "Prefiks": "Prefix", "Filer": "Files", "alt som Turtle": "all as Turtle",
+    "Se også": "See also", "Klasser": "Classes", "Egenskaper": "Properties", "Begrepssystemer": "Concept schemes",
+    "Kode": "Code", "Begrep": "Concept", "Definisjon": "Definition", "former fra": "shapes from",
+    "Alvorligheten er Brudd der ikke annet er oppgitt; en egenskap arver formens alvorlighet.":
+    "Severity is Violation unless stated; a property inherits its shape's severity.",
+    "Gjelder": "Applies to", "ingen (brukes av andre former)": "none (used by other shapes)",
+    "Alvorlighet": "Severity", "Sti": "Path", "Krav": "Constraints", "Melding": "Message", "Egenskap": "Property",
+    "Navn": "Name", "SPARQL-regler": "SPARQL rules", "Underklasse av": "Subclass of", "Underklasser": "Subclasses",
+    "Egenskaper med dette domenet": "Properties with this domain",
+    "Egenskaper med dette verdiområdet": "Properties with this range",
+    "Begreper av denne typen": "Concepts of this type", "Domene": "Domain", "Verdiområde": "Range",
+    "Underegenskap av": "Subproperty of", "Invers av": "Inverse of", "Objektegenskap": "Object property",
+    "Dataegenskap": "Datatype property", "Annotasjonsegenskap": "Annotation property", "klasse": "class",
+    "node": "node", "subjekter av": "subjects of", "objekter av": "objects of", "Brudd": "Violation",
+    "Advarsel": "Warning", "Merknad": "Info", "uttrykk": "expression",
 }}
