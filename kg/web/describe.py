@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import DCT, ORG, PROV, RDFS, RP, SCHEMA, SH, SKOS
+from . import anomalies as anomaly_kinds
 from . import i18n
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -61,6 +62,12 @@ class Labeler:
                 if best is None or cand < best:
                     best = cand
         label = best[2] if best else None
+        for q in self.store.quads_for_pattern(node, N(RP + "anomalyKind"), None, None):
+            # an anomaly's label from the build is "<kind code>: <what>": the kind's name in the page language
+            code, what = q.object.value, (label or "").partition(": ")[2]
+            what = f"{i18n.t('satsing')} {what[len('measure '):]}" if what.startswith("measure ") else what
+            label = anomaly_kinds.name(code) + (f": {what}" if what else "")
+            break
         if label is not None:
             # Measures are known by id and title ("K1 Inkluderende oppvekstmiljø").
             for q in self.store.quads_for_pattern(node, N(RP + "measureId"), None, None):
@@ -194,6 +201,37 @@ class Resource:
     incoming: list[tuple[Value, list[Value]]]
     kind: str = "generic"  # measure | actor | programme | focus-area | place | concept | generic
     extra: dict = field(default_factory=dict)
+    main_types: list[Value] = field(default_factory=list)  # the types shown: none that is a superclass of another
+
+
+#: a resource kind's name (a catalogue key of kg.web.i18n) for a page whose resource has no rdf:type
+KIND_NAMES = {"measure": "satsing", "actor": "aktør", "programme": "handlingsprogram", "focus-area": "Satsingsområde",
+              "place": "Sted", "concept": "Begrep", "generic": "Ressurs"}
+
+
+def main_types(store: ox.Store, lab: Labeler, types: list[ox.NamedNode]) -> list[Value]:
+    """The most specific of `types` (rdfs:subClassOf in the store, transitively), labels capitalised:
+    "Statlig etat", not "organisasjon, aktør, Statlig etat"."""
+    sub = N(RDFS + "subClassOf")
+
+    def supers(t) -> set[str]:
+        seen, todo = set(), [t]
+        while todo:
+            for q in store.quads_for_pattern(todo.pop(), sub, None, None):
+                if isinstance(q.object, ox.NamedNode) and q.object.value not in seen:
+                    seen.add(q.object.value)
+                    todo.append(q.object)
+        return seen
+
+    above = set().union(*(supers(t) for t in types)) if types else set()
+    out = []
+    for t in types:
+        if t.value in above:
+            continue
+        v = _value(lab, t)
+        v.label = v.label[:1].upper() + v.label[1:]
+        out.append(v)
+    return sorted(out, key=lambda v: v.label.casefold())
 
 
 def _value(lab: Labeler, t) -> Value:
@@ -214,13 +252,25 @@ def _sort_key(v: Value):
         return (1, 0, v.label.casefold())
 
 
+def _one_language(values: list) -> list:
+    """A property's language-tagged literals in the page language only (fallback nb → nn → en, then
+    any): a title given @nb and @en shows once. Untagged literals and IRIs are all kept."""
+    tagged = {v.language.split("-")[0].lower() for v in values if isinstance(v, ox.Literal) and v.language}
+    if len(tagged) < 2:
+        return values
+    order = i18n.LABEL_ORDER.get(i18n.current(), LANG_ORDER)
+    best = min(tagged, key=lambda lang: (order.index(lang) if lang in order else len(order), lang))
+    return [v for v in values if not (isinstance(v, ox.Literal) and v.language
+                                      and v.language.split("-")[0].lower() != best)]
+
+
 def _grouped(lab: Labeler, pairs) -> list[tuple[Value, list[Value]]]:
     groups: dict = defaultdict(dict)
     for p, v in pairs:
         groups[p][v] = None
     out = []
     for p, vals in groups.items():
-        out.append((_value(lab, p), sorted((_value(lab, v) for v in vals), key=_sort_key)))
+        out.append((_value(lab, p), sorted((_value(lab, v) for v in _one_language(list(vals))), key=_sort_key)))
     out.sort(key=lambda pv: pv[0].label.casefold())
     return out
 
@@ -412,12 +462,15 @@ def validation_results(store: ox.Store, lab: Labeler, node, base_iri: str) -> li
 
 
 def anomalies(store: ox.Store, node) -> list[dict]:
-    """Extraction anomalies (rp:Anomaly, rp:concerns → node): kind and message."""
+    """Extraction anomalies (rp:Anomaly, rp:concerns → node): kind (code, name and meaning in the page
+    language) and the extractor's message (English, as the extractor wrote it)."""
     out = {}
     for a in _subjects(store, RP + "concerns", node):
         kind = _objects(store, a, RP + "anomalyKind")
         msgs = [m for m in _objects(store, a, RDFS + "comment") if isinstance(m, ox.Literal)]
-        out[str(a)] = {"kind": kind[0].value if kind else "", "message": msgs[0].value if msgs else ""}
+        code = kind[0].value if kind else ""
+        out[str(a)] = {"kind": code, "name": anomaly_kinds.name(code), "meaning": anomaly_kinds.meaning(code),
+                       "message": msgs[0].value if msgs else ""}
     return sorted(out.values(), key=lambda d: (d["kind"], d["message"]))
 
 
@@ -462,4 +515,5 @@ def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None =
         label = attribution_label(store, lab, node) or label
     if kind == "measure":  # shown as "role: actor (lines)" in the facts: not again as a list of bare numbers
         props = [(p, v) for p, v in props if p.iri != PROV + "qualifiedAttribution"]
-    return Resource(iri, label, types, props, incoming, kind, extra)
+    shown = main_types(store, lab, [t for t in _objects(store, node, RDF_TYPE) if isinstance(t, ox.NamedNode)])
+    return Resource(iri, label, types, props, incoming, kind, extra, shown)

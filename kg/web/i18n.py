@@ -189,5 +189,21 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Underegenskap av": "Subproperty of", "Invers av": "Inverse of", "Objektegenskap": "Object property",
     "Dataegenskap": "Datatype property", "Annotasjonsegenskap": "Annotation property", "klasse": "class",
     "node": "node", "subjekter av": "subjects of", "objekter av": "objects of", "Brudd": "Violation",
-    "Advarsel": "Warning", "Merknad": "Info", "uttrykk": "expression",
+    "Advarsel": "Warning", "Merknad": "Info", "uttrykk": "expression", "Ressurs": "Resource", "Sted": "Place",
+    # query page script (kg.web.pages.QUERY_JS_TEXTS), source view
+    " må være et heltall": " must be a whole number", " må være et årstall": " must be a year",
+    " er ikke en gyldig IRI": " is not a valid IRI",
+    "Stolpediagram trenger en tekstkolonne og en tallkolonne.": "A bar chart needs a text column and a number column.",
+    "Beløp per år, for ett år og for en periode summeres aldri sammen: hver stolpe har ett grunnlag — ":
+    "Amounts per year, for one year and for a period are never added up: each bar has one basis — ",
+    "Hver stolpe har ett grunnlag (slik spørringen grupperer) — ": "Each bar has one basis (as the query groups) — ",
+    "Beløp i NOK slik tekstene oppgir dem. ": "Amounts in NOK as the texts give them. ",
+    "Nettverk trenger to kolonner med IRI-er (kilde og mål).": "A network needs two columns of IRIs (source and target).",
+    "Minst felles satsinger ": "At least shared measures ", "Fokus på aktør ": "Focus on actor ", "aktører": "actors",
+    "par": "pairs", " med minst ": " with at least ", " felles satsinger": " shared measures", " rundt ": " around ",
+    ". Navn vises for de mest sentrale aktørene (pek på en node for navnet).":
+    ". Names are shown for the most central actors (point at a node for its name).",
+    "Ingen par over terskelen.": "No pairs above the threshold.", "ja (true)": "yes (true)", "nei (false)": "no (false)",
+    "kjører …": "running …", " (avkortet)": " (truncated)", " rader": " rows", "Markert: linje": "Highlighted: line",
+    "Uttrekket skriver (på engelsk)": "The extraction says",
 }}

@@ -139,7 +139,7 @@ def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[
     lay = layout or page_layout.for_dir(str(config.SHAPES))
     groups = lay.group([t.iri for t in r.types if t.iri], r.properties)
     return environment().get_template("resource.html").render(
-        r=r, x=r.extra, groups=groups, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
+        r=r, x=r.extra, groups=groups, kind_names=describe.KIND_NAMES, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
         jsonld=data, local=local, **_common(href, root, static, current is not None))
 
 
@@ -237,6 +237,19 @@ def render_downloads(downloads: list, note: str | None, *, current: str = "downl
         title=i18n.t("Nedlasting"), downloads=files, note=note, **_common(lambda i: i, root, root + "static", True))
 
 
+#: the texts static/query.js shows (catalogue keys of kg.web.i18n), handed to it in the page language
+QUERY_JS_TEXTS = (
+    " må være et heltall", " må være et årstall", " er ikke en gyldig IRI",
+    "Stolpediagram trenger en tekstkolonne og en tallkolonne.",
+    "Beløp per år, for ett år og for en periode summeres aldri sammen: hver stolpe har ett grunnlag — ",
+    "Hver stolpe har ett grunnlag (slik spørringen grupperer) — ", "Beløp i NOK slik tekstene oppgir dem. ",
+    "Nettverk trenger to kolonner med IRI-er (kilde og mål).", "Minst felles satsinger ", "Fokus på aktør ", "alle",
+    "aktører", "par", " med minst ", " felles satsinger", " rundt ",
+    ". Navn vises for de mest sentrale aktørene (pek på en node for navnet).", "Ingen par over terskelen.",
+    "ja (true)", "nei (false)", "kjører …", " (avkortet)", " rader",
+)
+
+
 def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, initial: str = "", root: str = "/",
                       static: str = "/static", endpoint: str | None = None, base_iri: str = "",
                       errors: list[str] = (), current: str | None = None) -> str:
@@ -245,7 +258,8 @@ def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, ini
         root = links.root_of(current)
         static = root + "static"
     data = {"queries": [q.as_json() for q in queries], "views": [v.as_json() for v in views],
-            "endpoint": endpoint or root + "sparql", "base": base_iri, "root": root}
+            "endpoint": endpoint or root + "sparql", "base": base_iri, "root": root,
+            "messages": {k: i18n.t(k) for k in QUERY_JS_TEXTS}}
     return environment().get_template("query.html").render(
         title=i18n.t("Spørringer"), queries=queries, views=views, initial=initial, qdata=data, errors=errors,
         **_common(lambda i: i, root, static, current is not None))

@@ -24,16 +24,15 @@ class ReadyQuery:
     params: list[Param] = field(default_factory=list)
     view: str | None = None  # preferred visual view: table | bar | network
     template: str = ""  # the .rq text with `$name` placeholders (filled in by the page's script)
-    titles: dict[str, str] = field(default_factory=dict)  # language → title (nb shown first, en beside it)
+    titles: dict[str, str] = field(default_factory=dict)  # language → title (the page shows its language's)
     descriptions: dict[str, str] = field(default_factory=dict)
 
-    @property
-    def title_nb(self) -> str:
-        return self.titles.get("nb") or self.title
+    def title_in(self, lang: str) -> str:
+        """The title in `lang`, else Bokmål, else the file's title."""
+        return self.titles.get(lang) or self.titles.get("nb") or self.title
 
-    @property
-    def description_nb(self) -> str:
-        return self.descriptions.get("nb") or self.description
+    def description_in(self, lang: str) -> str:
+        return self.descriptions.get(lang) or self.descriptions.get("nb") or self.description
 
     def as_json(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description, "text": self.text,

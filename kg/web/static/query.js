@@ -5,6 +5,9 @@
 (function () {
   "use strict";
   const data = JSON.parse(document.getElementById("qdata").textContent);
+  // texts in the page language: the catalogue of kg.web.i18n, keyed by the Bokmål text
+  const T = s => (data.messages && data.messages[s]) || s;
+  const LANG = document.documentElement.lang || "nb";
   const endpoint = data.endpoint;
   const all = {};
   data.queries.concat(data.views).forEach(q => { all[q.name] = q; });
@@ -29,9 +32,8 @@
     current = q;
     ta.value = q.text;
     const t = q.titles || {}, d = q.descriptions || {};
-    $("qtitle").textContent = t.nb || q.title;
-    $("qdesc").textContent = d.nb || q.description || "";
-    $("qdesc-en").textContent = (d.en && d.en !== d.nb) ? d.en : "";
+    $("qtitle").textContent = t[LANG] || t.nb || q.title;
+    $("qdesc").textContent = d[LANG] || d.nb || q.description || "";
     const params = $("params");
     params.textContent = "";
     (q.params || []).forEach(p => {
@@ -48,9 +50,9 @@
   // Parameters (same rules as kg/queries.py): `$name` in the .rq template is replaced by the value
   // written as an RDF term of the parameter's type; the textarea always shows exactly what is sent.
   function term(p, v) {
-    if (p.type === "integer") { if (!/^-?\d+$/.test(v)) throw new Error(p.name + " må være et heltall"); return String(parseInt(v, 10)); }
-    if (p.type === "year") { if (!/^\d{4}$/.test(v)) throw new Error(p.name + " må være et årstall"); return '"' + v + '"^^<http://www.w3.org/2001/XMLSchema#gYear>'; }
-    if (p.type === "iri") { if (/[\s<>"{}|\\^`]/.test(v)) throw new Error(p.name + " er ikke en gyldig IRI"); return "<" + v + ">"; }
+    if (p.type === "integer") { if (!/^-?\d+$/.test(v)) throw new Error(p.name + T(" må være et heltall")); return String(parseInt(v, 10)); }
+    if (p.type === "year") { if (!/^\d{4}$/.test(v)) throw new Error(p.name + T(" må være et årstall")); return '"' + v + '"^^<http://www.w3.org/2001/XMLSchema#gYear>'; }
+    if (p.type === "iri") { if (/[\s<>"{}|\\^`]/.test(v)) throw new Error(p.name + T(" er ikke en gyldig IRI")); return "<" + v + ">"; }
     if (p.type === "name") v = v.split(/\s+/).filter(Boolean).join(" ").toLowerCase();  // matches rp:nameKey
     return '"' + v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n").replace(/\r/g, "\\r") + '"';
   }
@@ -91,7 +93,7 @@
     const frac = m[3] && /[1-9]/.test(m[3]) ? "," + m[3].replace(/0+$/, "") : "";
     return m[1] + int + frac;
   }
-  const natural = (a, b) => a.localeCompare(b, "nb", { numeric: true, sensitivity: "base" });
+  const natural = (a, b) => a.localeCompare(b, LANG, { numeric: true, sensitivity: "base" });
   // GROUP_CONCAT lists come in an undefined order: " | "-separated lists, and ", "-separated lists of
   // measure ids, are shown sorted.
   function literal(b) {
@@ -147,7 +149,7 @@
     const vars = res.head.vars, rows = res.results.bindings;
     const numVar = vars.find(v => rows.length && rows.every(r => !r[v] || (isNum(r[v]) && r[v].datatype !== XSD + "gYear")));
     const labVar = vars.find(v => v !== numVar && !(rows.length && rows.every(r => !r[v] || isNum(r[v]))));
-    if (!numVar || !labVar) return el("p", {}, "Stolpediagram trenger en tekstkolonne og en tallkolonne.");
+    if (!numVar || !labVar) return el("p", {}, T("Stolpediagram trenger en tekstkolonne og en tallkolonne."));
     const basisVar = vars.find(v => v === "basis");
     const items = rows.map(r => ({ label: text(r, labVar), value: Number(r[numVar] ? r[numVar].value : 0), basis: basisVar ? text(r, basisVar) : "" }));
     const bases = [...new Set(items.map(i => i.basis))];
@@ -167,9 +169,9 @@
     if (basisVar) {
       // Only the built-in view separates one-year and period amounts; a question may group by a coarser basis.
       const apart = current && current.name === "money-per-focus-area"
-        ? "Beløp per år, for ett år og for en periode summeres aldri sammen: hver stolpe har ett grunnlag — "
-        : "Hver stolpe har ett grunnlag (slik spørringen grupperer) — ";
-      const cap = el("figcaption", {}, "Beløp i NOK slik tekstene oppgir dem. " + apart);
+        ? T("Beløp per år, for ett år og for en periode summeres aldri sammen: hver stolpe har ett grunnlag — ")
+        : T("Hver stolpe har ett grunnlag (slik spørringen grupperer) — ");
+      const cap = el("figcaption", {}, T("Beløp i NOK slik tekstene oppgir dem. ") + apart);
       bases.forEach((b, i) => { cap.appendChild(el("span", { class: "legend basis-" + (i % 4) }, b)); if (i < bases.length - 1) cap.appendChild(document.createTextNode(" · ")); });
       fig.appendChild(cap);
     }
@@ -181,7 +183,7 @@
   function network(res) {
     const vars = res.head.vars, rows = res.results.bindings;
     const iriVars = vars.filter(v => rows.length && rows.every(r => !r[v] || r[v].type === "uri"));
-    if (iriVars.length < 2) return el("p", {}, "Nettverk trenger to kolonner med IRI-er (kilde og mål).");
+    if (iriVars.length < 2) return el("p", {}, T("Nettverk trenger to kolonner med IRI-er (kilde og mål)."));
     const [a, b] = iriVars;
     const wVar = vars.find(v => !iriVars.includes(v) && rows.every(r => !r[v] || isNum(r[v])));
     const key = a + "|" + b + "|" + rows.length;
@@ -206,13 +208,13 @@
     // controls: weight threshold, focus actor
     controls.textContent = "";
     const form = el("div", { class: "netcontrols" });
-    const minLab = el("label", {}, "Minst felles satsinger ");
+    const minLab = el("label", {}, T("Minst felles satsinger "));
     const minIn = el("input", { type: "number", min: "1", max: String(maxW), value: String(net.min), id: "net-min" });
     minIn.addEventListener("change", () => { net.min = Math.max(1, Math.min(maxW, parseInt(minIn.value, 10) || 1)); show(); });
     minLab.appendChild(minIn);
-    const focLab = el("label", {}, "Fokus på aktør ");
+    const focLab = el("label", {}, T("Fokus på aktør "));
     const focSel = el("select", { id: "net-focus" });
-    focSel.appendChild(el("option", { value: "" }, "alle"));
+    focSel.appendChild(el("option", { value: "" }, T("alle")));
     [...names.entries()].sort((x, y) => natural(x[1], y[1])).forEach(([iri, name]) => {
       const o = el("option", { value: iri }, name);
       if (iri === net.focus) o.selected = true;
@@ -232,11 +234,11 @@
     };
     edges = edges.map(e => { const s = node(e.s), t = node(e.t); s.deg += e.w; t.deg += e.w; return { s, t, w: e.w }; });
     const ns = Array.from(nodes.values());
-    const summary = el("p", { class: "netsummary" }, `${ns.length} aktører, ${edges.length} par` +
-      (net.min > 1 ? ` med minst ${net.min} felles satsinger` : "") + (net.focus ? ` rundt ${names.get(net.focus)}` : "") +
-      ". Navn vises for de mest sentrale aktørene (pek på en node for navnet).");
+    const summary = el("p", { class: "netsummary" }, `${ns.length} ${T("aktører")}, ${edges.length} ${T("par")}` +
+      (net.min > 1 ? `${T(" med minst ")}${net.min}${T(" felles satsinger")}` : "") + (net.focus ? `${T(" rundt ")}${names.get(net.focus)}` : "") +
+      T(". Navn vises for de mest sentrale aktørene (pek på en node for navnet)."));
     controls.appendChild(summary);
-    if (!ns.length) return el("p", {}, "Ingen par over terskelen.");
+    if (!ns.length) return el("p", {}, T("Ingen par over terskelen."));
     const W = 900, H = 640;
     // deterministic start (a circle) and a fixed number of Fruchterman–Reingold steps
     ns.forEach((n, i) => { const ang = 2 * Math.PI * i / ns.length; n.x = W / 2 + 250 * Math.cos(ang); n.y = H / 2 + 220 * Math.sin(ang); });
@@ -290,7 +292,7 @@
     if (viewsel.value !== "network") controls.textContent = "";
     if (!lastJson) return;
     const res = lastJson;
-    if (res.boolean !== undefined) { out.appendChild(el("p", { class: "boolean" }, res.boolean ? "ja (true)" : "nei (false)")); return; }
+    if (res.boolean !== undefined) { out.appendChild(el("p", { class: "boolean" }, res.boolean ? T("ja (true)") : T("nei (false)"))); return; }
     const v = viewsel.value;
     if (v === "bar") out.appendChild(barChart(res));
     if (v === "network") out.appendChild(network(res));
@@ -340,7 +342,7 @@
     if (ev) ev.preventDefault();
     const q = ta.value;
     setDownloads(q);
-    status.className = ""; status.textContent = "kjører …";
+    status.className = ""; status.textContent = T("kjører …");
     const t0 = performance.now();
     try {
       const resp = await post(q);
@@ -352,8 +354,8 @@
       lastJson = JSON.parse(body);
       await fetchLabels(lastJson);
       const n = lastJson.results ? lastJson.results.bindings.length : 1;
-      const trunc = resp.headers.get("X-SPARQL-Truncated") ? " (avkortet)" : "";
-      status.textContent = number(String(n)) + " rader" + trunc + " · " + Math.round(performance.now() - t0) + " ms";
+      const trunc = resp.headers.get("X-SPARQL-Truncated") ? T(" (avkortet)") : "";
+      status.textContent = number(String(n)) + T(" rader") + trunc + " · " + Math.round(performance.now() - t0) + " ms";
       show();
     } catch (e) {
       status.className = "error"; status.textContent = String(e);

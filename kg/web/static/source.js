@@ -16,7 +16,8 @@
       if (!first) first = el;
     }
     if (note) {
-      note.textContent = a === b ? "Markert: linje " + a : "Markert: linje " + a + "–" + b;
+      var label = note.getAttribute("data-label") || "Markert: linje";  // in the page language (source.html)
+      note.textContent = a === b ? label + " " + a : label + " " + a + "–" + b;
       note.hidden = false;
     }
     if (first) first.scrollIntoView({ block: "start" });
