@@ -66,8 +66,8 @@ def visible(page: str, lang: str) -> list[str]:
 def _catalogue_leftovers(nodes: list[str], lang: str) -> list[str]:
     """Text nodes that are exactly an interface text of the other language."""
     en = i18n.MESSAGES["en"]
-    other = ({k.strip() for k, v in en.items() if k.strip() != v.strip() and len(k.strip()) > 2} if lang == "en"
-             else {v.strip() for k, v in en.items() if k.strip() != v.strip() and len(v.strip()) > 2})
+    pairs = [(k.strip(), v.strip()) for k, v in en.items() if k.strip() != v.strip()]
+    other = {k if lang == "en" else v for k, v in pairs if len(k if lang == "en" else v) > 1}
     return [n for n in nodes if n.strip(" :·(),") in other]
 
 
@@ -85,6 +85,7 @@ def _pages(client) -> list[str]:
         one(rp + "SELECT ?x WHERE { ?a rp:anomalyKind \"self-link\" ; rp:concerns ?x } LIMIT 1"),
         one(rp + "SELECT ?x WHERE { ?x rp:anomalyKind ?k } ORDER BY ?x LIMIT 1"),
         one(rp + "SELECT ?x WHERE { ?x a rp:ActionProgramme } ORDER BY DESC(?x) LIMIT 1"),
+        "/measures?programme=" + one(rp + "SELECT ?x WHERE { ?x a rp:ActionProgramme } ORDER BY DESC(?x) LIMIT 1")[1:],
         one(rp + "SELECT ?x WHERE { ?x a rp:FocusArea } ORDER BY ?x LIMIT 1"),
         "/actor/nav",
         one("SELECT ?x WHERE { ?x a <http://www.w3.org/2004/02/skos/core#Concept> "
@@ -149,6 +150,7 @@ def test_the_check_finds_a_leftover():
     assert nodes == ["Lenker hit", "Gjennom et trygt oppvekstmiljø"]
     assert _catalogue_leftovers(nodes, "en") == ["Lenker hit"]
     assert _catalogue_leftovers(visible('<html lang="nb"><p>Warning</p></html>', "nb"), "nb") == ["Warning"]
+    assert _catalogue_leftovers(visible('<html lang="en"><option>Ja</option></html>', "en"), "en") == ["Ja"]
 
 
 @pytest.mark.xfail(strict=True, reason="kg/graph mints a measure lineage's skos:prefLabel in Bokmål only "

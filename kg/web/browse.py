@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import DCT, ORG, RP
+from . import i18n
 from .describe import Labeler, default_graph_is_union, local_name
 
 SORTS = {"doc": "dokumentrekkefølge", "id": "id", "title": "tittel", "responsible": "ansvarlig",
@@ -199,7 +200,7 @@ class Browser:
                     opts[f][ref.key] = ref.label
             for m in r.municipalities:
                 opts["municipality"][m.key] = m.label
-        opts["new"] = {"yes": "ja", "no": "nei"}
+        opts["new"] = {"yes": i18n.t("Ja"), "no": i18n.t("Nei")}
         return {f: sorted(v.items(), key=lambda kv: kv[1].casefold()) if f != "new" else list(v.items())
                 for f, v in opts.items()}
 
