@@ -62,6 +62,8 @@ class Labeler:
                 if best is None or cand < best:
                     best = cand
         label = best[2] if best else None
+        if label is None and any(True for _ in self.store.quads_for_pattern(node, RDF_TYPE, N(PROV + "Attribution"), None)):
+            label = self._attribution(node)
         for q in self.store.quads_for_pattern(node, N(RP + "anomalyKind"), None, None):
             # an anomaly's label from the build is "<kind code>: <what>": the kind's name in the page language
             code, what = q.object.value, (label or "").partition(": ")[2]
@@ -76,6 +78,15 @@ class Labeler:
                 break
         self._cache[(lang_now, iri)] = label
         return label
+
+    def _attribution(self, node) -> str | None:
+        """A qualified attribution (no label of its own, its IRI ends in a number) as a link text:
+        "K1 Inkluderende oppvekstmiljø – partner" (its measure and role)."""
+        of = [q.subject for q in self.store.quads_for_pattern(None, N(PROV + "qualifiedAttribution"), node, None)]
+        roles = sorted({self.label(q.object) for q in self.store.quads_for_pattern(node, N(DCAT_ROLE), None, None)})
+        if not of:
+            return None
+        return self.label(of[0]) + (f" – {', '.join(roles)}" if roles else "")
 
     def label(self, term) -> str:
         if isinstance(term, ox.NamedNode):
