@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from publish_fixtures import FIXTURE, free_port
 from typer.testing import CliRunner
 
 from kg import config
 from kg.cli import app
-from publish_fixtures import FIXTURE, free_port
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -293,7 +293,8 @@ def test_sigterm_during_publish_removes_its_temporary_folder(tmp_path):
 
 
 def test_full_disk_during_publish_names_the_file_and_leaves_nothing(tmp_path, monkeypatch):
-    from kg.publish import checksums, release as rel
+    from kg.publish import checksums
+    from kg.publish import release as rel
 
     root = tmp_path / "releases"
 

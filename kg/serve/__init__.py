@@ -10,8 +10,8 @@ or resource says and how it looks is kg.web's (shared with the static site of `k
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config
 

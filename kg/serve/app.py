@@ -25,19 +25,19 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
+from ..namespaces import SD, VOID
 from ..web import describe, docs, i18n, layout, links, pages
 from ..web.pages import STATIC
 from ..web.queries import builtin_views, load_queries
 from ..web.void import void_graph
 from . import results
 from .downloads import Download, release_files
-from .fastpath import SparqlFastPath
 from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
+from .fastpath import SparqlFastPath
 from .middleware import HeadAsGet, Language, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
 
 log = logging.getLogger(__name__)
-SD = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml", "html": "html"}
 
@@ -142,7 +142,7 @@ def _add_license(g) -> None:
     from rdflib import RDF, URIRef
     from rdflib.namespace import DCTERMS
 
-    for ds in set(g.subjects(RDF.type, URIRef("http://rdfs.org/ns/void#Dataset"))):
+    for ds in set(g.subjects(RDF.type, URIRef(VOID + "Dataset"))):
         if (ds, DCTERMS.license, None) not in g:
             g.add((ds, DCTERMS.license, URIRef(links.LICENSE)))
 
@@ -281,7 +281,7 @@ class KGApp:
             ox.Triple(ds, N(describe.RDF_TYPE.value), N(SD + "Dataset")),
             ox.Triple(ds, N(SD + "defaultGraph"), dg),
             ox.Triple(dg, N(describe.RDF_TYPE.value), N(SD + "Graph")),
-            ox.Triple(dg, N("http://rdfs.org/ns/void#triples"), L(str(self.n_triples), datatype=N("http://www.w3.org/2001/XMLSchema#integer"))),
+            ox.Triple(dg, N(VOID + "triples"), L(str(self.n_triples), datatype=N("http://www.w3.org/2001/XMLSchema#integer"))),
             ox.Triple(svc, N("http://purl.org/dc/terms/description"),
                       L("Read-only SPARQL 1.1 endpoint; the default graph is the union of the named graphs. "
                         f"Update, LOAD and SERVICE are refused; queries stop after {self.s.timeout:g} s; "
@@ -514,7 +514,8 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     if not settings.release:
         settings.release = release_id(dataset_path)
     # explore (issue 11): the search index is built or reused before the query workers are forked
-    from .explore import Explore, prepare as prepare_explore
+    from .explore import Explore
+    from .explore import prepare as prepare_explore
 
     explore = Explore(None, prepare_explore(store, settings))
     kg = KGApp(store, settings, pool)

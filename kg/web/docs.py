@@ -17,14 +17,15 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, SKOS
 
-from ..namespaces import PREFIXES, RP
+from ..namespaces import CONCEPT, PREFIXES, RP, RPS
+from ..namespaces import SH as NS_SH
 from . import i18n, links
 from .pages import environment
 
-SH = Namespace("http://www.w3.org/ns/shacl#")
-SHAPES_NS = "https://w3id.org/regplan/shapes#"
-CONCEPT_NS = "https://w3id.org/regplan/concept/"
-_CURIES = {**PREFIXES, "rps": SHAPES_NS}
+SH = Namespace(NS_SH)
+SHAPES_NS = RPS
+CONCEPT_NS = CONCEPT
+_CURIES = {**PREFIXES, "rps": RPS}
 
 
 def read(ttl_files: list[Path]) -> Graph:

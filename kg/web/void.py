@@ -12,9 +12,11 @@ import pyoxigraph as ox
 from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF
 
-VOID = Namespace("http://rdfs.org/ns/void#")
-SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-ONTOLOGY_NS = "https://w3id.org/regplan/ontology#"
+from .. import namespaces as ns
+
+VOID = Namespace(ns.VOID)
+SD = Namespace(ns.SD)
+ONTOLOGY_NS = ns.RP
 
 _STATS = {
     "triples": "COUNT(*)",
@@ -79,6 +81,6 @@ def void_graph(store: ox.Store, base: str, *, sparql_endpoint: str | None = None
         m = re.match(r"^(.*[#/])[^#/]+$", iri)
         if m and (not m.group(1).startswith(base) or m.group(1) == ONTOLOGY_NS):
             vocabularies.add(m.group(1))
-    for ns in sorted(vocabularies):
-        g.add((ds, VOID.vocabulary, URIRef(ns)))
+    for vocabulary in sorted(vocabularies):
+        g.add((ds, VOID.vocabulary, URIRef(vocabulary)))
     return g
