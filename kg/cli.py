@@ -10,6 +10,8 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from .errors import ExitCode
+
 app = typer.Typer(
     help=(
         "Publish regional action programmes (handlingsprogram) as validated, SPARQL-queryable linked data.\n\n"
@@ -21,13 +23,13 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str, code: int = 2):
-    """Print `error: message` on stderr and exit (2: usage, input or I/O error)."""
+def _fail(message: str, code: int = ExitCode.ERROR):
+    """Print `error: message` on stderr and exit (ExitCode.ERROR: usage, input or I/O error)."""
     typer.secho(f"error: {message}", fg="red", err=True)
     raise typer.Exit(code)
 
 
-def _plain_fail(message: str, code: int = 2):
+def _plain_fail(message: str, code: int = ExitCode.ERROR):
     """`error: message` on stderr without colour (as kg validate always printed it) and exit."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -95,14 +97,14 @@ def _extract(paths, out, quiet: bool) -> None:
     try:
         files = run(paths, out, progress=not quiet)
     except ExtractError as err:
-        _fail_hint(str(err), "registry" if Path(err.file).name == "sources.yaml" else "layout", 2)
+        _fail_hint(str(err), "registry" if Path(err.file).name == "sources.yaml" else "layout", ExitCode.ERROR)
     except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
-        _fail_hint(str(err), "model", 1)
+        _fail_hint(str(err), "model", ExitCode.FOUND)
     except OSError as err:  # kg.io.WriteError names the file (full disk, no permission …)
-        _fail_hint(_os_error(err), "write", 2)
+        _fail_hint(_os_error(err), "write", ExitCode.ERROR)
     except SourceError as err:
         # "<path>: " (a problem of the whole file: line 1) or, when located, "<path>:<line>: " already
-        _fail_hint(str(err) if err.located else str(err).replace(": ", ":1: ", 1), "source", 2)
+        _fail_hint(str(err) if err.located else str(err).replace(": ", ":1: ", 1), "source", ExitCode.ERROR)
     if not quiet:
         for name, rec in sorted(files.items()):
             n = len(rec.get("measures") or [])
@@ -197,7 +199,7 @@ def validate(
         c = report.counts
         typer.echo(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info ({report.engine_text})",
                    err=True)
-    raise typer.Exit(1 if report.failed(fail_on) else 0)
+    raise typer.Exit(ExitCode.FOUND if report.failed(fail_on) else ExitCode.OK)
 
 
 @app.command()
@@ -233,7 +235,7 @@ def query(
     except (queries.QueryError, FileNotFoundError) as e:
         _fail(str(e))
     except queries.QueryFailed as e:
-        _fail(str(e), 1)
+        _fail(str(e), ExitCode.FOUND)
     _print_table(q.title, cols, table, fmt)
 
 
@@ -285,13 +287,17 @@ def serve(
     Every IRI under the base IRI dereferences here (HTML for browsers; Turtle, JSON-LD, N-Triples,
     RDF/XML by Accept header or .ttl/.jsonld/.nt/.rdf suffix). Update, LOAD and SERVICE are refused.
     """
+    from .serve import ServeError
     from .serve import serve as run_server
 
     _check_port(host, port)
-    raise typer.Exit(run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet,
-                                slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
-                                max_response_mb=max_response, cache_mb=cache_mb, slow_per_client=slow_per_client,
-                                header_timeout=header_timeout))
+    try:
+        run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet,
+                   slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
+                   max_response_mb=max_response, cache_mb=cache_mb, slow_per_client=slow_per_client,
+                   header_timeout=header_timeout)
+    except ServeError as e:
+        _plain_fail(str(e))
 
 
 # --- publish / diff / push (kg/publish/) -------------------------------------------------------
@@ -370,9 +376,10 @@ def publish(
             res = push(path, target)
             typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
     except ReleaseError as e:
-        _fail(str(e), 1 if e.violations else 2)
+        _fail(str(e), ExitCode.FOUND if e.violations else ExitCode.ERROR)
     except Interrupted as e:
-        _fail(f"interrupted by {e.name}: the unfinished release was removed, nothing was published", e.code)
+        _fail(f"interrupted by {e.name}: the unfinished release was removed, nothing was published",
+              ExitCode.SIGNAL + e.signum)
     except (PushError, RecordError) as e:
         _fail(str(e))
     except OSError as e:
@@ -433,7 +440,7 @@ def diff(
         typer.echo(d.render(changes, Path(a).name, Path(b).name, fmt, config.base_iri()), nl=False)
     except d.DiffError as e:
         typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FOUND)
 
 
 @app.command()
@@ -467,7 +474,7 @@ def up(
     if report.failed("violation"):   # Warnings/Info make sh:conforms false but do not stop kg up
         typer.echo(report.text("en"))
         typer.secho("the data has Violations: not serving it (see the report above)", fg="red", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FOUND)
     if no_serve:
         return
     typer.secho(f"4/4 serve on http://{host}:{port}/", bold=True)

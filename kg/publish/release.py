@@ -259,7 +259,7 @@ class Interrupted(SystemExit):
     """kg publish got SIGTERM/SIGHUP; the temporary folder has been removed when this reaches the CLI."""
 
     def __init__(self, signum: int):
-        super().__init__(128 + signum)
+        super().__init__(f"interrupted by signal {signum}")  # kg/cli.py exits with ExitCode.SIGNAL + signum
         self.signum = signum
         self.name = signal.Signals(signum).name
 
