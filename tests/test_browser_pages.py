@@ -27,6 +27,8 @@ PAGES = {
     "query": ("/query?q=measures-per-responsible&run=1", "document.querySelector('table.results')"),
     "source": ("/source/hp2025/text#L98-L113", "document.querySelector('.line.hl')"),
     "municipality": ("/places", "true"),
+    "ontology": ("/ontology", "true"),
+    "shapes": ("/shapes", "true"),
 }
 WIDTHS = (1280, 390)
 

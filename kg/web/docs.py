@@ -273,7 +273,7 @@ def shapes_model(g: Graph, lang: str | None = None, ontology_page: str = "", ont
         x.properties.sort(key=lambda p: (p.path, p.curie))
         return x
 
-    shapes = sorted((shape(s, str(SH.Violation)) for s in tops), key=lambda x: (x.curie, x.name))
+    shapes = sorted((shape(s, str(SH.Violation)) for s in tops), key=lambda x: ((x.name or x.curie).casefold(), x.curie))
     onto = next((s for s in g.subjects(RDF.type, OWL.Ontology) if str(s).startswith(SHAPES_NS[:-1])), None)
     title = text(g, onto, (RDFS.label, DCTERMS.title), lang) if onto is not None else ""
     return {"title": title, "shapes": shapes}
