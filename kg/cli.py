@@ -5,6 +5,8 @@ Each command imports its module lazily so `kg --help` stays fast.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from pathlib import Path
 from typing import Annotated, List, Optional
 
@@ -19,6 +21,47 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+# --- the dataset every command works on (kg.dataset): `--dataset DIR`, declared once -------------
+
+DatasetOpt = Annotated[Optional[Path], typer.Option(
+    "--dataset", metavar="DIR", show_default=False,
+    help="The dataset folder (holding kg.toml). Default: $KG_DATASET, else the current folder or its nearest parent with a kg.toml.")]
+
+
+def _use_dataset(folder: Optional[Path]) -> None:
+    """Work on the dataset `folder` (or the one found from here); exit 2 with a clear message if there is none."""
+    from . import config
+    from . import dataset as ds
+
+    try:
+        if folder is not None or not ds.active():
+            config.use(ds.load(ds.locate(folder)))
+    except ds.DatasetError as e:
+        _fail(str(e))
+
+
+def command(*args, **kwargs):
+    """`app.command` for a command that works on a dataset: adds the `--dataset DIR` option to it."""
+    def decorate(fn):
+        sig = inspect.signature(fn, eval_str=True)
+        if "dataset" in sig.parameters:
+            raise TypeError(f"{fn.__name__}: the parameter name 'dataset' is taken by --dataset")
+
+        @functools.wraps(fn)
+        def wrapper(*a, dataset: Optional[Path] = None, **kw):
+            _use_dataset(dataset)
+            return fn(*a, **kw)
+
+        params = [*sig.parameters.values(),
+                  inspect.Parameter("dataset", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DatasetOpt)]
+        wrapper.__signature__ = sig.replace(parameters=params)
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        app.command(*args, **kwargs)(wrapper)
+        return fn  # callable from other commands (kg up) without --dataset
+
+    return decorate
 
 
 def _fail(message: str, code: int = 2):
@@ -110,7 +153,7 @@ def _extract(paths, out, quiet: bool) -> None:
             typer.echo(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
 
 
-@app.command()
+@command()
 def extract(
     paths: List[Path] = typer.Argument(None, help="Source documents to extract (default: every document in data/sources/sources.yaml)."),
     out: Path = typer.Option(None, "--out", help="Records folder (default: data/records)."),
@@ -124,7 +167,7 @@ def extract(
     _extract(paths or None, out, quiet)
 
 
-@app.command()
+@command()
 def build(
     reason: bool = typer.Option(False, "--reason", help="Materialise RDFS inferences (owlrl) into the named graph …/graph/inferred. Slow on large data; see README."),
     out: Path = typer.Option(None, "--out", help="Output folder (default: build/)."),
@@ -150,7 +193,7 @@ def build(
         typer.echo(f"built {path.parent}/dataset.trig and dataset.nq: {manifest['distinct_quads']} quads in {len(manifest['graphs'])} graphs")
 
 
-@app.command()
+@command()
 def validate(
     files: List[Path] = typer.Argument(None, help="RDF files to validate (.ttl .nt .nq .trig .jsonld .rdf), all graphs merged. Default: the built dataset build/dataset.nq (built first if missing)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text, turtle (the full sh:ValidationReport) or json (documented in shapes/README.md)."),
@@ -200,7 +243,7 @@ def validate(
     raise typer.Exit(1 if report.failed(fail_on) else 0)
 
 
-@app.command()
+@command()
 def query(
     name: str = typer.Argument(None, help="Name of a ready-made question (a file queries/NAME.rq). Omit to list them."),
     param: List[str] = typer.Option([], "--param", "-p", help="Parameter as key=value (repeatable); see the question's header."),
@@ -261,14 +304,14 @@ def _print_table(title: str, cols: list[str], table: list[list[str]], fmt: str) 
         typer.echo(f"{len(table)} row(s)")
 
 
-@app.command()
+@command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds a SPARQL query may run before it is stopped (its worker process is killed)."),
     max_results: int = typer.Option(10_000, "--max-results", help="Cap on result rows / triples; larger results are cut and flagged in the X-SPARQL-Truncated header."),
     base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI or https://w3id.org/regplan/)."),
-    dataset: Path = typer.Option(None, "--dataset", help="N-Quads or TriG file to serve (default: build/dataset.nq, built first if missing)."),
+    data: Path = typer.Option(None, "--data", help="N-Quads or TriG file to serve (default: the dataset's build/dataset.nq, built first if missing)."),
     service_allow: List[str] = typer.Option([], "--service-allow", help="SPARQL endpoint IRI that SERVICE may call (repeatable); all others are refused."),
     workers: int = typer.Option(2, "--workers", "--fast-workers", help="Fast-lane query processes (forked copy-on-write): every query starts here."),
     slow_workers: int = typer.Option(2, "--slow-workers", help="Slow-lane processes: queries still running after --fast-budget move here (reniced) and may run to --timeout; when all are busy, further long queries get 503 + Retry-After at once."),
@@ -288,7 +331,7 @@ def serve(
     from .serve import serve as run_server
 
     _check_port(host, port)
-    raise typer.Exit(run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet,
+    raise typer.Exit(run_server(host, port, timeout, max_results, base_iri, data, service_allow, workers, quiet,
                                 slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
                                 max_response_mb=max_response, cache_mb=cache_mb, slow_per_client=slow_per_client,
                                 header_timeout=header_timeout))
@@ -333,7 +376,7 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-@app.command()
+@command()
 def publish(
     version: Optional[str] = typer.Option(None, "--version", help="Release version (default: today's date)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Release directory (default: release/<version>)."),
@@ -379,7 +422,7 @@ def publish(
         _fail(_os_error(e))
 
 
-@app.command()
+@command()
 def push(
     release_dir: Path = typer.Argument(..., help="A release directory made by `kg publish`."),
     to: Optional[str] = typer.Option(None, "--to", help="Store base URL (endpoints derived per --store)."),
@@ -412,7 +455,7 @@ def push(
     typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
 
 
-@app.command()
+@command()
 def diff(
     a: str = typer.Argument(..., help="Release directory, or a programme year (e.g. 2024)."),
     b: str = typer.Argument(..., help="Release directory, or a programme year (e.g. 2025)."),
@@ -436,7 +479,7 @@ def diff(
         raise typer.Exit(1)
 
 
-@app.command()
+@command()
 def up(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
@@ -471,7 +514,7 @@ def up(
     if no_serve:
         return
     typer.secho(f"4/4 serve on http://{host}:{port}/", bold=True)
-    serve(host=host, port=port, timeout=10.0, max_results=10_000, base_iri=None, dataset=None,
+    serve(host=host, port=port, timeout=10.0, max_results=10_000, base_iri=None, data=None,
           service_allow=[], workers=2, quiet=False)
 
 
