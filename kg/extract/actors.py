@@ -36,7 +36,7 @@ _SEPARATORS = re.compile(
     r"|\s*[,;]\s*(?:og\s+)?"
     r"|(?<!-)\s+og\s+"  # not "Kongsvinger- og Fjell-regionene"
     r"|\s*/\s*"
-    r"|(?<=[^\W\d_]{2})\.\s+(?=[A-ZÆØÅ])"  # "Fagskolen i Innlandet. Innovasjon Norge"
+    r"|(?<=[^\W\d_]{2})\.\s+(?=[A-ZÆØÅ])"  # "Fagskolen i <county>. Innovasjon Norge"
 )
 
 
