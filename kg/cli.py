@@ -153,6 +153,72 @@ def _extract(paths, out, quiet: bool) -> None:
             typer.echo(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
 
 
+def _init(folder: Path, languages: List[str], keywords: List[str], yes: bool, force: bool, **given) -> None:
+    """Scaffold a new dataset in FOLDER: kg.toml, data/ folders, empty authority files, a README (nb, en).
+
+    Every value of kg.toml has a flag; in a terminal kg asks for each one not given (Enter takes the
+    default shown), with --yes or without a terminal it takes the defaults and names the flags it
+    still needs. Defaults derive from earlier answers (titles from the plan's title, the register URL
+    from the organisation number, the place IRI from --county) or are kg's choices (NLOD 2.0, nb);
+    nothing is made up. FOLDER must be new or empty (--force: add to a folder that has other files).
+    """
+    from . import scaffold
+
+    def ask(q, default):
+        shown = "" if default is None else str(default)
+        value = typer.prompt(q.prompt, default=shown, show_default=bool(shown))
+        return value if value != "" or q.optional else None
+
+    interactive = not yes and _interactive()
+    try:
+        answers = scaffold.resolve(given, ask if interactive else None)
+        ds = scaffold.create(folder, answers, languages or ["nb"], keywords, force=force)
+    except scaffold.ScaffoldError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"{_os_error(e)} — nothing was written")
+    typer.echo(f"created the dataset {ds.title['en']!r} in {folder}: kg.toml, README.md, data/")
+    typer.echo(f"next: cd {folder} and add data, then kg build, kg validate, kg publish")
+
+
+def _interactive() -> bool:
+    """Whether kg can ask (a terminal on stdin)."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _init_command():
+    """`kg init`: the flags come from kg.scaffold.QUESTIONS (one place for what kg.toml needs)."""
+    from . import scaffold
+
+    params = [
+        inspect.Parameter("folder", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Annotated[
+            Path, typer.Argument(help="The new dataset's folder (created; must be empty or new).")]),
+        *(inspect.Parameter(q.key, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+            Optional[str], typer.Option(q.flag, help=q.prompt + ".", show_default=False)]) for q in scaffold.QUESTIONS),
+        inspect.Parameter("languages", inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[
+            List[str], typer.Option("--language", help="Language of the data (repeatable; default nb).")]),
+        inspect.Parameter("keywords", inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[
+            List[str], typer.Option("--keyword", help="A keyword (nb) for the catalogue (repeatable).")]),
+        inspect.Parameter("yes", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+            bool, typer.Option("--yes", "-y", help="Ask nothing: take the defaults (and fail naming what is missing).")]),
+        inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+            bool, typer.Option("--force", help="Add the dataset to a folder that is not empty (never overwrites a file).")]),
+    ]
+
+    def init(**kwargs):
+        _init(**kwargs)
+
+    init.__doc__ = _init.__doc__
+    init.__signature__ = inspect.Signature(params)
+    init.__annotations__ = {p.name: p.annotation for p in params}
+    app.command("init")(init)
+
+
+_init_command()
+
+
 @command()
 def extract(
     paths: List[Path] = typer.Argument(None, help="Source documents to extract (default: every document in data/sources/sources.yaml)."),
@@ -310,7 +376,7 @@ def serve(
     port: int = typer.Option(8000, "--port", help="TCP port."),
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds a SPARQL query may run before it is stopped (its worker process is killed)."),
     max_results: int = typer.Option(10_000, "--max-results", help="Cap on result rows / triples; larger results are cut and flagged in the X-SPARQL-Truncated header."),
-    base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI or https://w3id.org/regplan/)."),
+    base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI, else base_iri in kg.toml)."),
     data: Path = typer.Option(None, "--data", help="N-Quads or TriG file to serve (default: the dataset's build/dataset.nq, built first if missing)."),
     service_allow: List[str] = typer.Option([], "--service-allow", help="SPARQL endpoint IRI that SERVICE may call (repeatable); all others are refused."),
     workers: int = typer.Option(2, "--workers", "--fast-workers", help="Fast-lane query processes (forked copy-on-write): every query starts here."),

@@ -29,7 +29,7 @@ REFERENCE_FILE = DOCS / "records.md"
 _FILES = (("ProgrammeRecord", "hp2025.json, hp2024.json, hp2024-fields.json", ProgrammeRecord),
           ("SuccessorsRecord", "successors.json", SuccessorsRecord),
           ("GrantsRecord", "grants2022.json", GrantsRecord),
-          ("PlanStatementsRecord", "a plan page's record (layout nordland-plan-page)", PlanStatementsRecord))
+          ("PlanStatementsRecord", "a plan page's statements", PlanStatementsRecord))
 
 
 def schema() -> dict:
