@@ -85,6 +85,20 @@ def _os_error(e: OSError) -> str:
     return f"{show(e.filename)}: {e.strerror or e}"
 
 
+def _needs_linux(what: str) -> None:
+    """`kg serve` runs each SPARQL query in a forked worker with a memory limit (resource) and a seccomp
+    sandbox (prctl): Linux only. Say so at start, instead of failing later on a missing call."""
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and hasattr(os, "fork"):
+        return
+    _fail(f"{what} needs Linux (this is {sys.platform}): its query workers are forked processes with memory "
+          "limits and a seccomp sandbox. Run it on a Linux server, in WSL or in a container. The publisher's "
+          "commands (init, build, validate, publish) work here; `kg publish` writes a static site any web "
+          "server can host.")
+
+
 def _check_port(host: str, port: int) -> None:
     """Exit 2 with a clear message unless host:port is a port we can listen on right now."""
     import errno
@@ -394,6 +408,7 @@ def serve(
     Every IRI under the base IRI dereferences here (HTML for browsers; Turtle, JSON-LD, N-Triples,
     RDF/XML by Accept header or .ttl/.jsonld/.nt/.rdf suffix). Update, LOAD and SERVICE are refused.
     """
+    _needs_linux("kg serve")
     from .serve import serve as run_server
 
     _check_port(host, port)
@@ -558,6 +573,7 @@ def up(
     (Warnings are listed and allowed). Then open http://HOST:PORT/ .
     """
     if not no_serve:  # before the long work, not after it
+        _needs_linux("kg up (serving)")
         _check_port(host, port)
     typer.secho("1/4 extract", bold=True)
     _extract(None, None, False)
