@@ -31,13 +31,17 @@ DatasetOpt = Annotated[Optional[Path], typer.Option(
 
 
 def _use_dataset(folder: Optional[Path]) -> None:
-    """Work on the dataset `folder` (or the one found from here); exit 2 with a clear message if there is none."""
+    """Work on the dataset `folder`, $KG_DATASET or the one found from here (its kg.toml is checked now,
+    exit 2 naming file and key). With none, a command that needs one says so when it does (exit 2):
+    `kg validate FILE --shapes S` or `kg query --endpoint URL` need no dataset."""
     from . import config
     from . import dataset as ds
 
     try:
         if folder is not None or not ds.active():
-            config.use(ds.load(ds.locate(folder)))
+            found = ds.locate(folder, required=False)
+            if found is not None:
+                config.use(ds.load(found))
     except ds.DatasetError as e:
         _fail(str(e))
 
@@ -51,8 +55,13 @@ def command(*args, **kwargs):
 
         @functools.wraps(fn)
         def wrapper(*a, dataset: Optional[Path] = None, **kw):
+            from .dataset import DatasetError
+
             _use_dataset(dataset)
-            return fn(*a, **kw)
+            try:
+                return fn(*a, **kw)
+            except DatasetError as e:   # the command needed a dataset and there is none
+                _fail(str(e))
 
         params = [*sig.parameters.values(),
                   inspect.Parameter("dataset", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DatasetOpt)]

@@ -301,15 +301,16 @@ def find(start: Path | None = None) -> Path | None:
     return None
 
 
-def locate(option: Path | None = None) -> Path:
-    """The dataset folder: `--dataset`, else $KG_DATASET, else the nearest kg.toml from the working directory."""
+def locate(option: Path | None = None, required: bool = True) -> Path | None:
+    """The dataset folder: `--dataset`, else $KG_DATASET, else the nearest kg.toml from the working
+    directory; if there is none, DatasetError (or None when not `required`)."""
     if option is not None:
         return Path(option)
     env = os.environ.get("KG_DATASET")
     if env:
         return Path(env)
     found = find()
-    if found is None:
+    if found is None and required:
         raise DatasetError(f"no {CONFIG} in {Path.cwd()} or its parents — run `kg init DIR` or pass --dataset")
     return found
 
