@@ -30,6 +30,37 @@ LANGUAGES = ("nb", "nn", "en", "se")
 SITE_LANGUAGES = ("nb", "en")   # the pages and the texts of kg.toml come in both
 
 
+@dataclass(frozen=True)
+class Licence:
+    short: str                 # as a footer names it
+    label: dict[str, str]      # nb, en
+    page: str                  # the licence text for people
+    same_as: str | None = None # the licence's own IRI (skos:exactMatch of the EU table's entry)
+
+
+_EU_LICENCE = "http://publications.europa.eu/resource/authority/licence/"
+#: licences of the EU licence table kg knows by name (kg.toml `licence` may be any IRI)
+LICENCES = {
+    _EU_LICENCE + "NLOD_2_0": Licence(
+        "NLOD 2.0", {"nb": "Norsk lisens for offentlige data 2.0",
+                     "en": "Norwegian Licence for Open Government Data 2.0"},
+        "https://data.norge.no/nlod/no/2.0", "http://data.norge.no/nlod/no/2.0"),
+    _EU_LICENCE + "CC_BY_4_0": Licence(
+        "CC BY 4.0", {"nb": "Creative Commons Navngivelse 4.0 Internasjonal",
+                      "en": "Creative Commons Attribution 4.0 International"},
+        "https://creativecommons.org/licenses/by/4.0/", "https://creativecommons.org/licenses/by/4.0/"),
+    _EU_LICENCE + "CC0": Licence(
+        "CC0 1.0", {"nb": "Creative Commons CC0 1.0 Universell", "en": "Creative Commons CC0 1.0 Universal"},
+        "https://creativecommons.org/publicdomain/zero/1.0/", "https://creativecommons.org/publicdomain/zero/1.0/"),
+}
+
+
+def licence(iri: str) -> Licence:
+    """What kg knows of a licence IRI (its last path segment as the name of one it does not know)."""
+    name = iri.rstrip("/").rsplit("/", 1)[-1]
+    return LICENCES.get(iri) or Licence(name, {"nb": name, "en": name}, iri)
+
+
 class DatasetError(Exception):
     """The dataset cannot be found or its kg.toml is wrong; the message names the file and the key."""
 

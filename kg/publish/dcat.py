@@ -23,6 +23,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS
 
 from .. import config
 from ..dataset import Dataset
+from ..dataset import licence as licence_info
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -38,13 +39,6 @@ PROFILES = ("dcat-ap-3", "dcat-ap-no-2")
 # the titles, the place and the licence come from the dataset's kg.toml (kg.dataset).
 ORG_CATALOG = os.environ.get(
     "KG_ORG_CATALOG_BASE", "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/")
-#: Licences of the EU licence table kg knows by name: IRI → (label, the licence's own IRI for skos:exactMatch)
-LICENCES = {
-    EU + "licence/NLOD_2_0": ("Norwegian Licence for Open Government Data 2.0", "http://data.norge.no/nlod/no/2.0"),
-    EU + "licence/CC_BY_4_0": ("Creative Commons Attribution 4.0 International",
-                               "https://creativecommons.org/licenses/by/4.0/"),
-    EU + "licence/CC0": ("Creative Commons CC0 1.0 Universal", "https://creativecommons.org/publicdomain/zero/1.0/"),
-}
 
 #: data language (kg.toml [dataset] languages) → (EU language table code, label)
 LANGUAGES = {"nb": ("NOB", "Norwegian Bokmål"), "nn": ("NNO", "Norwegian Nynorsk"), "en": ("ENG", "English"),
@@ -149,7 +143,8 @@ def dcat_graph(info: ReleaseInfo, distributions: list[Distribution], profile: st
     if ds.contact.email:
         g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{ds.contact.email}")))
 
-    licence_label, licence_same = LICENCES.get(ds.licence, (ds.licence.rstrip("/").rsplit("/", 1)[-1], None))
+    known = licence_info(ds.licence)
+    licence_label, licence_same = known.label["en"], known.same_as
     if ds.licence.startswith(EU + "licence/"):
         licence = _concept(g, ds.licence, EU + "licence", licence_label, DCTERMS.LicenseDocument)
     else:
