@@ -120,6 +120,13 @@ def declared() -> dict[str, Source]:
     return registry(path) if path.exists() else {}
 
 
+def publishers() -> list[str]:
+    """Who published the dataset's sources (registry order, each once); the dataset's publisher when it
+    has no registered documents (a workbook dataset). The pages' footer names them."""
+    names = list(dict.fromkeys(src.publisher for src in declared().values()))
+    return names or [config.dataset().publisher.name]
+
+
 def get(source_id: str) -> Source:
     reg = registry()
     if source_id not in reg:
