@@ -5,6 +5,8 @@ Each command imports its module lazily so `kg --help` stays fast.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from pathlib import Path
 from typing import Annotated, List, Optional
 
@@ -21,6 +23,56 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+# --- the dataset every command works on (kg.dataset): `--dataset DIR`, declared once -------------
+
+DatasetOpt = Annotated[Optional[Path], typer.Option(
+    "--dataset", metavar="DIR", show_default=False,
+    help="The dataset folder (holding kg.toml). Default: $KG_DATASET, else the current folder or its nearest parent with a kg.toml.")]
+
+
+def _use_dataset(folder: Optional[Path]) -> None:
+    """Work on the dataset `folder`, $KG_DATASET or the one found from here (its kg.toml is checked now,
+    exit 2 naming file and key). With none, a command that needs one says so when it does (exit 2):
+    `kg validate FILE --shapes S` or `kg query --endpoint URL` need no dataset."""
+    from . import config
+    from . import dataset as ds
+
+    try:
+        if folder is not None or not ds.active():
+            found = ds.locate(folder, required=False)
+            if found is not None:
+                config.use(ds.load(found))
+    except ds.DatasetError as e:
+        _fail(str(e))
+
+
+def command(*args, **kwargs):
+    """`app.command` for a command that works on a dataset: adds the `--dataset DIR` option to it."""
+    def decorate(fn):
+        sig = inspect.signature(fn, eval_str=True)
+        if "dataset" in sig.parameters:
+            raise TypeError(f"{fn.__name__}: the parameter name 'dataset' is taken by --dataset")
+
+        @functools.wraps(fn)
+        def wrapper(*a, dataset: Optional[Path] = None, **kw):
+            from .dataset import DatasetError
+
+            _use_dataset(dataset)
+            try:
+                return fn(*a, **kw)
+            except DatasetError as e:   # the command needed a dataset and there is none
+                _fail(str(e))
+
+        params = [*sig.parameters.values(),
+                  inspect.Parameter("dataset", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DatasetOpt)]
+        wrapper.__signature__ = sig.replace(parameters=params)
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        app.command(*args, **kwargs)(wrapper)
+        return fn  # callable from other commands (kg up) without --dataset
+
+    return decorate
 
 
 def _fail(message: str, code: int = ExitCode.ERROR):
@@ -42,6 +94,20 @@ def _os_error(e: OSError) -> str:
     if isinstance(e, WriteError) or not e.filename:
         return str(e)
     return f"{show(e.filename)}: {e.strerror or e}"
+
+
+def _needs_linux(what: str) -> None:
+    """`kg serve` runs each SPARQL query in a forked worker with a memory limit (resource) and a seccomp
+    sandbox (prctl): Linux only. Say so at start, instead of failing later on a missing call."""
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and hasattr(os, "fork"):
+        return
+    _fail(f"{what} needs Linux (this is {sys.platform}): its query workers are forked processes with memory "
+          "limits and a seccomp sandbox. Run it on a Linux server, in WSL or in a container. The publisher's "
+          "commands (init, build, validate, publish) work here; `kg publish` writes a static site any web "
+          "server can host.")
 
 
 def _check_port(host: str, port: int) -> None:
@@ -112,7 +178,73 @@ def _extract(paths, out, quiet: bool) -> None:
             typer.echo(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
 
 
-@app.command()
+def _init(folder: Path, languages: List[str], keywords: List[str], yes: bool, force: bool, **given) -> None:
+    """Scaffold a new dataset in FOLDER: kg.toml, data/ folders, empty authority files, a README (nb, en).
+
+    Every value of kg.toml has a flag; in a terminal kg asks for each one not given (Enter takes the
+    default shown), with --yes or without a terminal it takes the defaults and names the flags it
+    still needs. Defaults derive from earlier answers (titles from the plan's title, the register URL
+    from the organisation number, the place IRI from --county) or are kg's choices (NLOD 2.0, nb);
+    nothing is made up. FOLDER must be new or empty (--force: add to a folder that has other files).
+    """
+    from . import scaffold
+
+    def ask(q, default):
+        shown = "" if default is None else str(default)
+        value = typer.prompt(q.prompt, default=shown, show_default=bool(shown))
+        return value if value != "" or q.optional else None
+
+    interactive = not yes and _interactive()
+    try:
+        answers = scaffold.resolve(given, ask if interactive else None)
+        ds = scaffold.create(folder, answers, languages or ["nb"], keywords, force=force)
+    except scaffold.ScaffoldError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"{_os_error(e)} — nothing was written")
+    typer.echo(f"created the dataset {ds.title['en']!r} in {folder}: kg.toml, README.md, data/")
+    typer.echo(f"next: cd {folder} and add data, then kg build, kg validate, kg publish")
+
+
+def _interactive() -> bool:
+    """Whether kg can ask (a terminal on stdin)."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _init_command():
+    """`kg init`: the flags come from kg.scaffold.QUESTIONS (one place for what kg.toml needs)."""
+    from . import scaffold
+
+    params = [
+        inspect.Parameter("folder", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Annotated[
+            Path, typer.Argument(help="The new dataset's folder (created; must be empty or new).")]),
+        *(inspect.Parameter(q.key, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+            Optional[str], typer.Option(q.flag, help=q.prompt + ".", show_default=False)]) for q in scaffold.QUESTIONS),
+        inspect.Parameter("languages", inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[
+            List[str], typer.Option("--language", help="Language of the data (repeatable; default nb).")]),
+        inspect.Parameter("keywords", inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[
+            List[str], typer.Option("--keyword", help="A keyword (nb) for the catalogue (repeatable).")]),
+        inspect.Parameter("yes", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+            bool, typer.Option("--yes", "-y", help="Ask nothing: take the defaults (and fail naming what is missing).")]),
+        inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+            bool, typer.Option("--force", help="Add the dataset to a folder that is not empty (never overwrites a file).")]),
+    ]
+
+    def init(**kwargs):
+        _init(**kwargs)
+
+    init.__doc__ = _init.__doc__
+    init.__signature__ = inspect.Signature(params)
+    init.__annotations__ = {p.name: p.annotation for p in params}
+    app.command("init")(init)
+
+
+_init_command()
+
+
+@command()
 def extract(
     paths: List[Path] = typer.Argument(None, help="Source documents to extract (default: every document in data/sources/sources.yaml)."),
     out: Path = typer.Option(None, "--out", help="Records folder (default: data/records)."),
@@ -126,7 +258,7 @@ def extract(
     _extract(paths or None, out, quiet)
 
 
-@app.command()
+@command()
 def build(
     reason: bool = typer.Option(False, "--reason", help="Materialise RDFS inferences (owlrl) into the named graph …/graph/inferred. Slow on large data; see README."),
     out: Path = typer.Option(None, "--out", help="Output folder (default: build/)."),
@@ -152,7 +284,7 @@ def build(
         typer.echo(f"built {path.parent}/dataset.trig and dataset.nq: {manifest['distinct_quads']} quads in {len(manifest['graphs'])} graphs")
 
 
-@app.command()
+@command()
 def validate(
     files: List[Path] = typer.Argument(None, help="RDF files to validate (.ttl .nt .nq .trig .jsonld .rdf), all graphs merged. Default: the built dataset build/dataset.nq (built first if missing)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text, turtle (the full sh:ValidationReport) or json (documented in shapes/README.md)."),
@@ -202,7 +334,7 @@ def validate(
     raise typer.Exit(ExitCode.FOUND if report.failed(fail_on) else ExitCode.OK)
 
 
-@app.command()
+@command()
 def query(
     name: str = typer.Argument(None, help="Name of a ready-made question (a file queries/NAME.rq). Omit to list them."),
     param: List[str] = typer.Option([], "--param", "-p", help="Parameter as key=value (repeatable); see the question's header."),
@@ -263,14 +395,14 @@ def _print_table(title: str, cols: list[str], table: list[list[str]], fmt: str) 
         typer.echo(f"{len(table)} row(s)")
 
 
-@app.command()
+@command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds a SPARQL query may run before it is stopped (its worker process is killed)."),
     max_results: int = typer.Option(10_000, "--max-results", help="Cap on result rows / triples; larger results are cut and flagged in the X-SPARQL-Truncated header."),
-    base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI or https://w3id.org/regplan/)."),
-    dataset: Path = typer.Option(None, "--dataset", help="N-Quads or TriG file to serve (default: build/dataset.nq, built first if missing)."),
+    base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI, else base_iri in kg.toml)."),
+    data: Path = typer.Option(None, "--data", help="N-Quads or TriG file to serve (default: the dataset's build/dataset.nq, built first if missing)."),
     service_allow: List[str] = typer.Option([], "--service-allow", help="SPARQL endpoint IRI that SERVICE may call (repeatable); all others are refused."),
     workers: int = typer.Option(2, "--workers", "--fast-workers", help="Fast-lane query processes (forked copy-on-write): every query starts here."),
     slow_workers: int = typer.Option(2, "--slow-workers", help="Slow-lane processes: queries still running after --fast-budget move here (reniced) and may run to --timeout; when all are busy, further long queries get 503 + Retry-After at once."),
@@ -287,12 +419,13 @@ def serve(
     Every IRI under the base IRI dereferences here (HTML for browsers; Turtle, JSON-LD, N-Triples,
     RDF/XML by Accept header or .ttl/.jsonld/.nt/.rdf suffix). Update, LOAD and SERVICE are refused.
     """
+    _needs_linux("kg serve")
     from .serve import ServeError
     from .serve import serve as run_server
 
     _check_port(host, port)
     try:
-        run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet,
+        run_server(host, port, timeout, max_results, base_iri, data, service_allow, workers, quiet,
                    slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
                    max_response_mb=max_response, cache_mb=cache_mb, slow_per_client=slow_per_client,
                    header_timeout=header_timeout)
@@ -339,7 +472,7 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-@app.command()
+@command()
 def publish(
     version: Optional[str] = typer.Option(None, "--version", help="Release version (default: today's date)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Release directory (default: release/<version>)."),
@@ -386,7 +519,7 @@ def publish(
         _fail(_os_error(e))
 
 
-@app.command()
+@command()
 def push(
     release_dir: Path = typer.Argument(..., help="A release directory made by `kg publish`."),
     to: Optional[str] = typer.Option(None, "--to", help="Store base URL (endpoints derived per --store)."),
@@ -419,7 +552,7 @@ def push(
     typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
 
 
-@app.command()
+@command()
 def diff(
     a: str = typer.Argument(..., help="Release directory, or a programme year (e.g. 2024)."),
     b: str = typer.Argument(..., help="Release directory, or a programme year (e.g. 2025)."),
@@ -443,7 +576,7 @@ def diff(
         raise typer.Exit(ExitCode.FOUND)
 
 
-@app.command()
+@command()
 def up(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
@@ -456,6 +589,7 @@ def up(
     (Warnings are listed and allowed). Then open http://HOST:PORT/ .
     """
     if not no_serve:  # before the long work, not after it
+        _needs_linux("kg up (serving)")
         _check_port(host, port)
     typer.secho("1/4 extract", bold=True)
     _extract(None, None, False)
@@ -478,7 +612,7 @@ def up(
     if no_serve:
         return
     typer.secho(f"4/4 serve on http://{host}:{port}/", bold=True)
-    serve(host=host, port=port, timeout=10.0, max_results=10_000, base_iri=None, dataset=None,
+    serve(host=host, port=port, timeout=10.0, max_results=10_000, base_iri=None, data=None,
           service_allow=[], workers=2, quiet=False)
 
 

@@ -111,7 +111,7 @@ def real_server(built_dataset, tmp_path_factory):
     port = free_port()
     log_path = tmp_path_factory.mktemp("explore-server") / "server.log"
     log = open(log_path, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--dataset", str(built_dataset),
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data", str(built_dataset),
                              "--quiet"], stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent)
     url = f"http://127.0.0.1:{port}"
     # Ready when it answers (not when a given start-up line appears: `kg serve` prints several, e.g. about

@@ -81,7 +81,7 @@ def run_server(tmp: Path, *extra: str, nquads: bytes | None = None):
     port = free_port()
     log = open(tmp / "server.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--dataset", str(data), "--timeout", "3",
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data", str(data), "--timeout", "3",
          "--max-results", "1000", "--quiet", *extra],
         stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,
     )

@@ -63,7 +63,7 @@ def srv(tmp_path_factory):
     port = free_port()
     log = open(tmp / "server.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--dataset", str(data), "--timeout", "6",
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data", str(data), "--timeout", "6",
          "--workers", "2", "--slow-workers", "2", "--slow-per-client", "0", "--memory-limit", "128",
          "--max-response-mb", "1", "--base-iri", "http://example.org/"],
         stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,

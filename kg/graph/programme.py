@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..namespaces import DCAT, DCT, PROV, RDFS, RP, SCHEMA, SKOS
-from ..uris import PLAN_SLUG, concept
+from ..uris import concept
 from .common import Rec, Sink, decimal, gyear, lit, posint
 
 LEVELS = {"county", "district", "urban"}
@@ -46,7 +46,7 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
     plan_rec = rec.sub("plan")
     prog = rec.sub("programme", required=True)
     year = prog.req("year")
-    plan_slug = (plan_rec.opt("id") if plan_rec else None) or PLAN_SLUG
+    plan_slug = m.plan_slug_for(plan_rec.opt("id") if plan_rec else None)
     plan = m.plan(plan_slug)
     programme = m.programme(year, plan_slug)
 

@@ -15,7 +15,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from ..authority import AuthorityError, load_authority
-from ..records.validate import RecordError
+from ..records.validate import RecordError, programmes
 from ..records.validate import read as read_record
 from ..uris import Minter
 
@@ -105,9 +105,11 @@ def _actors(authority_file: Path) -> dict[str, dict]:
 
 def programme_measures(records_dir: Path, years: list[int] | None = None) -> dict[str, dict]:
     out = {}
-    for path in sorted(records_dir.glob("hp20[0-9][0-9].json")):
-        rec = _read_json(path)
-        year = int(rec["programme"]["year"])
+    try:
+        by_year = programmes(records_dir)   # by the record's kind, not its file name
+    except RecordError as e:
+        raise DiffError(str(e)) from None
+    for year, rec in sorted(by_year.items()):
         if years is None or year in years:
             for m in rec.get("measures", []):
                 out[f"{year}/{m['id']}"] = measure_view(m)

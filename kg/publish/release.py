@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from .. import buildinfo, config
 from ..io import WriteError, default_mode, dumps_json, pid_alive, show
 from ..records.docs import schema_text
+from ..records.validate import programmes, read_folder
 from ..web import docs
 from ..web.void import graph_names
 from . import checksums, dcat, diff, dumps, site, tables, validation, void
@@ -98,13 +99,24 @@ def _distributions(tmp: Path) -> list[dcat.Distribution]:
     return out
 
 
+def coverage(records_dir: Path) -> tuple[str, str] | None:
+    """The years the data covers (dct:temporal): its programme years and the years its grant rounds were
+    published, as first and last day; None for a dataset without either."""
+    years = set(programmes(records_dir))
+    for kind, data in read_folder(records_dir).values():
+        published = str((data.get("round") or {}).get("published") or "") if kind == "grants" else ""
+        if published[:4].isdigit():
+            years.add(int(published[:4]))
+    return (f"{min(years)}-01-01", f"{max(years)}-12-31") if years else None
+
+
 def release(version: str | None = None, out: Path | None = None, force: bool = False,
             inputs: Inputs | None = None, log=print) -> Path:
     inp = inputs or Inputs.default()
     version = version or today()
     if not version or "/" in version or version.startswith("."):
         raise ReleaseError(f"invalid release version {version!r}")
-    target = Path(out) if out else config.ROOT / "release" / version
+    target = Path(out) if out else config.RELEASE / version
     if target.exists():
         raise ReleaseError(f"{show(target)}: release directory already exists — choose another --version or --out")
     dataset = inp.build_dir / "dataset.nq"
@@ -207,7 +219,8 @@ def _assemble(tmp: Path, target: Path, version: str, force: bool, inp: Inputs, r
         base=inp.base, version=version, issued=issued, modified=made,
         download_base=os.environ.get("KG_RELEASE_BASE_URL", f"{inp.base}release/{version}/"),
         sparql_endpoint=os.environ.get("KG_SPARQL_ENDPOINT", f"{inp.base}sparql"),
-        forced=bool(force and report.violations), violations=report.violations, warnings=report.warnings)
+        forced=bool(force and report.violations), violations=report.violations, warnings=report.warnings,
+        temporal=coverage(inp.records_dir))
     dists = _distributions(tmp)
     (tmp / "metadata").mkdir()
     # the records contract, generated from the model (docs/records.md)

@@ -463,7 +463,7 @@ class GrantsRecord(Envelope):
     municipality_register: Register | None
 
 
-# --- plan statements (Nordland) -------------------------------------------------------------------
+# --- plan statements -------------------------------------------------------------------------------
 
 class PlanPage(Base):
     id: str
@@ -496,7 +496,7 @@ class Statement(Base):
 
 
 class PlanStatementsRecord(Envelope):
-    """nordland-ung.json: a plan described on a web page, as statements."""
+    """A plan described on a web page, as statements (layout of a plan page)."""
     plan: PlanPage
     sections: list[Section]
     statements: list[Statement]

@@ -2,7 +2,7 @@
 
 One document per measure, actor (or actor group), referenced document, grant project, plan
 statement, focus area and goal. A measure's text includes the names *and aliases* of its actors and
-the titles of the documents it refers to, so "HINN" finds the measures of Universitetet i Innlandet.
+the titles of the documents it refers to, so "HINN" finds the measures of the university it abbreviates.
 Facets (measures only, except `kind`): year, focus area, level, actor (each responsible or partner,
 and the organisations they are units of), change (new / withdrawn / not continued), status phrase.
 """

@@ -71,7 +71,7 @@ class Labeler:
             label = anomaly_kinds.name(code) + (f": {what}" if what else "")
             break
         if label is not None:
-            # Measures are known by id and title ("K1 Inkluderende oppvekstmiljø").
+            # Measures are known by id and title ("K1 <title>").
             for q in self.store.quads_for_pattern(node, N(RP + "measureId"), None, None):
                 if not label.startswith(q.object.value + " "):
                     label = f"{q.object.value} {label}"

@@ -1,6 +1,6 @@
 """Link targets that stay right behind any public base IRI, and FAIR Signposting links.
 
-The server answers paths relative to the base IRI (a proxy maps https://w3id.org/regplan/x to /x),
+The server answers paths relative to the base IRI (a proxy maps <base IRI>x to /x),
 so host-absolute links (`/x`) would point outside the base path once published. Every link the
 server writes to a page or header is therefore *relative* to the requested path (`../actor/nav`),
 which resolves to the same place both on http://127.0.0.1:8000/ and under the public base.

@@ -22,11 +22,12 @@ import re
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from ..errors import ExtractError
-from ..records.anomalies import anomaly, correction, sort_key
-from ..text import PAGE_FOOTER_RE, fold, join_lines, joins_hyphen, one_edit, similarity
-from .hp2025_vedlegg import parse_appendices
-from .money import find_amounts, parse_amount
+from ... import config
+from ...errors import ExtractError
+from ...records.anomalies import anomaly, correction, sort_key
+from ...text import PAGE_FOOTER_RE, fold, join_lines, joins_hyphen, one_edit, similarity
+from ..money import find_amounts, parse_amount
+from .action_programme_2025_appendices import parse_appendices
 
 VERSION = 1
 
@@ -130,7 +131,7 @@ def extract(src, lines: list[str] | None = None) -> dict:
 
     record = {
         "source": src.meta(),
-        "extractor": {"module": "kg.extract.hp2025", "version": VERSION},
+        "extractor": {"module": __name__, "version": VERSION},
         "plan": plan,
         "programme": programme,
         "focus_areas": focus_areas,
@@ -161,12 +162,13 @@ def _plan_and_programme(lines, start, stop, path, anomalies):
     vision = m.group(1).strip()
     goal_line = _find(lines, lambda s: s.strip() != "", goal_i + 1, stop)
     main_goal = lines[goal_line].strip()
-    # the plan's title as the document names it
-    title = "Regional plan for det inkluderende Innlandet"
+    # the plan's title as the document names it (the dataset's plan: kg.toml [plan])
+    ds = config.dataset()
+    title = ds.plan_title["nb"]
     title_line = next((n for n, s in text.items() if n <= stop and title.rsplit(" ", 1)[0] in s), None)
     if title_line is None or title not in join_lines(lines[title_line - 1:title_line + 1]):
         raise ExtractError(path, 1, f"plan title {title!r} not found in the document")
-    plan = {"id": "inkluderende-innlandet", "title": title, "title_line": title_line,
+    plan = {"id": ds.plan_id, "title": title, "title_line": title_line,
             "vision": vision, "vision_lines": [vis_i + 1, goal_i], "main_goal": main_goal,
             "main_goal_line": goal_line + 1, "lines": [vis_i + 1, goal_line + 1]}
 
@@ -664,7 +666,6 @@ def _cross_check_garbled(lines, end, measures, anomalies):
 
 def _display_path(path: Path) -> str:
     """The source path as error messages show it: relative to the project root when inside it."""
-    from .. import config
 
     try:
         return str(Path(path).resolve().relative_to(config.ROOT.resolve()))
@@ -683,5 +684,5 @@ def _same_text(mine: str, garbled: str) -> bool:
 
 def extract_path(path: Path) -> dict:
     """Convenience for tests and scripts: extract a registered file by path."""
-    from ..sources import by_path
+    from ...sources import by_path
     return extract(by_path(path))

@@ -1,4 +1,5 @@
-"""Nordland's youth-inclusion plan page (nordland-ung.json) → plan + rp:PlanStatement resources."""
+"""A plan-statements record (a plan described on a web page, kg.records.model.PlanStatementsRecord) →
+the plan + its rp:PlanStatement resources."""
 
 from __future__ import annotations
 

@@ -23,15 +23,15 @@ import re
 from collections import Counter
 from difflib import SequenceMatcher
 
-from .. import authority
-from ..errors import ExtractError
-from ..records.anomalies import anomaly, correction, sort_key
-from ..sources import Source, get
-from ..text import MONTHS, one_edit
-from .money import find_amounts
+from ... import authority, config
+from ...errors import ExtractError
+from ...records.anomalies import anomaly, correction, sort_key
+from ...sources import Source, get
+from ...text import MONTHS, one_edit
+from ..money import find_amounts
 
 VERSION = 1
-MODULE = "kg.extract.hp2024"
+MODULE = __name__
 
 FOCUS_AREAS = {  # heading title -> code (the codes are those the 2024 text itself uses, e.g. "A9")
     "Kompetanse og livslang læring": "K",
@@ -524,7 +524,7 @@ def _plan_and_programme(lines: list[str]) -> tuple[dict, dict]:
                 return k
         return None
 
-    plan = {"id": "inkluderende-innlandet", "title": lines[0].strip(), "vision": None, "main_goal": None,
+    plan = {"id": config.dataset().plan_id, "title": lines[0].strip(), "vision": None, "main_goal": None,
             "lines": [1, 1]}
     k_vision = find(r"nedfelt i Innlandsstrategien: ")
     if k_vision:

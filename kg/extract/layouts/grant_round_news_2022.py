@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .. import authority
-from ..errors import ExtractError
-from ..records.anomalies import anomaly
-from ..sources import Source
-from . import actors
+from ... import authority
+from ...errors import ExtractError
+from ...records.anomalies import anomaly
+from ...sources import Source
+from .. import actors
 
 VERSION = 1
 ROUND_ID = "statsforvalteren-innlandet-2022"

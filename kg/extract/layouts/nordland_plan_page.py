@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from ..errors import ExtractError
-from ..records.anomalies import anomaly, correction
-from ..sources import Source
-from ..text import MONTHS
-from . import actors
+from ...errors import ExtractError
+from ...records.anomalies import anomaly, correction
+from ...sources import Source
+from ...text import MONTHS
+from .. import actors
 
 VERSION = 1
 

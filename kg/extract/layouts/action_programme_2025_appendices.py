@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
-from .. import authority
-from ..errors import ExtractError
-from ..records.anomalies import anomaly
-from ..text import PAGE_FOOTER_RE, dehyphenate, fold, join_lines, slug
-from .money import parse_amount
+from ... import authority
+from ...errors import ExtractError
+from ...records.anomalies import anomaly
+from ...text import PAGE_FOOTER_RE, dehyphenate, fold, join_lines, slug
+from ..money import parse_amount
 
 #: (Vedlegg 2) plain amounts have at most this many digits (< 10 million NOK); longer digit runs are
 #: two adjacent cells ("100 000 100 000" = 100 000 | 100 000).
