@@ -225,18 +225,18 @@ def actor_names(rows: list[Row]) -> tuple[dict, list[CellIssue]]:
 
 
 def check_actor_refs(rows: list[Row], names: dict) -> list[CellIssue]:
-    """Ansvarlig / Samarbeidspartnere name actors of the Aktører sheet."""
+    """Ansvarlig / Samarbeidspartnere name actors of the Aktører sheet; a near miss is offered by its
+    canonical name (the alias it resembles may itself be a misprint kept from a source)."""
+    actors = {id(r): r for r in names.values()}.values()
     out = []
-    shown = {}
-    for r in names.values():
-        shown.setdefault(r.values["name"], r)
     for r in rows:
         for key in ("responsible", "partners"):
             for name in r.values.get(key) or []:
                 if normalise(name) in names:
                     continue
-                near = _suggest(name, list(shown) + [a for x in shown.values() for a in x.values.get("aliases") or []])
-                hint = (f"did you mean {near!r}? " if near else "") + "Add it to Aktører or fix the spelling"
+                score, best = max(((max(similarity(name, n) for n in [a.values["name"], *(a.values.get("aliases") or [])]),
+                                    a.values["name"]) for a in actors), default=(0.0, ""))
+                hint = (f"did you mean {best!r}? " if score >= 0.8 else "") + "Add it to Aktører or fix the spelling"
                 out.append(_issue("error", "actor-ref", r, key, f"unknown actor {name!r}", hint))
     return out
 
@@ -347,6 +347,9 @@ def check(raw: RawBook) -> CheckedBook:
         book.rows[spec.name], issues = type_rows(spec, sheet.rows, columns)
         book.issues += issues
     r = book.rows
+    if "Program" in raw.sheets and not r["Program"]:
+        book.issues.append(CellIssue("error", "programme", "Program", 2, None, None, "no programme",
+                                     "fill in one row per programme year (Programår, Plan-id, Plantittel)"))
     book.issues += check_unique(r["Program"], ("year",), "programme year")
     book.issues += check_unique(r["Fokusområder"], ("year", "code"), "focus area")
     book.issues += check_unique(r["Tiltak"], ("year", "id"), "measure id")
