@@ -242,3 +242,4 @@ def test_template_command_writes_xlsx_and_csv(tmp_path):
     assert head.split(",")[:6] == ["Programår", "Id", "Nivå", "Fokusområde", "Tittel", "Ansvarlig"]
     res = runner.invoke(app, ["import", str(tmp_path / "t.xlsx"), "--check"])
     assert res.exit_code == 2 and "error: Program!2: no programme" in res.output
+
