@@ -19,7 +19,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 SCHEMA_VERSION = 1
 
 Span = Annotated[list[int], Field(min_length=2, max_length=2, description="[first, last] 1-based source lines")]
-MeasureId = Annotated[str, StringConstraints(pattern=r"^[KAL][0-9]{1,2}[AB]?$")]
+#: a focus area's code (Innlandet: K, A, L) and a measure id: the code, a number, an optional letter (K2A)
+FocusCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
+MeasureId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}[0-9]{1,3}[A-Z]?$")]
 Severity = Literal["info", "warning", "error"]
 
 
@@ -206,7 +208,7 @@ class Measure(Located):
     is_continued: bool | None
     status: Literal["active", "withdrawn"]
     level: Literal["county", "district", "urban"]
-    focus_area: Literal["K", "A", "L"]
+    focus_area: FocusCode
     section: str | None
     lines: Span | None = None
     heading: Heading | None = None
@@ -261,7 +263,7 @@ class Programme(Located):
 
 
 class FocusArea(Located):
-    code: Literal["K", "A", "L"]
+    code: FocusCode
     title: str
     goal: str | None
     goal_year: int | None
