@@ -246,3 +246,21 @@ def test_template_command_writes_xlsx_and_csv(tmp_path):
     res = runner.invoke(app, ["import", str(tmp_path / "t.xlsx"), "--check"])
     assert res.exit_code == 2 and "error: Program!2: no programme" in res.output
 
+
+
+def test_another_county_fixture_imports_with_its_own_plan_and_actors(tmp_path):
+    """tests/fixtures/workbook/testfylket: a fictitious county (test data), in the CSV form."""
+    res = import_workbook(config.ROOT / "tests/fixtures/workbook/testfylket", tmp_path / "records", tmp_path / "actors.yaml")
+    assert res.warnings == [] and sorted(res.records) == ["hp2026.json"]
+    rec = json.loads((tmp_path / "records" / "hp2026.json").read_text())
+    assert rec["plan"]["id"] == "testplan-testfylket" and [f["code"] for f in rec["focus_areas"]] == ["T", "P"]
+    assert [(m["id"], m["focus_area"], m["level"]) for m in rec["measures"]] == [
+        ("T1", "T", "county"), ("T2", "T", "district"), ("P1", "P", "urban")]
+    assert rec["measures"][0]["partners"]["mentions"] == [
+        {"text": "Prøvestad kommune", "actor": "provestad-kommune"}, {"text": "testkommunene", "group": "testkommunene"}]
+    auth = yaml.safe_load((tmp_path / "actors.yaml").read_text())
+    assert auth["actors"][1] == {"id": "testfylket-fylkeskommune-kompetanse", "label": "Testfylket fylkeskommune, Kompetanse",
+                                 "type": "county-authority", "parent": "testfylket-fylkeskommune",
+                                 "note": "Fictitious (test data)."}
+    written = (tmp_path / "records" / "hp2026.json").read_text() + (tmp_path / "actors.yaml").read_text()
+    assert "innlandet" not in written.lower()
