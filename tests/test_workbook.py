@@ -264,3 +264,9 @@ def test_another_county_fixture_imports_with_its_own_plan_and_actors(tmp_path):
                                  "note": "Fictitious (test data)."}
     written = (tmp_path / "records" / "hp2026.json").read_text() + (tmp_path / "actors.yaml").read_text()
     assert "innlandet" not in written.lower()
+
+
+def test_workbook_reference_is_generated_from_the_spec():
+    from kg.workbook.docs import DOC_FILE, render
+
+    assert DOC_FILE.read_text(encoding="utf-8") == render(), "run python -m kg.workbook.docs"
