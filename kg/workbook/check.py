@@ -234,7 +234,7 @@ def check_actor_refs(rows: list[Row], names: dict) -> list[CellIssue]:
             for name in r.values.get(key) or []:
                 if normalise(name) in names:
                     continue
-                score, best = max(((max(similarity(name, n) for n in [a.values["name"], *(a.values.get("aliases") or [])]),
+                score, best = max(((max(similarity(name, n) for n in [a.values["name"] or "", *(a.values.get("aliases") or [])]),
                                     a.values["name"]) for a in actors), default=(0.0, ""))
                 hint = (f"did you mean {best!r}? " if score >= 0.8 else "") + "Add it to Aktører or fix the spelling"
                 out.append(_issue("error", "actor-ref", r, key, f"unknown actor {name!r}", hint))

@@ -61,11 +61,12 @@ def read_xlsx(path: Path) -> RawBook:
     import zipfile
 
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
     data = path.read_bytes()
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as e:
         raise _fail(path, f"not an Excel workbook (.xlsx): {e}",
                     "save it from Excel as 'Excel Workbook (.xlsx)', or give a folder of CSV files") from None
     try:
