@@ -270,3 +270,28 @@ def test_workbook_reference_is_generated_from_the_spec():
     from kg.workbook.docs import DOC_FILE, render
 
     assert DOC_FILE.read_text(encoding="utf-8") == render(), "run python -m kg.workbook.docs"
+
+
+def test_a_fact_needs_document_lines_or_a_workbook_row():
+    from kg.records.validate import RecordError, check
+
+    rec = json.loads((config.RECORDS / "hp2025.json").read_text())
+    del rec["measures"][0]["lines"]
+    with pytest.raises(RecordError) as e:
+        check(rec, "hp2025.json")
+    assert "$.measures[0]" in str(e.value) and "`row` (a workbook)" in str(e.value)
+    rec["measures"][0]["row"] = {"sheet": "Tiltak", "row": 1}
+    with pytest.raises(RecordError, match=r"measures\[0\]\.row\.row"):
+        check(rec, "hp2025.json")   # row 1 holds the headers
+    rec["measures"][0]["row"] = {"sheet": "Tiltak", "row": 42}
+    assert check(rec, "hp2025.json") == "programme"
+
+
+def test_cli_export_then_import(tmp_path):
+    runner = CliRunner()
+    res = runner.invoke(app, ["export-template", str(tmp_path / "x.xlsx")])
+    assert res.exit_code == 0 and "2 programme(s), 87 measure rows, 149 actor rows" in res.output
+    res = runner.invoke(app, ["import", str(tmp_path / "x.xlsx"), "--out", str(tmp_path / "r"),
+                              "--authority", str(tmp_path / "a.yaml")])
+    assert res.exit_code == 0, res.output
+    assert "x.xlsx: 2 programme(s), 87 measures, 85 actors, 0 warning(s); wrote 3 file(s)" in res.output
