@@ -433,6 +433,108 @@ def serve(
         _plain_fail(str(e))
 
 
+# --- the publisher's workbook (kg/workbook/) -----------------------------------------------------
+
+def _print_issues(issues) -> None:
+    for issue in issues:
+        typer.echo(f"{issue.severity}: {issue}", err=True)
+
+
+@app.command()
+def template(
+    out: Optional[Path] = typer.Argument(None, help="The .xlsx file to write (e.g. programme.xlsx)."),
+    csv_dir: Optional[Path] = typer.Option(None, "--csv", help="Write the same sheets as CSV files into this folder instead."),
+) -> None:
+    """Write an empty workbook (xlsx, or CSV files) for a programme, with help and drop-down lists.
+
+    One sheet per kind of thing (Program, Fokusområder, Tiltak, Aktører, Koblinger, Økonomi, Status …),
+    nb headers with nb/en help in each header's comment and in the sheet Veiledning, drop-down lists
+    for every controlled value (actor names and focus areas from their own sheets). Fill it in Excel (or LibreOffice), then `kg import FILE`. Exit 2 when the file cannot be written.
+    """
+    from .workbook.template import write
+
+    if (out is None) == (csv_dir is None):
+        _fail("give either OUT.xlsx or --csv DIR")
+    try:
+        paths = write(csv_dir or out, None, as_csv=csv_dir is not None)
+    except OSError as e:
+        _fail(_os_error(e))
+    typer.echo(f"wrote {csv_dir if csv_dir else out} ({len(paths)} file(s))")
+
+
+@command("export-template")
+def export_template(
+    out: Optional[Path] = typer.Argument(None, help="The .xlsx file to write."),
+    csv_dir: Optional[Path] = typer.Option(None, "--csv", help="Write CSV files into this folder instead."),
+    records: Optional[Path] = typer.Option(None, "--records", help="Records folder to export (default: data/records)."),
+    authority: Optional[Path] = typer.Option(None, "--authority", help="Actor authority file (default: data/authority/actors.yaml)."),
+) -> None:
+    """Write an existing dataset's programmes and actors into one workbook, to edit and import again.
+
+    Every programme record of the records folder and every actor, group and composite phrase of the
+    authority file; edit it for the next year ('Viderefører' = the measure continued) and read it back
+    with `kg import`.
+
+    Exit 2 when a record or the authority file is broken, or the file cannot be written.
+    """
+    from . import config
+    from .errors import ExtractError
+    from .records.validate import RecordError
+    from .workbook.export import export_dataset
+    from .workbook.template import write
+
+    if (out is None) == (csv_dir is None):
+        _fail("give either OUT.xlsx or --csv DIR")
+    try:
+        rows = export_dataset(records or config.RECORDS, authority or config.AUTHORITY / "actors.yaml")
+        write(csv_dir or out, rows, as_csv=csv_dir is not None)
+    except (RecordError, ExtractError) as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(_os_error(e))
+    typer.echo(f"wrote {csv_dir or out}: {len(rows['Program'])} programme(s), {len(rows['Tiltak'])} measure rows, "
+               f"{len(rows['Aktører'])} actor rows")
+
+
+@command("import")
+def import_(
+    workbook: Path = typer.Argument(..., help="A workbook (.xlsx) or a folder of CSV files (one per sheet)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Records folder to write hp<year>.json into (default: data/records)."),
+    authority: Optional[Path] = typer.Option(None, "--authority", help="Actor authority file to write from the sheet Aktører (default: data/authority/actors.yaml)."),
+    dry_run: bool = typer.Option(False, "--check", help="Only check the workbook; write nothing."),
+    fmt: str = typer.Option("text", "--format", help="text, or json (every issue with its sheet, row, column and hint)."),
+) -> None:
+    """Check a workbook and import it as records: one hp<year>.json per programme year, and the actors.
+
+    Every problem names its cell ("Tiltak!F12: unknown actor … — did you mean …?"). Errors: exit 2
+    and nothing is written. Warnings are printed and the import goes on. Then `kg build`.
+    """
+    import json
+
+    from .errors import WorkbookError
+    from .workbook.importing import import_workbook
+
+    if fmt not in ("text", "json"):
+        _fail(f"unknown --format {fmt!r} (use text or json)")
+    try:
+        result = import_workbook(workbook, out, authority, write=not dry_run)
+    except WorkbookError as e:
+        if fmt == "json":
+            typer.echo(json.dumps([i.as_json() for i in e.issues], ensure_ascii=False, indent=2))
+        else:
+            _print_issues(e.issues)
+        errors = sum(1 for i in e.issues if i.severity == "error")
+        _fail(f"{e.file}: {errors} error(s) — nothing was written")
+    except OSError as e:
+        _fail(f"{_os_error(e)} — nothing was written")
+    if fmt == "json":
+        typer.echo(json.dumps([i.as_json() for i in result.issues], ensure_ascii=False, indent=2))
+    else:
+        _print_issues(result.warnings)
+    typer.echo(result.summary() + ("" if dry_run else f"; wrote {len(result.written)} file(s)"),
+               err=fmt == "json")
+
+
 # --- publish / diff / push (kg/publish/) -------------------------------------------------------
 
 _STORE_HELP = "Store flavour: virtuoso | oxigraph | fuseki | generic (sets the default endpoint paths)."
