@@ -48,8 +48,8 @@ def _next_year_workbook(src, dst) -> None:
 def test_next_year_import_build_validate_and_diff(tmp_path, monkeypatch):
     from kg import authority
     from kg.build import run as build
-    from kg.publish.diff import diff_years
     from kg.namespaces import RP
+    from kg.publish.diff import diff_years
     from kg.uris import Minter
     from kg.validate import run as validate
 
