@@ -1,0 +1,53 @@
+"""Another county (issue 13, item 7): a fresh dataset from `kg init`, the fictitious county's workbook
+(tests/fixtures/workbook/testfylket, test data) imported into it → build → validate: its own plan,
+measures and actors, and no trace of Innlandet in the built data."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from kg import config, dataset
+from kg.cli import app
+
+FIXTURE = config.ROOT / "tests" / "fixtures" / "workbook" / "testfylket"
+FLAGS = ["--publisher", "Testfylket fylkeskommune (test data)", "--org-number", "999999999",
+         "--plan-title-nb", "Regional plan for et testfylke (TESTDATA, fiktivt)", "--plan-title-en",
+         "regional plan for a test county (test data)", "--plan-id", "testplan-testfylket",
+         "--base-iri", "https://example.org/testfylket/", "--county", "99", "--spatial-label", "Testfylket",
+         "--contact-email", "post@example.org"]
+
+
+@pytest.fixture
+def restore_dataset():
+    before = config.dataset()
+    yield
+    config.use(before)
+
+
+def test_another_county_imports_builds_and_validates_on_its_own(tmp_path, restore_dataset):
+    from kg.build import run as build
+    from kg.validate import run as validate
+
+    folder = tmp_path / "testfylket"
+    runner = CliRunner()
+    r = runner.invoke(app, ["init", str(folder), "--yes", *FLAGS])
+    assert r.exit_code == 0, r.output
+    config.use(dataset.load(folder))
+    r = runner.invoke(app, ["import", str(FIXTURE)])
+    assert r.exit_code == 0, r.output
+    assert "testfylket: 1 programme(s), 3 measures, 5 actors, 0 warning(s); wrote 2 file(s)" in r.output
+    assert sorted(p.name for p in (folder / "data" / "records").iterdir()) == ["hp2026.json"]
+
+    nq = build(progress=False)
+    assert nq == folder / "build" / "dataset.nq"
+    text = nq.read_text(encoding="utf-8")
+    assert "<https://example.org/testfylket/plan/testplan-testfylket/programme/2026/measure/T1>" in text
+    assert '"Sjekk arbeidsboka før import"@nb' in text and '"Arbeidsbok testfylket"@nb' in text
+    assert "innlandet" not in text.lower()
+    manifest = json.loads((folder / "build" / "manifest.json").read_text())
+    assert manifest["base_iri"] == "https://example.org/testfylket/"
+    report = validate([nq])
+    assert report.counts["Violation"] == 0, report.text("en")[:2000]
