@@ -51,3 +51,17 @@ def test_another_county_imports_builds_and_validates_on_its_own(tmp_path, restor
     assert manifest["base_iri"] == "https://example.org/testfylket/"
     report = validate([nq])
     assert report.counts["Violation"] == 0, report.text("en")[:2000]
+
+    # the measure's page names the workbook, the sheet and the row as its source
+    import re
+
+    import pyoxigraph as ox
+
+    from kg.web.pages import render_resource
+
+    store = ox.Store()
+    store.bulk_load(path=str(nq), format=ox.RdfFormat.N_QUADS)
+    base = "https://example.org/testfylket/"
+    html = render_resource(store, f"{base}plan/testplan-testfylket/programme/2026/measure/T1", base)
+    source = re.search(r'<td class="source">(.*?)</td>', html, re.S).group(1)
+    assert re.sub(r"<[^>]+>", "", source) == "Arbeidsbok testfylket, ark Tiltak, rad 2"

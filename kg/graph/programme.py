@@ -160,6 +160,7 @@ def _workbook_source(rec: Rec, sink: Sink) -> None:
     sink.a(node, RP + "Workbook")
     sink.text(node, DCT + "title", src.req("title"))
     sink.text(node, SKOS + "prefLabel", src.req("title"))
+    sink.add(node, SKOS + "prefLabel", lit(f"Workbook {src.req('file')}", lang="en"))
     sink.add(node, DCT + "identifier", lit(src.req("file")))
     sink.add(node, RP + "sha256", lit(src.req("sha256"), dt=XSD + "hexBinary"))
 

@@ -377,7 +377,8 @@ def attributions(store: ox.Store, lab: Labeler, node) -> list[dict]:
 def source_spans(store: ox.Store, lab: Labeler, node) -> list[dict]:
     """Each source document the resource derives from, with the line span that document's graph
     states (…/graph/{id} ↔ …/source/{id}): a 2024 measure also derives from the second capture, whose
-    line numbers differ, and a focus area has one span in each programme."""
+    line numbers differ, and a focus area has one span in each programme. A workbook source (kg import)
+    comes with the sheet and row instead."""
     spans: dict[str, tuple[str, str | None]] = {}
     for q in store.quads_for_pattern(node, N(RP + "sourceLineStart"), None, None):
         if isinstance(q.graph_name, ox.NamedNode):
@@ -389,9 +390,13 @@ def source_spans(store: ox.Store, lab: Labeler, node) -> list[dict]:
             spans = {None: (start[0].value, end[0].value if end else None)}
     out = []
     derived = _objects(store, node, PROV + "wasDerivedFrom")
+    sheet, row = _objects(store, node, RP + "sourceSheet"), _objects(store, node, RP + "sourceRow")
     for src in derived:
         start, end = spans.get(src.value) or spans.get(None) or (None, None)
-        out.append({"source": _value(lab, src), "start": start, "end": end})
+        entry = {"source": _value(lab, src), "start": start, "end": end}
+        if sheet and any(True for _ in store.quads_for_pattern(src, RDF_TYPE, N(RP + "Workbook"), None)):
+            entry.update(sheet=sheet[0].value, row=row[0].value if row else None)   # a workbook: sheet and row
+        out.append(entry)
     # a span stated in a source's graph by a resource that does not say it derives from it (e.g. an attribution)
     for iri, (start, end) in sorted((k, v) for k, v in spans.items() if k):
         src = N(iri)
@@ -518,7 +523,7 @@ def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None =
     elif kind == "actor":
         extra = _actor_extra(store, lab, node)
     if kind != "measure":
-        extra["sources"] = [sp for sp in source_spans(store, lab, node) if sp["start"]]
+        extra["sources"] = [sp for sp in source_spans(store, lab, node) if sp["start"] or sp.get("sheet")]
     extra["validation"] = validation_results(store, lab, node, base_iri)
     extra["anomalies"] = anomalies(store, node)
     label = lab.label(node)
