@@ -15,10 +15,11 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SCHEMA = "http://schema.org/"
 SH = "http://www.w3.org/ns/shacl#"
 VOID = "http://rdfs.org/ns/void#"
+QB = "http://purl.org/linked-data/cube#"
 
 PREFIXES = {
     "rp": RP, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "skos": SKOS, "dct": DCT,
-    "dcat": DCAT, "prov": PROV, "org": ORG, "foaf": FOAF, "schema": SCHEMA, "sh": SH,
+    "dcat": DCAT, "prov": PROV, "org": ORG, "foaf": FOAF, "schema": SCHEMA, "sh": SH, "qb": QB,
 }
 
 NLOD = "http://data.norge.no/nlod/no/2.0"
