@@ -183,3 +183,28 @@ def test_indicators_against_target_on_the_fixture():
 def test_real_indicators_are_announced_without_values(store):
     [row] = ask(store, "indicators-against-target")
     assert row["state"] == "announced" and row["latest"] == "" and row["target"] == "" and row["assessment"] == ""
+
+
+# ---------------------------------------------------------------- release tables ----------------------------
+
+def test_release_tables_carry_the_cube_and_the_status_reports(tmp_path):
+    import csv
+
+    from kg.publish import release, tables
+
+    written = tables.write_tables(tmp_path, config.RECORDS, config.AUTHORITY / "actors.yaml", "https://w3id.org/regplan/")
+    cube = list(csv.DictReader((tmp_path / "money-cube.csv").open(encoding="utf-8")))
+    sums = {}
+    for r in cube:
+        sums[(r["period"], r["money_kind"])] = sums.get((r["period"], r["money_kind"]), 0) + int(r["amount_nok"])
+    assert sums == {("2023", "allocated"): 7_300_000, ("2023", "used"): 4_507_500, ("2023", "carried-over"): 2_792_500,
+                    ("2025", "decided"): 3_000_000}
+    reports = list(csv.DictReader((tmp_path / "status-reports.csv").open(encoding="utf-8")))
+    assert len(reports) == 28 + 25 + 13 + 7
+    assert {r["status_text"] for r in reports if r["measure"] == "K5" and r["kind"] == "allocation-status"} == {"Arbeidet pågår"}
+    [ind] = list(csv.DictReader((tmp_path / "indicators.csv").open(encoding="utf-8")))
+    assert ind["state"] == "announced" and ind["value"] == ""
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    for p in written:
+        if p.suffix == ".csv":
+            assert f"## {p.name}" in readme and f"tables/{p.name}" in release.DESCRIPTIONS   # documented, in DCAT

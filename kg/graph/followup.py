@@ -25,11 +25,17 @@ KIND_LABELS = {"status-note": ("Statusnotat", "Status note"), "report": ("Rappor
                "revision": ("Rullering", "Revision"), "indicator-update": ("Indikatoroppdatering", "Indicator update")}
 
 
-def report_iri(programme: str, report: Rec) -> str:
-    row = report.opt("row")
+def report_iri(programme: str, report: dict) -> str:
+    """IRI of a status report (a record dict): by its table row, else by its measure."""
+    row = report.get("row")
     if row:
         return f"{programme}/status-report/{row['table']}-{row['n']}"
-    return f"{programme}/status-report/{report.req('measure')}"
+    return f"{programme}/status-report/{report['measure']}"
+
+
+def money_kinds() -> tuple[tuple[str, str], ...]:
+    """(record field, money-kind concept code) in column order."""
+    return tuple((field, kind) for field, _, kind in MONEY)
 
 
 def map_status_reports(rec: Rec, sink: Sink, measure_iris: dict[str, str]) -> None:
@@ -45,7 +51,9 @@ def map_status_reports(rec: Rec, sink: Sink, measure_iris: dict[str, str]) -> No
     seen: set[str] = set()
     observations = 0
     for r in reports:
-        node = report_iri(programme, r)
+        if r.opt("row") is None and r.opt("measure") is None:
+            raise r.error("a status report needs a measure or a table row", "measure")
+        node = report_iri(programme, r.data)
         if node in seen:
             raise r.error(f"a second status report for the same measure and kind ({node})")
         seen.add(node)
