@@ -119,3 +119,45 @@ def test_status_text_is_escaped(lang):
     html = pages.render_resource(st, m.value, "https://example.org/t/")
     t = section(html, "timeline")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in t and "<script>alert" not in t
+
+
+# ---------------------------------------------------------------- served: endpoint and pages --------------
+
+@pytest.fixture(scope="module")
+def real(built_dataset):
+    from pathlib import Path
+
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import Settings, create_app
+    from kg.store import load_store
+
+    app = create_app(load_store(built_dataset), Settings(base_iri=BASE, build_dir=Path(built_dataset).parent),
+                     dataset_path=built_dataset)
+    with TestClient(app) as c:
+        yield c
+    app.state.kg.pool.close()
+
+
+def test_endpoint_gives_the_vedlegg2_totals_and_the_status_texts(real):
+    from kg import queries
+
+    q = queries.get("follow-up-money").render({"year": "2025"})
+    r = real.post("/sparql", data={"query": q}, headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 200
+    rows = r.json()["results"]["bindings"]
+    tot = {k: sum(float(b[k]["value"]) for b in rows if b["period"]["value"] == "2023") for k in ("allocated", "used", "carriedOver")}
+    assert tot == {"allocated": 7_300_000, "used": 4_507_500, "carriedOver": 2_792_500}
+    assert sum(float(b["decided"]["value"]) for b in rows if b["period"]["value"] == "2025") == 3_000_000
+    q = queries.get("status-by-year").render({"year": "2025"})
+    r = real.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"})
+    k1 = next(b for b in r.json()["results"]["bindings"] if b["id"]["value"] == "K1")
+    assert k1["statusText"]["value"] == "arbeidet er satt i gang" and k1["status"]["value"] == "ongoing"
+
+
+def test_served_pages_in_both_languages(real):
+    for lang, words in (("nb", ("Oppfølging over tid", "Oppfølgingsplan")), ("en", ("Follow-up over time", "Follow-up schedule"))):
+        m = real.get("/plan/inkluderende-innlandet/programme/2025/measure/K5", params={"lang": lang}, headers={"Accept": "text/html"})
+        assert m.status_code == 200 and words[0] in m.text and "#L1254-L1266" in m.text
+        p = real.get("/plan/nordland-ung-inkludering", params={"lang": lang}, headers={"Accept": "text/html"})
+        assert p.status_code == 200 and words[1] in p.text
