@@ -206,4 +206,13 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Ingen par over terskelen.": "No pairs above the threshold.", "ja (true)": "yes (true)", "nei (false)": "no (false)",
     "kjører …": "running …", " (avkortet)": " (truncated)", " rader": " rows", "Markert: linje": "Highlighted: line",
     "Uttrekket skriver (på engelsk)": "The extraction says",
+    # follow-up (issue 10): timeline, programme overview, plan schedule
+    "Oppfølging over tid": "Follow-up over time", "Programår": "Programme year", "Indikator": "Indicator",
+    "Verditype": "Value type", "Verdi": "Value", "Oppfølging": "Follow-up", "Satsinger etter status": "Measures by status",
+    "ingen status oppgitt": "no status given",
+    "Midler per satsingsområde: tildelt, brukt, overført, vedtatt fordelt":
+    "Money per focus area: allocated, used, carried over, decided",
+    "Midler per satsingsområde": "Money per focus area", "Periode": "Period", "tildelt": "allocated", "brukt": "used",
+    "overført": "carried over", "vedtatt fordelt": "decided", "uten satsingsområde": "no focus area",
+    "Oppfølgingsplan": "Follow-up schedule", "Når": "When", "Hva": "What", "Av": "By", "Til": "To",
 }}

@@ -17,7 +17,7 @@ import jinja2
 import pyoxigraph as ox
 
 from .. import config
-from . import describe, i18n, links
+from . import describe, followup, i18n, links
 from . import layout as page_layout
 from .queries import ReadyQuery
 
@@ -138,9 +138,28 @@ def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[
     data = json_ld(ox.serialize(describe.description(store, iri), format=ox.RdfFormat.JSON_LD))
     lay = layout or page_layout.for_dir(str(config.SHAPES))
     groups = lay.group([t.iri for t in r.types if t.iri], r.properties)
+    fu = followup_data(store, r, labeler or describe.Labeler(store))
     return environment().get_template("resource.html").render(
-        r=r, x=r.extra, groups=groups, kind_names=describe.KIND_NAMES, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
+        r=r, x=r.extra, fu=fu, groups=groups, kind_names=describe.KIND_NAMES, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
         jsonld=data, local=local, **_common(href, root, static, current is not None))
+
+
+def followup_data(store: ox.Store, r: describe.Resource, lab: describe.Labeler) -> dict:
+    """Follow-up sections of a page (kg/web/followup.py): a measure's timeline and indicator charts, a
+    programme's overview, a plan's schedule. Empty for every other resource."""
+    node = ox.NamedNode(r.iri)
+    types = {t.iri for t in r.types}
+    out: dict = {}
+    if r.kind == "measure":
+        out["timeline"] = followup.measure_timeline(store, lab, node)
+        out["indicators"] = followup.indicator_series(store, lab, [node])
+    elif r.kind == "programme":
+        out["overview"] = followup.programme_overview(store, lab, node)
+    if describe.RP + "RegionalPlan" in types:
+        out["schedule"] = followup.plan_schedule(store, lab, node)
+        out["plan_indicators"] = followup.plan_indicators(store, lab, node)
+        out["indicators"] = followup.indicator_series(store, lab, [node])
+    return out
 
 
 def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | None = None) -> dict:
