@@ -25,7 +25,7 @@ AUTHORITY = config.AUTHORITY / "actors.yaml"
 #: `continues` is compared with successors.json separately
 NOT_CARRIED = {"lines", "line", "raw", "fields_lines", "label", "heading", "shared_fields", "items", "urls", "units",
                "shared_with", "anomalies", "reconciliation", "reconciled_with", "allocation_status_totals",
-               "distribution_totals", "row", "source", "extractor", "description_lines", "title_line", "vision_lines",
+               "distribution_totals", "sheet_row", "source", "extractor", "description_lines", "title_line", "vision_lines",
                "main_goal_line", "continues"}
 
 
@@ -69,6 +69,11 @@ def test_export_holds_every_measure_actor_link_and_amount(exported):
         (len(auth["actors"]), len(auth["groups"]), len(auth["composites"]), len(auth["remarks"])) == (85, 51, 10, 3)
     k1 = next(r for r in rows["Tiltak"] if (r["year"], r["id"]) == (2025, "K1"))
     assert k1["responsible"] == ["Statsforvalteren"] and k1["continues"] == "K1" and k1["horizon"] == "short"
+    reports = [r for rec in (hp24, hp25) for r in rec["status_reports"]]
+    assert len(rows["Status"]) == len(reports) == 73 and len(rows["Statustabell"]) == len(hp25["allocation_status"]) == 13
+    k5 = next(r for r in rows["Status"] if (r["year"], r["kind"], r["measure"]) == (2025, "allocation-status", "K5"))
+    assert (k5["period"], k5["status_code"], k5["allocated"], k5["used"], k5["carried_over"], k5["table_row"]) == \
+        (2023, "ongoing", 900000, 290500, 609500, 1)
     k3 = [r for r in rows["Økonomi"] if (r["year"], r["measure"]) == (2025, "K3")]
     assert [(r["amount"], r["basis"], r["period_start"], r["period_end"]) for r in k3] == [(2000000, "per-year", 2025, 2028)]
 
@@ -88,7 +93,8 @@ def test_template_has_validation_comments_guide_and_frozen_headers(tmp_path):
     assert formulas["F2"].startswith("'Aktører'!$A$2:$A$")            # actor names by range reference
     assert formulas["H2"] == '"kort sikt,lang sikt,kort og lang sikt"' and formulas["K2"] == '"ja,nei"'
     status = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in wb["Status"].data_validations.dataValidation}
-    assert status["D2"] == '"planlagt,pågår,fullført,stilt i bero,avlyst"'
+    assert status["E2"] == '"planlagt,pågår,fullført,stilt i bero,avlyst"'   # Statuskode
+    assert status["B2"] == '"programstatus,tildelingsstatus,vedtatte midler"'  # Slag
     guide = [[c.value for c in row] for row in wb["Veiledning"].iter_rows()]
     assert ["Tiltak", "Viderefører"] == guide[[r[1] for r in guide].index("Viderefører")][:2]
     assert sum(1 for r in guide if r[0] and r[1]) == sum(len(s.columns) for s in SHEETS) + 3  # + nb, en, header
@@ -103,7 +109,7 @@ def test_round_trip_gives_the_same_records_and_actors(exported, imported):
         assert carried(back) == carried(original)
         assert back["source"]["kind"] == "workbook" and back["source"]["file"] == "innlandet.xlsx"
         k = back["measures"][0]
-        assert k["row"]["sheet"] == "Tiltak" and k["responsible"]["row"] == k["row"]
+        assert k["sheet_row"]["sheet"] == "Tiltak" and k["responsible"]["sheet_row"] == k["sheet_row"]
     assert yaml.safe_load((out / "actors.yaml").read_text()) == yaml.safe_load(AUTHORITY.read_text())
     # 'Viderefører' carries the successor pairs of successors.json
     pairs = {(p["from"], p["to"]) for p in json.loads((config.RECORDS / "successors.json").read_text())["pairs"]}
@@ -223,14 +229,11 @@ def test_warnings_do_not_stop_the_import(exported, tmp_path):
     ws = wb["Koblinger"]
     ws["C2"] = "K99"                                         # a link to no measure: kept as unresolved
     wb["Tiltak"].cell(1, 40, "Kommentar")                    # a column of the publisher's own
-    wb["Status"]["C2"] = 2023                                # reporting period: checked, not stored yet
     wb.save(tmp_path / "w.xlsx")
     res = import_workbook(tmp_path / "w.xlsx", tmp_path / "records", tmp_path / "actors.yaml")
     assert [str(i) for i in res.warnings] == [
         "Tiltak!AN1: unknown column 'Kommentar', ignored — see the sheet Veiledning for the columns",
-        "Koblinger!C2: no measure 'K99' in 2024 — add it to Tiltak or fix the id (kept as an unresolved link)",
-        "Status!C2: 'Rapporteringsperiode' is checked but not yet stored — the records model has no field for it "
-        "yet (follow-up status reports, issue 10)"]
+        "Koblinger!C2: no measure 'K99' in 2024 — add it to Tiltak or fix the id (kept as an unresolved link)"]
     rec = json.loads((tmp_path / "records" / "hp2024.json").read_text())
     first = ws["B2"].value
     assert "K99" in next(m for m in rec["measures"] if m["id"] == first)["links"]["measures"]
@@ -279,11 +282,11 @@ def test_a_fact_needs_document_lines_or_a_workbook_row():
     del rec["measures"][0]["lines"]
     with pytest.raises(RecordError) as e:
         check(rec, "hp2025.json")
-    assert "$.measures[0]" in str(e.value) and "`row` (a workbook)" in str(e.value)
-    rec["measures"][0]["row"] = {"sheet": "Tiltak", "row": 1}
-    with pytest.raises(RecordError, match=r"measures\[0\]\.row\.row"):
+    assert "$.measures[0]" in str(e.value) and "`sheet_row` (a workbook)" in str(e.value)
+    rec["measures"][0]["sheet_row"] = {"sheet": "Tiltak", "row": 1}
+    with pytest.raises(RecordError, match=r"measures\[0\]\.sheet_row\.row"):
         check(rec, "hp2025.json")   # row 1 holds the headers
-    rec["measures"][0]["row"] = {"sheet": "Tiltak", "row": 42}
+    rec["measures"][0]["sheet_row"] = {"sheet": "Tiltak", "row": 42}
     assert check(rec, "hp2025.json") == "programme"
 
 

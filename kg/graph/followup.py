@@ -99,7 +99,7 @@ def map_status_reports(rec: Rec, sink: Sink, measure_iris: dict[str, str]) -> No
             sink.add(obs, RP + "refPeriod", gyear(period))
             sink.add(obs, RP + "amountNOK", decimal(value))
             observations += 1
-        sink.provenance(node, r.opt("lines") or [r.req("line")])
+        sink.provenance(node, r.opt("lines") or ([r.opt("line")] if r.opt("line") else None), r.opt("sheet_row"))
     if observations:
         sink.a(cube, QB + "DataSet")
         sink.add(cube, QB + "structure", RP + "moneyStructure")

@@ -63,8 +63,8 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
             sink.add(plan, RP + "mainGoal", g)
             sink.text(g, RP + "goalText", main_goal)
             sink.text(g, SKOS + "prefLabel", main_goal)
-            sink.provenance(g, lines_of(plan_rec), plan_rec.opt("row"))
-        sink.provenance(plan, lines_of(plan_rec), plan_rec.opt("row"))
+            sink.provenance(g, lines_of(plan_rec), plan_rec.opt("sheet_row"))
+        sink.provenance(plan, lines_of(plan_rec), plan_rec.opt("sheet_row"))
 
     sink.a(programme, RP + "ActionProgramme")
     sink.add(programme, RP + "programmeOf", plan)
@@ -76,7 +76,7 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
     if adopted and re.fullmatch(r"\d{4}-\d{2}-\d{2}", adopted):
         sink.add(programme, RP + "adoptedOn", lit(adopted, dt="http://www.w3.org/2001/XMLSchema#date"))
     sink.text(programme, RP + "adoptingBody", prog.opt("adopted_by"))
-    sink.provenance(programme, lines_of(prog), prog.opt("row"))
+    sink.provenance(programme, lines_of(prog), prog.opt("sheet_row"))
 
     for fa in rec.items("focus_areas"):
         code = fa.req("code")
@@ -95,8 +95,8 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
             sink.text(g, SKOS + "prefLabel", goal)
             if fa.opt("goal_year"):
                 sink.add(g, RP + "targetYear", gyear(fa.opt("goal_year")))
-            sink.provenance(g, lines_of(fa), fa.opt("row"))
-        sink.provenance(node, lines_of(fa), fa.opt("row"))
+            sink.provenance(g, lines_of(fa), fa.opt("sheet_row"))
+        sink.provenance(node, lines_of(fa), fa.opt("sheet_row"))
     sink.a(f"{plan}/focus-areas", SKOS + "ConceptScheme")
 
     # measure ids first, so links can be resolved within the programme
@@ -123,14 +123,14 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
         sink.add(node, RP + "centralityClass", concept("centrality", str(cls)))
         sink.add(node, RP + "inProgramme", programme)
         line = row.opt("line")
-        sink.provenance(node, [line] if line else None, row.opt("row"))
+        sink.provenance(node, [line] if line else None, row.opt("sheet_row"))
 
     for reg in rec.items("regions"):
         node = m.region(reg.req("name"))
         sink.a(node, RP + "Region")
         sink.text(node, SKOS + "prefLabel", reg.req("name"))
         line = reg.opt("line")
-        sink.provenance(node, lines_of(reg) if reg.opt("lines") else ([line] if line else None), reg.opt("row"))
+        sink.provenance(node, lines_of(reg) if reg.opt("lines") else ([line] if line else None), reg.opt("sheet_row"))
 
     for doc in rec.items("referenced_documents"):
         key = doc.opt("key") or doc.req("identifier")
@@ -143,7 +143,7 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
         sink.text(node, DCT + "title", title)
         sink.text(node, SKOS + "prefLabel", ident or title)
         sink.add(programme, DCT + "references", node)
-        sink.provenance(node, lines_of(doc), doc.opt("row"))
+        sink.provenance(node, lines_of(doc), doc.opt("sheet_row"))
 
     _budget_table(rec, "allocation_status", "allocation-status", "Status for tildelte midler 2023", sink, programme, ids)
     _budget_table(rec, "distribution", "distribution", f"Fordeling av midler {year}", sink, programme, ids)
@@ -195,7 +195,7 @@ def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, pro
     sink.add(node, RP + "isContinued", lit(bool(mr.opt("is_continued", False))))
     for marker in mr.opt("markers", []):
         sink.add(node, RP + "marker", lit(marker))
-    sink.provenance(node, lines_of(mr), mr.opt("row"))
+    sink.provenance(node, lines_of(mr), mr.opt("sheet_row"))
     cont = mr.sub("continues")
     if cont is not None:   # 'Viderefører' of a workbook; successors.json states the same for extracted years
         prev = m.measure(cont.opt("year") or year - 1, cont.req("id"), plan_slug)
@@ -221,7 +221,7 @@ def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, pro
             if flines:
                 sink.add(att, RP + "sourceLineStart", posint(flines[0]))
                 sink.add(att, RP + "sourceLineEnd", posint(flines[-1]))
-            sink.row(att, field.opt("row"))
+            sink.row(att, field.opt("sheet_row"))
 
     links = mr.sub("links")
     if links is not None:
@@ -271,7 +271,7 @@ def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, pro
             sink.add(a, RP + "sourceText", lit(money.opt("text")))
         sink.add(a, SKOS + "prefLabel", lit(f"{_nok(amount)} NOK ({mid} {year})", lang="nb"))
         line = money.opt("line")
-        sink.provenance(a, [line] if line else lines_of(money), money.opt("row"))
+        sink.provenance(a, [line] if line else lines_of(money), money.opt("sheet_row"))
 
 
 def _nok(amount: float) -> str:
@@ -312,7 +312,7 @@ def _budget_table(rec: Rec, key: str, slug: str, title: str, sink: Sink, program
         if row.opt("status"):
             sink.add(node, RP + "rowStatus", lit(row.opt("status")))
         line = row.opt("line")
-        sink.provenance(node, [line] if line else lines_of(row), row.opt("row"))
+        sink.provenance(node, [line] if line else lines_of(row), row.opt("sheet_row"))
 
 
 def map_anomalies(rec: Rec, sink: Sink, measure_iris: dict[str, str], source_id: str) -> None:
@@ -327,4 +327,4 @@ def map_anomalies(rec: Rec, sink: Sink, measure_iris: dict[str, str], source_id:
             mid = ref.req("id")
             if ref.opt("year") is None and mid in measure_iris:
                 sink.add(node, RP + "concerns", measure_iris[mid])
-        sink.provenance(node, lines_of(an), an.opt("row"))
+        sink.provenance(node, lines_of(an), an.opt("sheet_row"))

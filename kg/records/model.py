@@ -55,15 +55,15 @@ class WorkbookRow(Base):
 
 
 class Located(Base):
-    """A fact from a document (``lines``/``line``) or from a workbook (``row``): one of them is given."""
+    """A fact from a document (``lines``/``line``) or from a workbook (``sheet_row``): one of them is given."""
 
-    row: WorkbookRow | None = Field(None, description="workbook sheet and row (facts imported by kg import)")
+    sheet_row: WorkbookRow | None = Field(None, description="workbook sheet and row (facts imported by kg import)")
 
     @model_validator(mode="after")
     def _located(self):
         has_lines = getattr(self, "lines", None) is not None or getattr(self, "line", None) is not None
-        if self.row is None and not has_lines:
-            raise ValueError("needs its source location: `lines`/`line` (a document) or `row` (a workbook)")
+        if self.sheet_row is None and not has_lines:
+            raise ValueError("needs its source location: `lines`/`line` (a document) or `sheet_row` (a workbook)")
         return self
 
 
@@ -372,7 +372,7 @@ class TableRowRef(Base):
     n: int = Field(ge=1, description="row number in the table (1-based, document order)")
 
 
-class StatusReport(Base):
+class StatusReport(Located):
     """What a programme (or the publisher's workbook) reports about one measure for one period.
 
     ``allocation-status``: a row of the status table of money allocated earlier (Vedlegg 2 of 2025,
@@ -383,7 +383,7 @@ class StatusReport(Base):
     kind: Literal["allocation-status", "programme-status", "money-decided"]
     measure: MeasureId | None = Field(description="measure of this record's programme; null when the source "
                                                   "names none or the id/title match does not hold")
-    focus_area: Literal["K", "A", "L"] | None = Field(description="the measure's, or the table section's")
+    focus_area: FocusCode | None = Field(description="the measure's, or the table section's")
     title_in_source: str | None
     period: int = Field(description="the year reported on")
     status: ProgressStatus | None
@@ -396,8 +396,8 @@ class StatusReport(Base):
     decision: str | None = Field(description="the decision as written ('Fylkesutvalget 09.05.2023')")
     decision_reference: str | None = Field(description="case number of the decision ('PS 59/2023', Elements '2023/11949')")
     row: TableRowRef | None
-    line: int
-    lines: Span
+    line: int | None = None
+    lines: Span | None = None
 
 
 class ScheduleEntry(Base):

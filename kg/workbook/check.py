@@ -270,7 +270,8 @@ def check_measure_refs(book: CheckedBook) -> list[CellIssue]:
     ids = {(r.values.get("year"), r.values.get("id")) for r in book.rows.get("Tiltak", [])}
     out = []
     for sheet, key, sev in (("Koblinger", "measure", "error"), ("Koblinger", "to_measure", "warning"),
-                            ("Økonomi", "measure", "error"), ("Status", "measure", "warning")):
+                            ("Økonomi", "measure", "error"), ("Statustabell", "measure", "warning"),
+                            ("Status", "measure", "error")):
         for r in book.rows.get(sheet, []):
             mid = r.values.get(key)
             if mid and (r.values.get("year"), mid) not in ids:
@@ -333,19 +334,41 @@ def check_status(rows: list[Row]) -> list[CellIssue]:
     return out
 
 
-#: Status columns the records model has no field for yet (the follow-up model of issue 10 adds them)
-NOT_STORED = ("period", "status_code", "decided")
-
-
-def check_status_not_stored(rows: list[Row]) -> list[CellIssue]:
-    """Columns that are checked but not yet imported: one warning per column, at its first filled cell."""
-    out = []
-    for key in NOT_STORED:
-        first = next((r for r in rows if r.values.get(key) is not None), None)
-        if first is not None:
-            header = BY_NAME["Status"].column(key).header
-            out.append(_issue("warning", "not-stored", first, key, f"{header!r} is checked but not yet stored",
-                              "the records model has no field for it yet (follow-up status reports, issue 10)"))
+def check_reports(book: CheckedBook) -> list[CellIssue]:
+    """A status report names a measure or a table row (both table and row number, a row that exists),
+    and no two reports of a year name the same measure (without a row) or the same table row."""
+    counts: dict[tuple, int] = {}
+    for r in book.rows.get("Statustabell", []):
+        key = (r.values.get("year"), "allocation-status")
+        counts[key] = counts.get(key, 0) + 1
+    for r in book.rows.get("Økonomi", []):
+        if r.values.get("kind") == "distribution":
+            key = (r.values.get("year"), "distribution")
+            counts[key] = counts.get(key, 0) + 1
+    out, seen = [], {}
+    for r in book.rows.get("Status", []):
+        v = r.values
+        table, n = v.get("table"), v.get("table_row")
+        if (table is None) != (n is None):
+            out.append(_issue("error", "report-row", r, "table_row" if table else "table",
+                              "give both the table and the row number, or neither", "fill in Tabell and Tabellrad together"))
+            continue
+        if table and not 1 <= n <= counts.get((v.get("year"), table), 0):
+            where = "Statustabell" if table == "allocation-status" else "the fordeling rows of Økonomi"
+            out.append(_issue("error", "report-row", r, "table_row", f"no row {n} in {where} for {v.get('year')}",
+                              f"there are {counts.get((v.get('year'), table), 0)}; fix the number"))
+            continue
+        if not table and not v.get("measure"):
+            out.append(_issue("error", "report-measure", r, "measure", "the report names neither a measure nor a table row",
+                              "fill in Tiltak, or Tabell and Tabellrad"))
+            continue
+        key = (v.get("year"), table, n) if table else (v.get("year"), v.get("measure"))
+        if None not in key:
+            if key in seen:
+                out.append(_issue("error", "unique", r, "table_row" if table else "measure",
+                                  f"a second status report for {'/'.join(map(str, key))!r} (also in row {seen[key].row})",
+                                  "one report per measure (or table row) and programme year"))
+            seen.setdefault(key, r)
     return out
 
 
@@ -377,8 +400,9 @@ def check(raw: RawBook) -> CheckedBook:
     book.issues += check_measure_refs(book)
     book.issues += check_programme_refs(book)
     book.issues += check_money(r["Økonomi"])
-    book.issues += check_status(r["Status"])
-    book.issues += check_status_not_stored(r["Status"])
+    book.issues += check_status(r["Statustabell"])
+    book.issues += check_status([x for x in r["Status"] if x.values.get("kind") == "allocation-status"])
+    book.issues += check_reports(book)
     order = {s.name: i for i, s in enumerate(SHEETS)}
     book.issues.sort(key=lambda i: (i.severity != "error", order.get(i.sheet, -1), i.row or 0, i.column or ""))
     return book

@@ -78,8 +78,14 @@ def _programme_rows(rec: dict, predecessor: dict[tuple[int, str], str], rows: di
         rows["Økonomi"].append({"year": year, "measure": d.get("measure"), "kind": "distribution", "amount": d["amount"],
                                 "text": d.get("remark"), "title_in_table": d.get("title_in_table"),
                                 "title_score": d.get("title_score"), "title_matches": d.get("title_matches")})
+    for r in rec.get("status_reports") or []:
+        table = r.get("row") or {}
+        rows["Status"].append({"year": year, **{k: r.get(k) for k in (
+            "kind", "measure", "period", "status_text", "allocated", "used", "carried_over", "decided", "decision",
+            "decision_reference", "focus_area", "title_in_source", "status_rule")},
+            "status_code": r.get("status"), "table": table.get("table"), "table_row": table.get("n")})
     for s in rec.get("allocation_status") or []:
-        rows["Status"].append({"year": year, **{k: s.get(k) for k in (
+        rows["Statustabell"].append({"year": year, **{k: s.get(k) for k in (
             "measure", "status", "allocated", "used", "carried_over", "decision", "reference", "title_in_table",
             "responsible_in_table", "remark", "amount_texts", "match_score", "title_reconstructed")}})
     for c in rec.get("centrality") or []:

@@ -45,14 +45,14 @@ class ImportResult:
 
 def _row_at(data: dict, path: str) -> dict | None:
     """The workbook row of the innermost object on a record JSON path ($.measures[3].focus_area)."""
-    node, found = data, data.get("row") if isinstance(data, dict) else None
+    node, found = data, data.get("sheet_row") if isinstance(data, dict) else None
     for name, index in re.findall(r"\.([A-Za-z_]+)|\[(\d+)\]", path):
         try:
             node = node[name] if name else node[int(index)]
         except (KeyError, IndexError, TypeError):
             break
-        if isinstance(node, dict) and node.get("row"):
-            found = node["row"]
+        if isinstance(node, dict) and node.get("sheet_row"):
+            found = node["sheet_row"]
     return found
 
 

@@ -1,6 +1,6 @@
 """Checked workbook rows → programme records (one per programme year) and the actor authority.
 
-Every fact carries its workbook row (``row: {sheet, row}``) and every record names the workbook as
+Every fact carries its workbook row (``sheet_row: {sheet, row}``) and every record names the workbook as
 its source (file name and sha256), as extracted facts carry their document lines. The records are
 plain dicts in the records model's shape; the caller validates them (kg.records.validate).
 """
@@ -94,7 +94,7 @@ def _field(r: Row, names_key: str | None, text_key: str, book: CheckedBook, ids:
         text = ", ".join(names)
     if text is None:
         return None
-    return {"text": text, "mentions": _mentions(names, book, ids), "row": _at(r)}
+    return {"text": text, "mentions": _mentions(names, book, ids), "sheet_row": _at(r)}
 
 
 def _money(r: Row) -> dict:
@@ -104,7 +104,7 @@ def _money(r: Row) -> dict:
             "period": period if period != [None, None] else None, "basis": v.get("basis") or "total",
             "purpose": v.get("purpose"), **({"purpose_basis": v["purpose_basis"]} if v.get("purpose_basis") else {}),
             **({"amount_text": v["amount_text"]} if v.get("amount_text") else {}),
-            "text": v.get("text") or "", "row": _at(r)}
+            "text": v.get("text") or "", "sheet_row": _at(r)}
 
 
 def _measure(r: Row, book: CheckedBook, ids: dict, links: list[Row], money: list[Row]) -> dict:
@@ -114,7 +114,7 @@ def _measure(r: Row, book: CheckedBook, ids: dict, links: list[Row], money: list
         "title_derived": bool(v.get("title_derived")), "title_basis": v.get("title_basis"),
         "markers": list(v.get("markers") or []), "is_new": v.get("is_new"), "is_continued": v.get("is_continued"),
         "status": "withdrawn" if v.get("withdrawn") else "active", "level": v["level"],
-        "focus_area": v["focus_area"], "section": v.get("section"), "row": _at(r),
+        "focus_area": v["focus_area"], "section": v.get("section"), "sheet_row": _at(r),
         "description": v.get("description"),
         "responsible": _field(r, "responsible", "responsible_text", book, ids),
         "partners": _field(r, "partners", "partners_text", book, ids),
@@ -128,11 +128,11 @@ def _measure(r: Row, book: CheckedBook, ids: dict, links: list[Row], money: list
     links_text = _written(v, "links_text")
     if links or links_text is not None or v.get("links_unspecified"):
         m["links"] = {"text": ", ".join(targets + others) if links_text is None else links_text, "measures": targets, "other": others,
-                      "row": _at(r), **({"unspecified": v["links_unspecified"]} if v.get("links_unspecified") else {})}
+                      "sheet_row": _at(r), **({"unspecified": v["links_unspecified"]} if v.get("links_unspecified") else {})}
     prio_text = _written(v, "priority_text")
     if v.get("horizon") or prio_text is not None or v.get("status_phrase"):
         m["priority"] = {"text": prio_text or "", "horizon": v.get("horizon"),
-                         "status_phrase": v.get("status_phrase"), "row": _at(r)}
+                         "status_phrase": v.get("status_phrase"), "sheet_row": _at(r)}
     if v.get("continues"):
         m["continues"] = {"id": v["continues"], "year": v["year"] - 1}
     return {k: val for k, val in m.items() if val is not None or k in _REQUIRED_NULLABLE}
@@ -144,23 +144,23 @@ _REQUIRED_NULLABLE = {"title", "title_basis", "is_new", "is_continued", "section
 
 def _programme(p: Row, money: list[Row]) -> dict:
     v = p.values
-    prog = {"year": v["year"], "adopted": v.get("adopted"), "adopted_by": v.get("adopted_by"), "row": _at(p)}
+    prog = {"year": v["year"], "adopted": v.get("adopted"), "adopted_by": v.get("adopted_by"), "sheet_row": _at(p)}
     if v.get("case"):
         prog["case"] = v["case"]
     if money:
         prog["money"] = [_money(x) for x in money]
     if v.get("allocation_case") or v.get("allocation_date"):
         prog["allocation_decision"] = {"case": v.get("allocation_case") or "", "date": v.get("allocation_date") or "",
-                                       "row": _at(p)}
+                                       "sheet_row": _at(p)}
     if v.get("previous_year"):
         prog["previous"] = {"year": v["previous_year"], "adopted": v.get("previous_adopted") or "",
-                            "adopted_by": v.get("previous_adopted_by") or "", "row": _at(p)}
+                            "adopted_by": v.get("previous_adopted_by") or "", "sheet_row": _at(p)}
     return prog
 
 
 def _plan(p: Row) -> dict:
     v = p.values
-    plan = {"id": v["plan_id"], "title": v["plan_title"], "row": _at(p)}
+    plan = {"id": v["plan_id"], "title": v["plan_title"], "sheet_row": _at(p)}
     for key in ("vision", "main_goal"):
         if v.get(key):
             plan[key] = v[key]
@@ -185,7 +185,7 @@ def records(book: CheckedBook) -> dict[int, dict]:
             "plan": _plan(p),
             "programme": _programme(p, [x for x in stated if not x.values.get("measure")]),
             "focus_areas": [{"code": f.values["code"], "title": f.values["title"], "goal": f.values.get("goal"),
-                             "goal_year": f.values.get("goal_year"), "row": _at(f),
+                             "goal_year": f.values.get("goal_year"), "sheet_row": _at(f),
                              **({"section": f.values["section"]} if f.values.get("section") else {})}
                             for f in _of_year(book, "Fokusområder", year)],
             "measures": [_measure(r, book, ids, [x for x in links if x.values["measure"] == r.values["id"]],
@@ -194,21 +194,34 @@ def records(book: CheckedBook) -> dict[int, dict]:
         }
         optional = {
             "centrality": [{"municipality": c.values["municipality"], "class": c.values["class"],
-                            "class_label": c.values["class_label"], "row": _at(c)}
+                            "class_label": c.values["class_label"], "sheet_row": _at(c)}
                            for c in _of_year(book, "Sentralitet", year)],
             "regions": [{"name": g.values["name"], "municipalities": g.values.get("municipalities") or None,
-                         "row": _at(g), **({"note": g.values["note"]} if g.values.get("note") else {})}
+                         "sheet_row": _at(g), **({"note": g.values["note"]} if g.values.get("note") else {})}
                         for g in _of_year(book, "Regioner", year)],
             "referenced_documents": [{"key": d.values["key"], "identifier": d.values.get("identifier"),
                                       "title": d.values["title"], "scope": d.values.get("scope"),
-                                      "series": d.values.get("series"), "row": _at(d)}
+                                      "series": d.values.get("series"), "sheet_row": _at(d)}
                                      for d in _of_year(book, "Dokumenter", year)],
-            "allocation_status": [_status(s) for s in _of_year(book, "Status", year)],
+            "allocation_status": [_status(s) for s in _of_year(book, "Statustabell", year)],
             "distribution": [_distribution(x) for x in money if x.values.get("kind") == "distribution"],
+            "status_reports": [_report(s) for s in _of_year(book, "Status", year)],
         }
         rec.update({k: v for k, v in optional.items() if v})
         out[year] = rec
     return out
+
+
+def _report(s: Row) -> dict:
+    """A row of the sheet Status → a status report (the follow-up model, kg.records.model.StatusReport)."""
+    v = s.values
+    report = {k: v.get(k) for k in ("kind", "measure", "focus_area", "title_in_source", "period", "status_text",
+                                    "status_rule", "allocated", "used", "carried_over", "decided", "decision",
+                                    "decision_reference")}
+    report["status"] = v.get("status_code")
+    report["row"] = {"table": v["table"], "n": v["table_row"]} if v.get("table") else None
+    report["sheet_row"] = _at(s)
+    return report
 
 
 def _status(s: Row) -> dict:
@@ -217,7 +230,7 @@ def _status(s: Row) -> dict:
            "responsible_in_table": v.get("responsible_in_table"), "allocated": v["allocated"], "used": v["used"],
            "carried_over": v["carried_over"], "amount_texts": list(v.get("amount_texts") or []),
            "reference": v.get("reference"), "decision": v.get("decision"), "status": v.get("status"),
-           "remark": v.get("remark") or "", "row": _at(s)}
+           "remark": v.get("remark") or "", "sheet_row": _at(s)}
     if v.get("title_reconstructed") is not None:
         row["title_reconstructed"] = v["title_reconstructed"]
     return row
@@ -226,7 +239,7 @@ def _status(s: Row) -> dict:
 def _distribution(x: Row) -> dict:
     v = x.values
     row = {"measure": v.get("measure"), "title_in_table": v.get("title_in_table") or v.get("purpose") or "",
-           "amount": v["amount"], "remark": v.get("text") or "", "row": _at(x)}
+           "amount": v["amount"], "remark": v.get("text") or "", "sheet_row": _at(x)}
     for key in ("title_score", "title_matches"):
         if v.get(key) is not None:
             row[key] = v[key]
