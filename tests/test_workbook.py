@@ -298,3 +298,36 @@ def test_cli_export_then_import(tmp_path):
                               "--authority", str(tmp_path / "a.yaml")])
     assert res.exit_code == 0, res.output
     assert "x.xlsx: 2 programme(s), 87 measures, 85 actors, 0 warning(s); wrote 3 file(s)" in res.output
+
+
+def test_status_report_and_structure_errors(exported, tmp_path):
+    d, _ = exported
+    wb = load_workbook(d / "innlandet.xlsx")
+    ws = wb["Status"]
+    rows = {(r[0].value, r[1].value, r[2].value): r[0].row for r in ws.iter_rows(min_row=2)}
+    k5 = rows[(2025, "tildelingsstatus", "K5")]
+    ws.cell(k5, 17, 14)                                     # Tabellrad: 2025's Statustabell has 13 rows
+    ws.cell(k5, 5, "på gang")                               # Statuskode not in the list
+    first = rows[(2024, "programstatus", "K1")]
+    ws.cell(first, 3).value = None                          # neither measure nor table row
+    wb["Tiltak"].title = "Tiltakk"                          # a required sheet misspelt
+    wb.save(tmp_path / "s.xlsx")
+    with pytest.raises(WorkbookError) as e:
+        import_workbook(tmp_path / "s.xlsx", tmp_path / "r", tmp_path / "a.yaml")
+    got = [str(i) for i in e.value.issues]
+    assert "Tiltak: sheet missing — add a sheet named 'Tiltak' (`kg template` writes one with every sheet)" in got
+    assert "Tiltakk: unknown sheet, ignored — did you mean 'Tiltak'? Rename it" in got
+    assert f"Status!E{k5}: 'på gang' is not a value of this column — choose one of: planlagt, pågår, fullført, " \
+           "stilt i bero, avlyst" in got
+    assert f"Status!Q{k5}: no row 14 in Statustabell for 2025 — there are 13; fix the number" in got
+    assert f"Status!C{first}: the report names neither a measure nor a table row — fill in Tiltak, or Tabell and " \
+           "Tabellrad" in got
+
+
+def test_csv_that_is_not_utf8_names_the_file(exported, tmp_path):
+    d, _ = exported
+    shutil.copytree(d / "innlandet-csv", tmp_path / "c")
+    (tmp_path / "c" / "Aktører.csv").write_bytes("Navn\nStatsforvalteren i Innlandet\n".encode("latin-1") + b"\xf8\n")
+    res = CliRunner().invoke(app, ["import", str(tmp_path / "c"), "--check"])
+    assert res.exit_code == 2
+    assert "error: Aktører.csv: not UTF-8 text (byte 34) — save the CSV as 'CSV UTF-8'" in res.output
