@@ -79,8 +79,12 @@ class Sheet:
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
 
+    def index(self, key: str) -> int:
+        """1-based column number."""
+        return [c.key for c in self.columns].index(key) + 1
+
     def letter(self, key: str) -> str:
-        return letter([c.key for c in self.columns].index(key) + 1)
+        return letter(self.index(key))
 
 
 def letter(n: int) -> str:

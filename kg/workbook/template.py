@@ -114,6 +114,14 @@ def xlsx_bytes(rows: dict[str, list] | None = None) -> bytes:
             ws.column_dimensions[spec.letter(col.key)].width = col.width
         for row in rows.get(spec.name, []):
             ws.append([cell_value(c, row.get(c.key)) for c in spec.columns])
+        wrap = Alignment(wrap_text=True, vertical="top")
+        for col in spec.columns:   # kroner with thousands separators; long texts wrapped
+            if col.type == "int" or col.width >= 40:
+                for (cell,) in ws.iter_rows(min_row=2, min_col=spec.index(col.key), max_col=spec.index(col.key)):
+                    if col.type == "int":
+                        cell.number_format = "#,##0"
+                    else:
+                        cell.alignment = wrap
         last = ws.max_row + SPARE_ROWS
         for col in spec.columns:
             _validation(ws, col, spec.letter(col.key), last)
