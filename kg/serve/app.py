@@ -216,8 +216,8 @@ class KGApp:
         if hit is not None:
             return hit
         # No parsing here: the guard runs in the worker (guard.py), never on the event loop.
-        job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results, self.union_flag,
-                  base_iri=self.base + "sparql")
+        job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results,
+                  self.union_flag, base_iri=self.base + "sparql")
         try:
             out = await self.pool.run(job, client=client)
         except QueryTimeout as e:
@@ -338,7 +338,8 @@ class KGApp:
             return JSONResponse(data, headers={"Vary": "Accept"})
         if best is None:
             return _error(406, "the download index is available as text/html or application/json", request)
-        return HTMLResponse(pages.render_downloads(files, note, current=current_path(request)), headers={"Vary": "Accept"})
+        return HTMLResponse(pages.render_downloads(files, note, current=current_path(request)),
+                            headers={"Vary": "Accept"})
 
     def download(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -368,7 +369,8 @@ class KGApp:
         if body is None:
             quads = []
             for p in files:
-                quads += [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(p), format=ox.RdfFormat.TURTLE)]
+                quads += [ox.Triple(q.subject, q.predicate, q.object)
+                          for q in ox.parse(path=str(p), format=ox.RdfFormat.TURTLE)]
             body = results.serialize_triples(quads, "turtle").body
             self.page_cache.put(key, body)
         return Response(body, media_type="text/turtle; charset=utf-8")
@@ -486,13 +488,15 @@ class KGApp:
                       "application/json", "text/plain", "application/xml"]
             best = choose(accept, offers)
             if best is None:
-                return 406, "none of the accepted types is available; offered: text/html, " + ", ".join(GRAPH_TYPES.values()), {}
+                offered = ", ".join(["text/html", *GRAPH_TYPES.values()])
+                return 406, f"none of the accepted types is available; offered: {offered}", {}
             fmt = "html" if best in ("text/html", "application/xhtml+xml") else negotiate("graph", best, None)
         lang = i18n.current() if fmt == "html" else ""
         etag = '"' + hashlib.sha256(f"{self.s.release}|{iri}|{fmt}|{lang}".encode()).hexdigest()[:20] + '"'
         alternates = [(f"{href}.{sfx}", "alternate", mt) for _n, mt, sfx in pages.ALTERNATES]
         alternates.append((f"{href}.html", "alternate", "text/html"))
-        signposts = pages.resource_signposts(self.store, iri, href)  # FAIR Signposting: cite-as, describedby, type, license
+        # FAIR Signposting: cite-as, describedby, type, license
+        signposts = pages.resource_signposts(self.store, iri, href)
         if fmt == "html":
             signposts.append((links.SCHEMA_ABOUT_PAGE, "type", None))
         headers = {"Vary": "Accept", "ETag": etag, "Link": links.link_header(alternates + signposts),

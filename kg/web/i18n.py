@@ -2,8 +2,8 @@
 
 The choice comes from `?lang=nb|en` (the header's switch links) or else Accept-Language; it is kept in
 a context variable for the request (set by kg.serve.middleware.Language; anyio copies it into worker
-threads), so the templates, the labeler and the caches read it without every render function passing it on. Outside a request (a
-static site from `kg publish`) the language is Bokmål. Catalogue keys are the Bokmål texts.
+threads), so the templates, the labeler and the caches read it without every render function passing
+it on. Outside a request (a static site from `kg publish`) the language is Bokmål. Catalogue keys are the Bokmål texts.
 """
 
 from __future__ import annotations
@@ -121,13 +121,16 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Kommuner og regioner": "Municipalities and regions",
     "satsinger og tilskuddsprosjekter per kommune": "measures and grant projects per municipality",
     "Spørreside": "Query page",
-    "med ferdige forskningsspørsmål, tabell, nettverk og diagram": "with ready research questions, table, network and chart",
+    "med ferdige forskningsspørsmål, tabell, nettverk og diagram":
+    "with ready research questions, table, network and chart",
     "SPARQL 1.1-endepunkt": "SPARQL 1.1 endpoint", "kun lesing": "read-only", "SHACL-former": "SHACL shapes",
     "VoID-beskrivelse": "VoID description", "Nedlasting": "Downloads", "Ingen nedlastinger": "No downloads",
-    "Alle filer i utgivelsen": "All files of the release", "(med sjekksummer; også som JSON)": "(with checksums; also as JSON)",
+    "Alle filer i utgivelsen": "All files of the release",
+    "(med sjekksummer; også som JSON)": "(with checksums; also as JSON)",
     "Lisens": "Licence",
     "Dataene er tilgjengelige under": "The data are available under",
-    "Oppgi kilden (dokumentene er oppført i hver ressurs via": "Credit the source (the documents are listed in every resource via",
+    "Oppgi kilden (dokumentene er oppført i hver ressurs via":
+    "Credit the source (the documents are listed in every resource via",
     # search
     "Søketekst": "Search text", "f.eks. ungdom, NAV, bolig": "e.g. ungdom, NAV, bolig", "treff": "hits",
     "viser": "showing", "fjern filtrene": "clear the filters", "Ingen treff.": "No hits.", "forrige": "previous",
@@ -137,11 +140,15 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
                    "for the phrase: \"satt i gang\".",
     # measures
     "Satsinger per handlingsprogram": "Measures per action programme", "satsinger": "measures",
-    "Ingen handlingsprogram i dataene.": "No action programme in the data.", "Aktør (med underenheter)": "Actor (with sub-units)",
+    "Ingen handlingsprogram i dataene.": "No action programme in the data.",
+    "Aktør (med underenheter)": "Actor (with sub-units)",
     "Prioritering": "Priority", "Status": "Status", "Ny i programmet": "New in the programme",
     "Kommune (medlem i aktørgruppe)": "Municipality (member of an actor group)", "alle": "all", "Sorter": "Sort",
     "Retning": "Direction", "stigende": "ascending", "synkende": "descending", "Vis": "Show", "av": "of",
-    "last ned CSV": "download CSV", "Tittel": "Title", "ny": "new", "(ingen tittel i kilden)": "(no title in the source)",
+    "last ned CSV": "download CSV",
+    "Tittel": "Title",
+    "ny": "new",
+    "(ingen tittel i kilden)": "(no title in the source)",
     "Uten satsingsområde": "Without focus area", "uten nivå": "without level", "Ingen satsinger passer filtrene.":
     "No measures match the filters.", "Id": "Id",
     # places
@@ -198,12 +205,15 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Amounts per year, for one year and for a period are never added up: each bar has one basis — ",
     "Hver stolpe har ett grunnlag (slik spørringen grupperer) — ": "Each bar has one basis (as the query groups) — ",
     "Beløp i NOK slik tekstene oppgir dem. ": "Amounts in NOK as the texts give them. ",
-    "Nettverk trenger to kolonner med IRI-er (kilde og mål).": "A network needs two columns of IRIs (source and target).",
+    "Nettverk trenger to kolonner med IRI-er (kilde og mål).":
+    "A network needs two columns of IRIs (source and target).",
     "Minst felles satsinger ": "At least shared measures ", "Fokus på aktør ": "Focus on actor ", "aktører": "actors",
     "par": "pairs", " med minst ": " with at least ", " felles satsinger": " shared measures", " rundt ": " around ",
     ". Navn vises for de mest sentrale aktørene (pek på en node for navnet).":
     ". Names are shown for the most central actors (point at a node for its name).",
-    "Ingen par over terskelen.": "No pairs above the threshold.", "ja (true)": "yes (true)", "nei (false)": "no (false)",
+    "Ingen par over terskelen.": "No pairs above the threshold.",
+    "ja (true)": "yes (true)",
+    "nei (false)": "no (false)",
     "kjører …": "running …", " (avkortet)": " (truncated)", " rader": " rows", "Markert: linje": "Highlighted: line",
     "Uttrekket skriver (på engelsk)": "The extraction says",
 }}

@@ -139,7 +139,8 @@ def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[
     lay = layout or page_layout.for_dir(str(config.SHAPES))
     groups = lay.group([t.iri for t in r.types if t.iri], r.properties)
     return environment().get_template("resource.html").render(
-        r=r, x=r.extra, groups=groups, kind_names=describe.KIND_NAMES, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
+        r=r, x=r.extra, groups=groups, kind_names=describe.KIND_NAMES, title=r.label, alternates=ALTERNATES,
+        self_href=self_href, signposts=signposts,
         jsonld=data, local=local, **_common(href, root, static, current is not None))
 
 
@@ -164,12 +165,14 @@ def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | No
             || STRSTARTS(STR(?a), "{base_iri}actor-group/")) }}""")))["n"].value
     programmes = [
         {"iri": r["p"].value, "label": lab.label(r["p"])}
-        for r in describe.query(store, "PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT DISTINCT ?p WHERE { ?p a rp:ActionProgramme } ORDER BY ?p")
+        for r in describe.query(store, "PREFIX rp: <https://w3id.org/regplan/ontology#> "
+                                       "SELECT DISTINCT ?p WHERE { ?p a rp:ActionProgramme } ORDER BY ?p")
     ]
     return {
         "triples": describe.triple_count(store),
         # the same triple may be stated in several graphs (e.g. an actor in both programmes' graphs)
-        "quads": sum(1 for q in store.quads_for_pattern(None, None, None, None) if isinstance(q.graph_name, ox.NamedNode)),
+        "quads": sum(1 for q in store.quads_for_pattern(None, None, None, None)
+                     if isinstance(q.graph_name, ox.NamedNode)),
         "measures_per_year": per_year,
         "actors": int(actors),
         "graphs": sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
@@ -191,7 +194,8 @@ def landing_signposts(base_iri: str, downloads: list = (), void: bool = False) -
     if void:
         out.append(("./.well-known/void", "describedby", "text/turtle"))
     out += [(f"./download/{d.name}", "item", d.media_type) for d in downloads]
-    out += [(links.SCHEMA_DATASET, "type", None), (links.SCHEMA_ABOUT_PAGE, "type", None), (links.LICENSE, "license", None)]
+    out += [(links.SCHEMA_DATASET, "type", None), (links.SCHEMA_ABOUT_PAGE, "type", None),
+            (links.LICENSE, "license", None)]
     return out
 
 

@@ -37,7 +37,8 @@ class ReadyQuery:
     def as_json(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description, "text": self.text,
                 "template": self.template or self.text, "view": self.view, "params": [p.__dict__ for p in self.params],
-                "titles": self.titles or {"en": self.title}, "descriptions": self.descriptions or {"en": self.description}}
+                "titles": self.titles or {"en": self.title},
+                "descriptions": self.descriptions or {"en": self.description}}
 
 
 def _guess_view(name: str, text: str) -> str | None:
@@ -97,7 +98,8 @@ def builtin_views() -> list[ReadyQuery]:
         "Diagram: midler per satsingsområde, år og grunnlag",
         "Sum av beløpene (NOK) satsingstekstene nevner, per satsingsområde, programår og grunnlag.",
         pre + """SELECT ?focusArea ?basis ?nok ?measures WHERE {
-  { SELECT ?faLabel ?year ?basis (SUM(?amount) AS ?nok) (GROUP_CONCAT(DISTINCT ?id; separator=", ") AS ?measures) WHERE {
+  { SELECT ?faLabel ?year ?basis (SUM(?amount) AS ?nok)
+           (GROUP_CONCAT(DISTINCT ?id; separator=", ") AS ?measures) WHERE {
       ?m a rp:Measure ; rp:measureId ?id ; rp:focusArea ?fa ; rp:inProgramme ?p ; rp:hasAllocation ?a .
       ?a (schema:value|rp:amount) ?amount .
       OPTIONAL { ?p rp:programmeYear ?y }
@@ -116,7 +118,8 @@ def builtin_views() -> list[ReadyQuery]:
 } ORDER BY ?year ?faLabel ?basis
 """,
         view="bar",
-        titles={"nb": "Diagram: midler per satsingsområde, år og grunnlag", "en": "Chart: money per focus area, year and basis"},
+        titles={"nb": "Diagram: midler per satsingsområde, år og grunnlag",
+                "en": "Chart: money per focus area, year and basis"},
         descriptions={
             "nb": "Sum av beløpene (NOK) satsingstekstene nevner, per satsingsområde og programår. Beløp per år, for "
                   "ett år og for en periode holdes adskilt (egen stolpe per grunnlag) og summeres aldri sammen.",
