@@ -34,6 +34,7 @@ from . import results
 from .downloads import Download, release_files
 from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
 from .fastpath import SparqlFastPath
+from .headers import header_uri, link_header
 from .middleware import HeadAsGet, Language, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
 
@@ -308,7 +309,7 @@ class KGApp:
                 self._stats = pages.dataset_stats(self.store, self.base, self.labeler)
             body = pages.render_landing(self.store, self.base, stats=self._stats, downloads=files, downloads_note=note,
                                         void=True, current="", download_index=True)
-            hit = (body, links.link_header(pages.landing_signposts(self.base, files, True)))
+            hit = (body, link_header(pages.landing_signposts(self.base, files, True)))
             self.page_cache.put(key, hit)
         return HTMLResponse(hit[0], headers={"Link": hit[1], "Vary": "Accept"})
 
@@ -477,7 +478,7 @@ class KGApp:
             if path and decoded != iri and describe.exists(self.store, decoded):
                 iri = decoded
             else:
-                shown = iri if describe.valid_iri(iri) else self.base + links.header_uri(path)
+                shown = iri if describe.valid_iri(iri) else self.base + header_uri(path)
                 return 404, f"{shown[:300]} is not in this dataset", {}
         # Every reference is relative to the requested path: right on 127.0.0.1 and under any public base.
         href = links.relative_ref(page, path)
@@ -499,7 +500,7 @@ class KGApp:
         signposts = pages.resource_signposts(self.store, iri, href)
         if fmt == "html":
             signposts.append((links.SCHEMA_ABOUT_PAGE, "type", None))
-        headers = {"Vary": "Accept", "ETag": etag, "Link": links.link_header(alternates + signposts),
+        headers = {"Vary": "Accept", "ETag": etag, "Link": link_header(alternates + signposts),
                    "Cache-Control": "public, max-age=300"}
         body = await anyio.to_thread.run_sync(self._render, iri, fmt, page, href)
         if fmt == "html":
@@ -507,7 +508,7 @@ class KGApp:
         else:
             mt = GRAPH_TYPES[fmt]
             headers["Content-Type"] = mt + ("; charset=utf-8" if mt.startswith("text/") else "")
-            headers["Content-Location"] = links.header_uri(f"{href}.{ {v: k for k, v in SUFFIXES.items()}[fmt] }")
+            headers["Content-Location"] = header_uri(f"{href}.{ {v: k for k, v in SUFFIXES.items()}[fmt] }")
         return 200, body, headers
 
 
