@@ -159,3 +159,14 @@ def test_lineage_labels_in_english(real_client):
     page = real_client.get("/plan/inkluderende-innlandet/programme/2025/measure/K1?lang=en", headers=HTML).text
     assert not any(re.match(r"Satsing \w+ fra \d{4}$", n) for n in visible(page, "en"))
 
+
+
+def test_anomaly_pages_are_titled_in_the_page_language(real_client):
+    """An anomaly's label from the build reads "typo: text"; its page says "Skrivefeil: tekst" / "Typo: text"."""
+    q = "PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT ?x ?l WHERE { ?x rp:anomalyKind 'typo' ; " \
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(STRSTARTS(?l, 'typo: text')) } LIMIT 1"
+    row = real_client.post("/sparql", data={"query": q}, headers={"Accept": "application/sparql-results+json"}).json()
+    path = row["results"]["bindings"][0]["x"]["value"][len(BASE) - 1:]
+    nb = real_client.get(path, headers={**HTML, "Accept-Language": "nb"}).text
+    en = real_client.get(path + "?lang=en", headers=HTML).text
+    assert re.search(r"<h1>Skrivefeil: tekst\b", nb) and re.search(r"<h1>Typo: text\b", en)

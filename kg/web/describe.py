@@ -37,6 +37,10 @@ def local_name(iri: str) -> str:
     return iri
 
 
+#: the first word of an anomaly label's target as the build writes it → its catalogue key (kg.web.i18n)
+_ANOMALY_TARGETS = {"measure": "satsing", "text": "tekst"}
+
+
 class Labeler:
     """Caches labels of terms from one (immutable) store."""
 
@@ -66,8 +70,11 @@ class Labeler:
             label = self._attribution(node)
         for q in self.store.quads_for_pattern(node, N(RP + "anomalyKind"), None, None):
             # an anomaly's label from the build is "<kind code>: <what>": the kind's name in the page language
+            # (<what> starts with an English word the build writes: "measure A5", "text")
             code, what = q.object.value, (label or "").partition(": ")[2]
-            what = f"{i18n.t('satsing')} {what[len('measure '):]}" if what.startswith("measure ") else what
+            head, sep, rest = what.partition(" ")
+            if head in _ANOMALY_TARGETS:
+                what = i18n.t(_ANOMALY_TARGETS[head]) + sep + rest
             label = anomaly_kinds.name(code) + (f": {what}" if what else "")
             break
         if label is not None:

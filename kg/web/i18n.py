@@ -180,7 +180,7 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "ansvarlig": "responsible", "prioritering": "priority",
     "Ja": "Yes", "Nei": "No",
     # kinds (type fallbacks)
-    "satsing": "measure", "aktør": "actor", "handlingsprogram": "action programme", "kilde": "source",
+    "satsing": "measure", "tekst": "text", "aktør": "actor", "handlingsprogram": "action programme", "kilde": "source",
     # ontology and shapes pages (kg.web.docs)
     "Versjon": "Version", "Prefiks": "Prefix", "Filer": "Files", "alt som Turtle": "all as Turtle",
     "Se også": "See also", "Klasser": "Classes", "Egenskaper": "Properties", "Begrepssystemer": "Concept schemes",
