@@ -112,6 +112,11 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
                      "with measures, responsible actors, partners, links, continuations and funding — extracted from "
                      "the source documents with line references, validated against SHACL shapes and published as RDF "
                      "with a SPARQL endpoint.",
+    "counts-note": "Each source has its own named graph, and the same triple may be stated in several of them (an "
+                   "actor named in both programmes, for example). “Statements in the named graphs” counts every "
+                   "occurrence (as the lines of the N-Quads file do); “distinct triples” counts each triple once, as "
+                   "the SPARQL endpoint's default graph (the union) and the VoID description "
+                   "(<code>void:triples</code>) do.",
     "Innhold": "Contents", "Ulike tripler (unionen av grafene)": "Distinct triples (union of the graphs)",
     "Utsagn i de navngitte grafene": "Statements in the named graphs", "Satsinger": "Measures",
     "Aktører": "Actors", "Navngitte grafer": "Named graphs", "Bruk": "Use", "Søk": "Search",
