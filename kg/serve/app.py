@@ -315,7 +315,7 @@ class KGApp:
 
     def query_page(self, request: Request) -> Response:
         queries, errors = load_queries(self.s.queries_dir)  # re-read: another tool may add questions
-        views = builtin_views()
+        views = builtin_views(i18n.current())
         initial = ""
         name = request.query_params.get("q") or request.query_params.get("view")
         for q in queries + views:

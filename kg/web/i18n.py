@@ -221,4 +221,8 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "nei (false)": "no (false)",
     "kjører …": "running …", " (avkortet)": " (truncated)", " rader": " rows", "Markert: linje": "Highlighted: line",
     "Uttrekket skriver (på engelsk)": "The extraction says",
+    # the money view's basis of an amount (kg.web.queries.builtin_views)
+    "grunnlag ikke registrert": "basis not recorded", "per år i ": "per year in ", "per år": "per year",
+    "for perioden ": "for the period ", "for ": "for ",
+    "totalt (periode ikke registrert)": "total (period not recorded)",
 }}
