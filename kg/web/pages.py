@@ -269,10 +269,23 @@ def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, ini
         **_common(lambda i: i, root, static, current is not None))
 
 
+#: what an error status means for a reader, in the page language (the server's own message stays technical)
+ERROR_EXPLANATIONS = {
+    400: "Forespørselen kunne ikke leses.", 403: "Denne forespørselen er ikke tillatt på dette endepunktet.",
+    404: "Adressen finnes ikke i dette datasettet.", 406: "Ingen av formatene som ble bedt om, er tilgjengelige.",
+    408: "Forespørselen kom ikke fram i tide.", 413: "Forespørselen er for stor.",
+    503: "Tjenesten er opptatt; prøv igjen om litt.", 504: "Spørringen tok for lang tid og ble stoppet.",
+}
+
+
 def render_error(status: int, title: str, message: str, *, root: str = "/", static: str = "/static",
                  current: str | None = None) -> str:
+    """An error page: title and explanation in the page language, the server's message (English,
+    as HTTP clients get it in plain text) below it, marked as English."""
     if current is not None:
         root = links.root_of(current)
         static = root + "static"
+    explanation = i18n.t(ERROR_EXPLANATIONS[status]) if status in ERROR_EXPLANATIONS else ""
     return environment().get_template("error.html").render(
-        status=status, title=title, message=message, **_common(lambda i: i, root, static, current is not None))
+        status=status, title=title, explanation=explanation, message=message,
+        **_common(lambda i: i, root, static, current is not None))
