@@ -243,7 +243,9 @@ def test_template_command_writes_xlsx_and_csv(tmp_path):
     runner = CliRunner()
     assert runner.invoke(app, ["template", str(tmp_path / "t.xlsx")]).exit_code == 0
     assert runner.invoke(app, ["template", "--csv", str(tmp_path / "csv")]).exit_code == 0
-    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == sorted(f"{s.name}.csv" for s in SHEETS)
+    assert sorted(p.name for p in (tmp_path / "csv").iterdir()) == sorted([f"{s.name}.csv" for s in SHEETS] + ["Veiledning.csv"])
+    guide = (tmp_path / "csv" / "Veiledning.csv").read_text(encoding="utf-8-sig")
+    assert "Tiltak,Viderefører,Id-en til tiltaket i forrige programår som dette viderefører." in guide
     head = (tmp_path / "csv" / "Tiltak.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     assert head.split(",")[:6] == ["Programår", "Id", "Nivå", "Fokusområde", "Tittel", "Ansvarlig"]
     res = runner.invoke(app, ["import", str(tmp_path / "t.xlsx"), "--check"])

@@ -51,6 +51,19 @@ def _values_text(col: Column) -> str:
     return ", ".join(vocab.labels.values())
 
 
+def guide_rows() -> list[list]:
+    """The sheet Veiledning (and Veiledning.csv): the guide in nb and en, then every column explained."""
+    rows: list[list] = [["Veiledning (nb)", GUIDE_NB], ["Guide (en)", GUIDE_EN], [],
+                        ["Ark / sheet", "Kolonne / column", "Forklaring (nb)", "Help (en)", "Type",
+                         "Påkrevd / required", "Verdier / values"]]
+    for spec in SHEETS:
+        rows.append([spec.name, "", spec.help_nb, spec.help_en])
+        for col in spec.columns:
+            rows.append([spec.name, col.header, col.help_nb, col.help_en, col.type, "ja" if col.required else "",
+                         _values_text(col)])
+    return rows
+
+
 def _validation(ws, col: Column, letter_: str, last: int) -> None:
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -83,19 +96,11 @@ def xlsx_bytes(rows: dict[str, list] | None = None) -> bytes:
     guide = wb.active
     guide.title = "Veiledning"
     bold = Font(bold=True)
-    guide.append(["Veiledning (nb)", GUIDE_NB])
-    guide.append(["Guide (en)", GUIDE_EN])
-    guide.append([])
-    guide.append(["Ark / sheet", "Kolonne / column", "Forklaring (nb)", "Help (en)", "Type", "Påkrevd / required",
-                  "Verdier / values"])
-    for cell in guide[4]:
-        cell.font = bold
-    for spec in SHEETS:
-        guide.append([spec.name, "", spec.help_nb, spec.help_en])
-        guide.cell(guide.max_row, 1).font = bold
-        for col in spec.columns:
-            guide.append([spec.name, col.header, col.help_nb, col.help_en, col.type, "ja" if col.required else "",
-                          _values_text(col)])
+    for row in guide_rows():
+        guide.append(row)
+        if row and (row[0] == "Ark / sheet" or (len(row) > 1 and row[1] == "")):
+            for cell in guide[guide.max_row]:
+                cell.font = bold
     for letter_, width in zip("ABCDEFG", (16, 30, 60, 60, 8, 10, 40)):
         guide.column_dimensions[letter_].width = width
     for r in (1, 2):
@@ -132,9 +137,12 @@ def xlsx_bytes(rows: dict[str, list] | None = None) -> bytes:
 
 
 def csv_files(rows: dict[str, list] | None = None) -> dict[str, bytes]:
-    """{'Tiltak.csv': bytes, …}: the same sheets and headers as CSV (UTF-8 with BOM, so Excel reads æøå)."""
+    """{'Tiltak.csv': bytes, …}: the same sheets and headers as CSV (UTF-8 with BOM, so Excel reads æøå),
+    and Veiledning.csv with the guide."""
     rows = rows or {}
-    out = {}
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator="\r\n").writerows(guide_rows())
+    out = {"Veiledning.csv": ("\ufeff" + buf.getvalue()).encode("utf-8")}   # read back as a sheet kg import skips
     for spec in SHEETS:
         buf = io.StringIO(newline="")
         w = csv.writer(buf, lineterminator="\r\n")
