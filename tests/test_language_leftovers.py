@@ -124,8 +124,6 @@ def test_no_interface_text_of_the_other_language(real_client, pages, lang):
     assert not problems
 
 
-@pytest.mark.xfail(strict=True, reason="prov:Attribution has no rdfs:label in ontology/external-labels.ttl "
-                                       "(owned by the ontology work): the type line falls back to 'Attribution'")
 def test_attribution_pages_name_their_type_in_the_page_language(real_client):
     rows = real_client.post("/sparql", data={"query": "SELECT ?x WHERE { ?x a <http://www.w3.org/ns/prov#Attribution> } "
                                                       "ORDER BY ?x LIMIT 1"},
@@ -153,8 +151,6 @@ def test_the_check_finds_a_leftover():
     assert _catalogue_leftovers(visible('<html lang="en"><option>Ja</option></html>', "en"), "en") == ["Ja"]
 
 
-@pytest.mark.xfail(strict=True, reason="kg/graph mints a measure lineage's skos:prefLabel in Bokmål only "
-                                       "('Satsing K1 fra 2024'); an @en label belongs there, not in the web layer")
 def test_lineage_labels_in_english(real_client):
     page = real_client.get("/plan/inkluderende-innlandet/programme/2025/measure/K1?lang=en", headers=HTML).text
     assert not any(re.match(r"Satsing \w+ fra \d{4}$", n) for n in visible(page, "en"))

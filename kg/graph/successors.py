@@ -46,5 +46,6 @@ def map_successors(rec: Rec, sink: Sink, measures: dict[tuple[int, str], str]) -
         lineage = sink.mint.lineage(first[0], first[1])
         sink.a(lineage, RP + "MeasureLineage")
         sink.add(lineage, SKOS + "prefLabel", lit(f"Satsing {first[1]} fra {first[0]}", lang="nb"))
+        sink.add(lineage, SKOS + "prefLabel", lit(f"Measure {first[1]} from {first[0]}", lang="en"))
         sink.add(measures[ref], RP + "lineage", lineage)
         sink.add(lineage, DCT + "hasVersion", measures[ref])
