@@ -23,8 +23,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from local_stores import start_oxigraph, start_virtuoso, stop  # noqa: E402
 
-from kg.publish import dumps, void  # noqa: E402
+from kg.publish import dumps  # noqa: E402
 from kg.publish.push import Target, push  # noqa: E402
+from kg.web import void  # noqa: E402
 
 
 def timed(label: str, fn, *a, **k):

@@ -121,7 +121,7 @@ def _wait_up(proc: subprocess.Popen, url: str, seconds: float, what: str) -> Non
 
 def kg_command(data: Path, port: int, base_iri: str | None, extra: list[str]) -> list[str]:
     cmd = [sys.executable, "-c", "from kg.cli import app; app()", "serve", "--host", "127.0.0.1", "--port", str(port),
-           "--quiet", "--dataset", str(data)]
+           "--quiet", "--data", str(data)]
     if base_iri:
         cmd += ["--base-iri", base_iri]
     return cmd + list(extra)

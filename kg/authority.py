@@ -21,8 +21,15 @@ from . import config
 from .errors import ExtractError
 from .text import dehyphenate
 
-AUTHORITY_FILE = config.AUTHORITY / "actors.yaml"
-MUNICIPALITIES_FILE = config.AUTHORITY / "municipalities.yaml"
+
+def authority_file() -> Path:
+    """The dataset's actor authority file (read when asked: the dataset in use may change)."""
+    return config.AUTHORITY / "actors.yaml"
+
+
+def municipalities_file() -> Path:
+    return config.AUTHORITY / "municipalities.yaml"
+
 
 #: The fixed list of actor types (README in data/authority explains them).
 ACTOR_TYPES = (
@@ -107,7 +114,7 @@ def _names(entry: dict) -> list[str]:
 
 def load_authority(path: Path | None = None) -> Authority:
     """Load and check the authority file. Raises AuthorityError naming the file and the entry."""
-    path = Path(path or AUTHORITY_FILE)
+    path = Path(path or authority_file())
     mtime = path.stat().st_mtime_ns if path.exists() else None
     return _load(path, mtime)
 
@@ -215,7 +222,7 @@ def municipalities(path: Path | None = None, required: bool = True) -> Municipal
     """Load and check municipalities.yaml: a list (or a mapping with a ``municipalities`` list) of
     entries with a four-digit ``number`` and a unique ``name``. None when the file is missing and not
     ``required``; AuthorityError naming file and line otherwise."""
-    path = Path(path or MUNICIPALITIES_FILE)
+    path = Path(path or municipalities_file())
     if not path.exists():
         if required:
             raise AuthorityError(path, 1, "municipality register is missing")

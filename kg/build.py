@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import buildinfo, config, sources
-from .graph import followup, grants, nordland
+from .graph import followup, grants, plan_statements
 from .graph.authority import map_actors, map_municipalities
 from .graph.common import Rec, RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
@@ -26,26 +26,55 @@ from .rdfbridge import from_rdflib, to_rdflib
 from .records.validate import check as check_record
 from .uris import Minter
 
-PROGRAMME_RECORDS = ("hp2025", "hp2024")
+#: record kind (kg.records.validate.record_kind) → the mapper of a record that is neither a programme nor successors
+MAPPERS = {"grants": grants.map_record, "plan-statements": plan_statements.map_record}
 
 
 class BuildError(Exception):
     """Something the user must fix before the dataset can be built (message says what)."""
 
 
-def _load_record(records_dir: Path, name: str, required: bool = True) -> Rec | None:
-    path = records_dir / f"{name}.json"
-    if not path.exists():
-        if required:
-            raise BuildError(f"{path}: record file missing — run `kg extract` first")
-        return None
+def _shown(path: Path) -> str:
+    root = config.ROOT
+    return str(path.relative_to(root) if path.is_relative_to(root) else path)
+
+
+def load_records(records_dir: Path) -> list[tuple[str, str, Rec]]:
+    """Every record file of the folder as (name, kind, record), checked against the records model (kind
+    by the record's shape, kg.records.validate.record_kind), in build order: programmes by year (newest
+    first), then captures of a programme without its own programme part, successors, grants and plans."""
+    out = []
+    for path in sorted(records_dir.glob("*.json")):
+        shown = _shown(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as e:
+            raise BuildError(f"{shown}:{e.lineno}: not valid JSON: {e.msg}") from None
+        except UnicodeDecodeError as e:
+            raise BuildError(f"{shown}: not UTF-8 text (byte offset {e.start})") from None
+        kind = check_record(data, shown)  # the records model (kg/records/model.py): RecordError names file and JSON path
+        out.append((path.stem, kind, Rec(data, shown)))
+
+    def order(item: tuple[str, str, Rec]):
+        name, kind, rec = item
+        if kind == "programme":
+            prog = rec.data.get("programme")
+            return (0, -prog["year"], name) if prog else (1, 0, name)
+        return ({"successors": 2, "grants": 3, "plan-statements": 4}[kind], 0, name)
+    return sorted(out, key=order)
+
+
+def _capture_year(name: str, rec: Rec) -> int:
+    """The programme year of a capture without a programme part (hp2024-fields): from its source entry."""
+    sid = (rec.data.get("source") or {}).get("id")
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise BuildError(f"{path}:{e.lineno}: not valid JSON: {e.msg}") from None
-    shown = str(path.relative_to(config.ROOT) if path.is_relative_to(config.ROOT) else path)
-    check_record(data, shown)  # the records model (kg/records/model.py): RecordError names file and JSON path
-    return Rec(data, shown)
+        src = sources.registry().get(sid)
+    except sources.SourceError as e:
+        raise BuildError(f"{rec.file}: a capture without a programme part needs its source's programme_year: {e}") from None
+    if src is None or src.programme_year is None:
+        raise BuildError(f"{rec.file}: record {name!r} has measures but no programme part, and its source "
+                         f"{sid!r} has no programme_year in {config.dataset().source_registry} — add one")
+    return src.programme_year
 
 
 def _run_iri(mint: Minter, records_dir: Path) -> str:
@@ -56,7 +85,10 @@ def _run_iri(mint: Minter, records_dir: Path) -> str:
 
 
 def _describe_sources(sink: Sink, run: str) -> None:
-    for src in sources.registry().values():
+    registered = sources.declared()
+    if not registered:
+        return
+    for src in registered.values():
         node = sink.mint.source(src.id)
         sink.a(node, RP + "SourceDocument")
         sink.text(node, DCT + "title", src.title)
@@ -69,13 +101,13 @@ def _describe_sources(sink: Sink, run: str) -> None:
         if src.licence:
             sink.add(node, DCT + "license", src.licence)
         sink.add(node, DCT + "format", lit(src.format or "text/plain"))
-        sink.add(node, DCT + "identifier", lit(f"data/sources/{src.file}"))
+        sink.add(node, DCT + "identifier", lit(src.shown_path))
         sink.add(node, RP + "sha256", lit(src.sha256, dt=XSD + "hexBinary"))
         if src.url:
             sink.add(node, DCT + "source", src.url)
     sink.a(run, RP + "ExtractionRun", PROV + "Activity")
     sink.add(run, SKOS + "prefLabel", lit("Uttrekk av kildedokumentene", lang="nb"))
-    for src in sources.registry().values():
+    for src in registered.values():
         sink.add(run, PROV + "used", sink.mint.source(src.id))
 
 
@@ -110,44 +142,36 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
     _describe_sources(sink, run)
 
     measures: dict[tuple[int, str], str] = {}
-    for name in PROGRAMME_RECORDS:
+    records = load_records(records_dir)
+    for name, kind, rec in records:
         step(name)
-        rec = _load_record(records_dir, name)
-        sink.use_graph(name, source_id=name, run=run)
-        ids = map_programme(rec, sink, actors, municipality_numbers)
-        year = rec.sub("programme", required=True).req("year")
-        measures.update({(year, mid): iri for mid, iri in ids.items()})
-        map_anomalies(rec, sink, ids, name)
-        followup.map_status_reports(rec, sink, ids)
-
-    fields = _load_record(records_dir, "hp2024-fields", required=False)
-    if fields is not None:
-        step("hp2024-fields")
-        sink.use_graph("hp2024-fields", source_id="hp2024-fields", run=run)
-        ids2024 = {mid: iri for (y, mid), iri in measures.items() if y == 2024}
-        for mr in fields.items("measures"):
-            mid = mr.opt("id")
-            if mid in ids2024:  # the second capture corroborates the same measure: cite it too
-                sink.provenance(ids2024[mid], None)
-        map_anomalies(fields, sink, ids2024, "hp2024-fields")
-
-    succ = _load_record(records_dir, "successors", required=False)
-    if succ is not None:
-        step("successors")
-        sink.use_graph("successors", run=run)
-        map_successors(succ, sink, measures)
-        map_anomalies(succ, sink, {}, "successors")
-
-    for name, mapper in (("grants2022", grants.map_record), ("nordland-ung", nordland.map_record)):
-        rec = _load_record(records_dir, name, required=False)
-        if rec is None:
-            continue
-        step(name)
-        sink.use_graph(name, source_id=name, run=run)
-        mapper(rec, sink, actors, municipality_numbers)
-        map_anomalies(rec, sink, {}, name)
-        if rec.opt("statements") is not None:
-            followup.map_plan_followup(rec, sink)
+        source_id = (rec.data.get("source") or {}).get("id") or name
+        if kind == "programme" and rec.data.get("programme"):
+            sink.use_graph(name, source_id=source_id, run=run)
+            ids = map_programme(rec, sink, actors, municipality_numbers)
+            year = rec.sub("programme", required=True).req("year")
+            measures.update({(year, mid): iri for mid, iri in ids.items()})
+            map_anomalies(rec, sink, ids, name)
+            followup.map_status_reports(rec, sink, ids)
+        elif kind == "programme":  # a second capture corroborates the measures of its year: cite it too
+            sink.use_graph(name, source_id=source_id, run=run)
+            year = _capture_year(name, rec)
+            ids_year = {mid: iri for (y, mid), iri in measures.items() if y == year}
+            for mr in rec.items("measures"):
+                mid = mr.opt("id")
+                if mid in ids_year:
+                    sink.provenance(ids_year[mid], None)
+            map_anomalies(rec, sink, ids_year, name)
+        elif kind == "successors":
+            sink.use_graph(name, run=run)
+            map_successors(rec, sink, measures)
+            map_anomalies(rec, sink, {}, name)
+        else:
+            sink.use_graph(name, source_id=source_id, run=run)
+            MAPPERS[kind](rec, sink, actors, municipality_numbers)
+            map_anomalies(rec, sink, {}, name)
+            if kind == "plan-statements":
+                followup.map_plan_followup(rec, sink)
     return sink.quads
 
 
@@ -198,7 +222,7 @@ def run(reason: bool = False, progress: bool = True, records_dir: Path | None = 
     from rich.progress import Progress
 
     with Progress(transient=True, disable=not progress) as bar:
-        task = bar.add_task("building", total=len(PROGRAMME_RECORDS) + 8)
+        task = bar.add_task("building", total=len(list(Path(records_dir or config.RECORDS).glob("*.json"))) + 4)
 
         def step(label: str) -> None:
             bar.update(task, advance=1, description=f"building: {label}")

@@ -5,10 +5,14 @@ Each command imports its module lazily so `kg --help` stays fast.
 
 from __future__ import annotations
 
+import functools
+import inspect
 from pathlib import Path
 from typing import Annotated, List, Optional
 
 import typer
+
+from .errors import ExitCode
 
 app = typer.Typer(
     help=(
@@ -21,13 +25,63 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str, code: int = 2):
-    """Print `error: message` on stderr and exit (2: usage, input or I/O error)."""
+# --- the dataset every command works on (kg.dataset): `--dataset DIR`, declared once -------------
+
+DatasetOpt = Annotated[Optional[Path], typer.Option(
+    "--dataset", metavar="DIR", show_default=False,
+    help="The dataset folder (holding kg.toml). Default: $KG_DATASET, else the current folder or its nearest parent with a kg.toml.")]
+
+
+def _use_dataset(folder: Optional[Path]) -> None:
+    """Work on the dataset `folder`, $KG_DATASET or the one found from here (its kg.toml is checked now,
+    exit 2 naming file and key). With none, a command that needs one says so when it does (exit 2):
+    `kg validate FILE --shapes S` or `kg query --endpoint URL` need no dataset."""
+    from . import config
+    from . import dataset as ds
+
+    try:
+        if folder is not None or not ds.active():
+            found = ds.locate(folder, required=False)
+            if found is not None:
+                config.use(ds.load(found))
+    except ds.DatasetError as e:
+        _fail(str(e))
+
+
+def command(*args, **kwargs):
+    """`app.command` for a command that works on a dataset: adds the `--dataset DIR` option to it."""
+    def decorate(fn):
+        sig = inspect.signature(fn, eval_str=True)
+        if "dataset" in sig.parameters:
+            raise TypeError(f"{fn.__name__}: the parameter name 'dataset' is taken by --dataset")
+
+        @functools.wraps(fn)
+        def wrapper(*a, dataset: Optional[Path] = None, **kw):
+            from .dataset import DatasetError
+
+            _use_dataset(dataset)
+            try:
+                return fn(*a, **kw)
+            except DatasetError as e:   # the command needed a dataset and there is none
+                _fail(str(e))
+
+        params = [*sig.parameters.values(),
+                  inspect.Parameter("dataset", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DatasetOpt)]
+        wrapper.__signature__ = sig.replace(parameters=params)
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        app.command(*args, **kwargs)(wrapper)
+        return fn  # callable from other commands (kg up) without --dataset
+
+    return decorate
+
+
+def _fail(message: str, code: int = ExitCode.ERROR):
+    """Print `error: message` on stderr and exit (ExitCode.ERROR: usage, input or I/O error)."""
     typer.secho(f"error: {message}", fg="red", err=True)
     raise typer.Exit(code)
 
 
-def _plain_fail(message: str, code: int = 2):
+def _plain_fail(message: str, code: int = ExitCode.ERROR):
     """`error: message` on stderr without colour (as kg validate always printed it) and exit."""
     typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
@@ -40,6 +94,20 @@ def _os_error(e: OSError) -> str:
     if isinstance(e, WriteError) or not e.filename:
         return str(e)
     return f"{show(e.filename)}: {e.strerror or e}"
+
+
+def _needs_linux(what: str) -> None:
+    """`kg serve` runs each SPARQL query in a forked worker with a memory limit (resource) and a seccomp
+    sandbox (prctl): Linux only. Say so at start, instead of failing later on a missing call."""
+    import os
+    import sys
+
+    if sys.platform.startswith("linux") and hasattr(os, "fork"):
+        return
+    _fail(f"{what} needs Linux (this is {sys.platform}): its query workers are forked processes with memory "
+          "limits and a seccomp sandbox. Run it on a Linux server, in WSL or in a container. The publisher's "
+          "commands (init, build, validate, publish) work here; `kg publish` writes a static site any web "
+          "server can host.")
 
 
 def _check_port(host: str, port: int) -> None:
@@ -95,14 +163,14 @@ def _extract(paths, out, quiet: bool) -> None:
     try:
         files = run(paths, out, progress=not quiet)
     except ExtractError as err:
-        _fail_hint(str(err), "registry" if Path(err.file).name == "sources.yaml" else "layout", 2)
+        _fail_hint(str(err), "registry" if Path(err.file).name == "sources.yaml" else "layout", ExitCode.ERROR)
     except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
-        _fail_hint(str(err), "model", 1)
+        _fail_hint(str(err), "model", ExitCode.FOUND)
     except OSError as err:  # kg.io.WriteError names the file (full disk, no permission …)
-        _fail_hint(_os_error(err), "write", 2)
+        _fail_hint(_os_error(err), "write", ExitCode.ERROR)
     except SourceError as err:
         # "<path>: " (a problem of the whole file: line 1) or, when located, "<path>:<line>: " already
-        _fail_hint(str(err) if err.located else str(err).replace(": ", ":1: ", 1), "source", 2)
+        _fail_hint(str(err) if err.located else str(err).replace(": ", ":1: ", 1), "source", ExitCode.ERROR)
     if not quiet:
         for name, rec in sorted(files.items()):
             n = len(rec.get("measures") or [])
@@ -110,7 +178,73 @@ def _extract(paths, out, quiet: bool) -> None:
             typer.echo(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
 
 
-@app.command()
+def _init(folder: Path, languages: List[str], keywords: List[str], yes: bool, force: bool, **given) -> None:
+    """Scaffold a new dataset in FOLDER: kg.toml, data/ folders, empty authority files, a README (nb, en).
+
+    Every value of kg.toml has a flag; in a terminal kg asks for each one not given (Enter takes the
+    default shown), with --yes or without a terminal it takes the defaults and names the flags it
+    still needs. Defaults derive from earlier answers (titles from the plan's title, the register URL
+    from the organisation number, the place IRI from --county) or are kg's choices (NLOD 2.0, nb);
+    nothing is made up. FOLDER must be new or empty (--force: add to a folder that has other files).
+    """
+    from . import scaffold
+
+    def ask(q, default):
+        shown = "" if default is None else str(default)
+        value = typer.prompt(q.prompt, default=shown, show_default=bool(shown))
+        return value if value != "" or q.optional else None
+
+    interactive = not yes and _interactive()
+    try:
+        answers = scaffold.resolve(given, ask if interactive else None)
+        ds = scaffold.create(folder, answers, languages or ["nb"], keywords, force=force)
+    except scaffold.ScaffoldError as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(f"{_os_error(e)} — nothing was written")
+    typer.echo(f"created the dataset {ds.title['en']!r} in {folder}: kg.toml, README.md, data/")
+    typer.echo(f"next: cd {folder} and add data, then kg build, kg validate, kg publish")
+
+
+def _interactive() -> bool:
+    """Whether kg can ask (a terminal on stdin)."""
+    import sys
+
+    return sys.stdin.isatty()
+
+
+def _init_command():
+    """`kg init`: the flags come from kg.scaffold.QUESTIONS (one place for what kg.toml needs)."""
+    from . import scaffold
+
+    params = [
+        inspect.Parameter("folder", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Annotated[
+            Path, typer.Argument(help="The new dataset's folder (created; must be empty or new).")]),
+        *(inspect.Parameter(q.key, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Annotated[
+            Optional[str], typer.Option(q.flag, help=q.prompt + ".", show_default=False)]) for q in scaffold.QUESTIONS),
+        inspect.Parameter("languages", inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[
+            List[str], typer.Option("--language", help="Language of the data (repeatable; default nb).")]),
+        inspect.Parameter("keywords", inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[
+            List[str], typer.Option("--keyword", help="A keyword (nb) for the catalogue (repeatable).")]),
+        inspect.Parameter("yes", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+            bool, typer.Option("--yes", "-y", help="Ask nothing: take the defaults (and fail naming what is missing).")]),
+        inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+            bool, typer.Option("--force", help="Add the dataset to a folder that is not empty (never overwrites a file).")]),
+    ]
+
+    def init(**kwargs):
+        _init(**kwargs)
+
+    init.__doc__ = _init.__doc__
+    init.__signature__ = inspect.Signature(params)
+    init.__annotations__ = {p.name: p.annotation for p in params}
+    app.command("init")(init)
+
+
+_init_command()
+
+
+@command()
 def extract(
     paths: List[Path] = typer.Argument(None, help="Source documents to extract (default: every document in data/sources/sources.yaml)."),
     out: Path = typer.Option(None, "--out", help="Records folder (default: data/records)."),
@@ -124,7 +258,7 @@ def extract(
     _extract(paths or None, out, quiet)
 
 
-@app.command()
+@command()
 def build(
     reason: bool = typer.Option(False, "--reason", help="Materialise RDFS inferences (owlrl) into the named graph …/graph/inferred. Slow on large data; see README."),
     out: Path = typer.Option(None, "--out", help="Output folder (default: build/)."),
@@ -150,7 +284,7 @@ def build(
         typer.echo(f"built {path.parent}/dataset.trig and dataset.nq: {manifest['distinct_quads']} quads in {len(manifest['graphs'])} graphs")
 
 
-@app.command()
+@command()
 def validate(
     files: List[Path] = typer.Argument(None, help="RDF files to validate (.ttl .nt .nq .trig .jsonld .rdf), all graphs merged. Default: the built dataset build/dataset.nq (built first if missing)."),
     fmt: str = typer.Option("text", "--format", "-f", help="text, turtle (the full sh:ValidationReport) or json (documented in shapes/README.md)."),
@@ -197,10 +331,10 @@ def validate(
         c = report.counts
         typer.echo(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info ({report.engine_text})",
                    err=True)
-    raise typer.Exit(1 if report.failed(fail_on) else 0)
+    raise typer.Exit(ExitCode.FOUND if report.failed(fail_on) else ExitCode.OK)
 
 
-@app.command()
+@command()
 def query(
     name: str = typer.Argument(None, help="Name of a ready-made question (a file queries/NAME.rq). Omit to list them."),
     param: List[str] = typer.Option([], "--param", "-p", help="Parameter as key=value (repeatable); see the question's header."),
@@ -233,7 +367,7 @@ def query(
     except (queries.QueryError, FileNotFoundError) as e:
         _fail(str(e))
     except queries.QueryFailed as e:
-        _fail(str(e), 1)
+        _fail(str(e), ExitCode.FOUND)
     _print_table(q.title, cols, table, fmt)
 
 
@@ -261,14 +395,14 @@ def _print_table(title: str, cols: list[str], table: list[list[str]], fmt: str) 
         typer.echo(f"{len(table)} row(s)")
 
 
-@app.command()
+@command()
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
     timeout: float = typer.Option(10.0, "--timeout", help="Seconds a SPARQL query may run before it is stopped (its worker process is killed)."),
     max_results: int = typer.Option(10_000, "--max-results", help="Cap on result rows / triples; larger results are cut and flagged in the X-SPARQL-Truncated header."),
-    base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI or https://w3id.org/regplan/)."),
-    dataset: Path = typer.Option(None, "--dataset", help="N-Quads or TriG file to serve (default: build/dataset.nq, built first if missing)."),
+    base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI, else base_iri in kg.toml)."),
+    data: Path = typer.Option(None, "--data", help="N-Quads or TriG file to serve (default: the dataset's build/dataset.nq, built first if missing)."),
     service_allow: List[str] = typer.Option([], "--service-allow", help="SPARQL endpoint IRI that SERVICE may call (repeatable); all others are refused."),
     workers: int = typer.Option(2, "--workers", "--fast-workers", help="Fast-lane query processes (forked copy-on-write): every query starts here."),
     slow_workers: int = typer.Option(2, "--slow-workers", help="Slow-lane processes: queries still running after --fast-budget move here (reniced) and may run to --timeout; when all are busy, further long queries get 503 + Retry-After at once."),
@@ -285,13 +419,120 @@ def serve(
     Every IRI under the base IRI dereferences here (HTML for browsers; Turtle, JSON-LD, N-Triples,
     RDF/XML by Accept header or .ttl/.jsonld/.nt/.rdf suffix). Update, LOAD and SERVICE are refused.
     """
+    _needs_linux("kg serve")
+    from .serve import ServeError
     from .serve import serve as run_server
 
     _check_port(host, port)
-    raise typer.Exit(run_server(host, port, timeout, max_results, base_iri, dataset, service_allow, workers, quiet,
-                                slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
-                                max_response_mb=max_response, cache_mb=cache_mb, slow_per_client=slow_per_client,
-                                header_timeout=header_timeout))
+    try:
+        run_server(host, port, timeout, max_results, base_iri, data, service_allow, workers, quiet,
+                   slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
+                   max_response_mb=max_response, cache_mb=cache_mb, slow_per_client=slow_per_client,
+                   header_timeout=header_timeout)
+    except ServeError as e:
+        _plain_fail(str(e))
+
+
+# --- the publisher's workbook (kg/workbook/) -----------------------------------------------------
+
+def _print_issues(issues) -> None:
+    for issue in issues:
+        typer.echo(f"{issue.severity}: {issue}", err=True)
+
+
+@app.command()
+def template(
+    out: Optional[Path] = typer.Argument(None, help="The .xlsx file to write (e.g. programme.xlsx)."),
+    csv_dir: Optional[Path] = typer.Option(None, "--csv", help="Write the same sheets as CSV files into this folder instead."),
+) -> None:
+    """Write an empty workbook (xlsx, or CSV files) for a programme, with help and drop-down lists.
+
+    One sheet per kind of thing (Program, Fokusområder, Tiltak, Aktører, Koblinger, Økonomi, Status …),
+    nb headers with nb/en help in each header's comment and in the sheet Veiledning, drop-down lists
+    for every controlled value (actor names and focus areas from their own sheets). Fill it in Excel (or LibreOffice), then `kg import FILE`. Exit 2 when the file cannot be written.
+    """
+    from .workbook.template import write
+
+    if (out is None) == (csv_dir is None):
+        _fail("give either OUT.xlsx or --csv DIR")
+    try:
+        paths = write(csv_dir or out, None, as_csv=csv_dir is not None)
+    except OSError as e:
+        _fail(_os_error(e))
+    typer.echo(f"wrote {csv_dir if csv_dir else out} ({len(paths)} file(s))")
+
+
+@command("export-template")
+def export_template(
+    out: Optional[Path] = typer.Argument(None, help="The .xlsx file to write."),
+    csv_dir: Optional[Path] = typer.Option(None, "--csv", help="Write CSV files into this folder instead."),
+    records: Optional[Path] = typer.Option(None, "--records", help="Records folder to export (default: data/records)."),
+    authority: Optional[Path] = typer.Option(None, "--authority", help="Actor authority file (default: data/authority/actors.yaml)."),
+) -> None:
+    """Write an existing dataset's programmes and actors into one workbook, to edit and import again.
+
+    Every programme record of the records folder and every actor, group and composite phrase of the
+    authority file; edit it for the next year ('Viderefører' = the measure continued) and read it back
+    with `kg import`.
+
+    Exit 2 when a record or the authority file is broken, or the file cannot be written.
+    """
+    from . import config
+    from .errors import ExtractError
+    from .records.validate import RecordError
+    from .workbook.export import export_dataset
+    from .workbook.template import write
+
+    if (out is None) == (csv_dir is None):
+        _fail("give either OUT.xlsx or --csv DIR")
+    try:
+        rows = export_dataset(records or config.RECORDS, authority or config.AUTHORITY / "actors.yaml")
+        write(csv_dir or out, rows, as_csv=csv_dir is not None)
+    except (RecordError, ExtractError) as e:
+        _fail(str(e))
+    except OSError as e:
+        _fail(_os_error(e))
+    typer.echo(f"wrote {csv_dir or out}: {len(rows['Program'])} programme(s), {len(rows['Tiltak'])} measure rows, "
+               f"{len(rows['Aktører'])} actor rows")
+
+
+@command("import")
+def import_(
+    workbook: Path = typer.Argument(..., help="A workbook (.xlsx) or a folder of CSV files (one per sheet)."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Records folder to write hp<year>.json into (default: data/records)."),
+    authority: Optional[Path] = typer.Option(None, "--authority", help="Actor authority file to write from the sheet Aktører (default: data/authority/actors.yaml)."),
+    dry_run: bool = typer.Option(False, "--check", help="Only check the workbook; write nothing."),
+    fmt: str = typer.Option("text", "--format", help="text, or json (every issue with its sheet, row, column and hint)."),
+) -> None:
+    """Check a workbook and import it as records: one hp<year>.json per programme year, and the actors.
+
+    Every problem names its cell ("Tiltak!F12: unknown actor … — did you mean …?"). Errors: exit 2
+    and nothing is written. Warnings are printed and the import goes on. Then `kg build`.
+    """
+    import json
+
+    from .errors import WorkbookError
+    from .workbook.importing import import_workbook
+
+    if fmt not in ("text", "json"):
+        _fail(f"unknown --format {fmt!r} (use text or json)")
+    try:
+        result = import_workbook(workbook, out, authority, write=not dry_run)
+    except WorkbookError as e:
+        if fmt == "json":
+            typer.echo(json.dumps([i.as_json() for i in e.issues], ensure_ascii=False, indent=2))
+        else:
+            _print_issues(e.issues)
+        errors = sum(1 for i in e.issues if i.severity == "error")
+        _fail(f"{e.file}: {errors} error(s) — nothing was written")
+    except OSError as e:
+        _fail(f"{_os_error(e)} — nothing was written")
+    if fmt == "json":
+        typer.echo(json.dumps([i.as_json() for i in result.issues], ensure_ascii=False, indent=2))
+    else:
+        _print_issues(result.warnings)
+    typer.echo(result.summary() + ("" if dry_run else f"; wrote {len(result.written)} file(s)"),
+               err=fmt == "json")
 
 
 # --- publish / diff / push (kg/publish/) -------------------------------------------------------
@@ -333,7 +574,7 @@ def _quiet_libraries() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
-@app.command()
+@command()
 def publish(
     version: Optional[str] = typer.Option(None, "--version", help="Release version (default: today's date)."),
     out: Optional[Path] = typer.Option(None, "--out", help="Release directory (default: release/<version>)."),
@@ -370,16 +611,17 @@ def publish(
             res = push(path, target)
             typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
     except ReleaseError as e:
-        _fail(str(e), 1 if e.violations else 2)
+        _fail(str(e), ExitCode.FOUND if e.violations else ExitCode.ERROR)
     except Interrupted as e:
-        _fail(f"interrupted by {e.name}: the unfinished release was removed, nothing was published", e.code)
+        _fail(f"interrupted by {e.name}: the unfinished release was removed, nothing was published",
+              ExitCode.SIGNAL + e.signum)
     except (PushError, RecordError) as e:
         _fail(str(e))
     except OSError as e:
         _fail(_os_error(e))
 
 
-@app.command()
+@command()
 def push(
     release_dir: Path = typer.Argument(..., help="A release directory made by `kg publish`."),
     to: Optional[str] = typer.Option(None, "--to", help="Store base URL (endpoints derived per --store)."),
@@ -412,7 +654,7 @@ def push(
     typer.echo(f"pushed {len(res.replaced)} graphs in {res.seconds:.1f} s")
 
 
-@app.command()
+@command()
 def diff(
     a: str = typer.Argument(..., help="Release directory, or a programme year (e.g. 2024)."),
     b: str = typer.Argument(..., help="Release directory, or a programme year (e.g. 2025)."),
@@ -433,10 +675,10 @@ def diff(
         typer.echo(d.render(changes, Path(a).name, Path(b).name, fmt, config.base_iri()), nl=False)
     except d.DiffError as e:
         typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FOUND)
 
 
-@app.command()
+@command()
 def up(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
@@ -449,6 +691,7 @@ def up(
     (Warnings are listed and allowed). Then open http://HOST:PORT/ .
     """
     if not no_serve:  # before the long work, not after it
+        _needs_linux("kg up (serving)")
         _check_port(host, port)
     typer.secho("1/4 extract", bold=True)
     _extract(None, None, False)
@@ -467,11 +710,11 @@ def up(
     if report.failed("violation"):   # Warnings/Info make sh:conforms false but do not stop kg up
         typer.echo(report.text("en"))
         typer.secho("the data has Violations: not serving it (see the report above)", fg="red", err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FOUND)
     if no_serve:
         return
     typer.secho(f"4/4 serve on http://{host}:{port}/", bold=True)
-    serve(host=host, port=port, timeout=10.0, max_results=10_000, base_iri=None, dataset=None,
+    serve(host=host, port=port, timeout=10.0, max_results=10_000, base_iri=None, data=None,
           service_allow=[], workers=2, quiet=False)
 
 

@@ -15,12 +15,17 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 SCHEMA = "http://schema.org/"
 SH = "http://www.w3.org/ns/shacl#"
 VOID = "http://rdfs.org/ns/void#"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+RPS = "https://w3id.org/regplan/shapes#"
 QB = "http://purl.org/linked-data/cube#"
 
 PREFIXES = {
     "rp": RP, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "skos": SKOS, "dct": DCT,
     "dcat": DCAT, "prov": PROV, "org": ORG, "foaf": FOAF, "schema": SCHEMA, "sh": SH, "qb": QB,
 }
+#: for what the server writes (service and VoID descriptions); not in the SPARQL prelude, whose `sd:`
+#: IRI the endpoint's guard would read as a possible SERVICE keyword
+DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "sd": SD}
 
 NLOD = "http://data.norge.no/nlod/no/2.0"
 KLASS_MUNICIPALITIES = "urn:ssb:classification:klass:131"

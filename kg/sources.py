@@ -69,7 +69,12 @@ class Source:
 
     def meta(self) -> dict:
         """What every record file carries about its source."""
-        return {"id": self.id, "file": f"data/sources/{self.file}", "sha256": self.sha256, "title": self.title}
+        return {"id": self.id, "file": self.shown_path, "sha256": self.sha256, "title": self.title}
+
+    @property
+    def shown_path(self) -> str:
+        """The document's path inside the dataset folder (POSIX), as records and the graph cite it."""
+        return f"{config.dataset().paths['sources']}/{self.file}"
 
 
 def sha256_of(path: Path) -> str:
@@ -82,7 +87,7 @@ _REQUIRED = {f.name for f in fields(Source) if f.default is MISSING}
 
 def registry(path: Path | None = None) -> dict[str, Source]:
     """The registered sources by id. A malformed entry is a SourceError naming the file and the entry."""
-    path = path or config.SOURCES / "sources.yaml"
+    path = path or config.sources_registry()
     try:
         entries = yaml.safe_load(read_utf8(path))
     except FileNotFoundError:
@@ -109,6 +114,19 @@ def registry(path: Path | None = None) -> dict[str, Source]:
     return out
 
 
+def declared() -> dict[str, Source]:
+    """The dataset's registered sources; none when the dataset has no registry file (workbooks only)."""
+    path = config.sources_registry()
+    return registry(path) if path.exists() else {}
+
+
+def publishers() -> list[str]:
+    """Who published the dataset's sources (registry order, each once); the dataset's publisher when it
+    has no registered documents (a workbook dataset). The pages' footer names them."""
+    names = list(dict.fromkeys(src.publisher for src in declared().values()))
+    return names or [config.dataset().publisher.name]
+
+
 def get(source_id: str) -> Source:
     reg = registry()
     if source_id not in reg:
@@ -126,7 +144,7 @@ def by_path(path: Path) -> Source:
             check(src, path)
             return src
     raise SourceError(
-        f"{path}: not a registered source document (add it to data/sources/sources.yaml with its id, kind and sha256)"
+        f"{path}: not a registered source document (add it to {config.dataset().source_registry} with its id, kind and sha256)"
     )
 
 

@@ -32,20 +32,9 @@ def load_store(path: Path | None = None, union_default: bool = True) -> ox.Store
     fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.N_QUADS
     store = ox.Store()
     store.bulk_load(path=str(path), format=fmt)
-    load_validation_report(store, path.parent / "validation.ttl", path)
     if union_default:
         materialise_union(store)
     return store
-
-
-def load_validation_report(store: ox.Store, report: Path, dataset: Path) -> bool:
-    """Add the SHACL report of this build (written by `kg validate`) as the named graph …/graph/validation,
-    so each resource's warnings can be queried and shown. A report older than the dataset is stale: skipped."""
-    if not report.exists() or report.stat().st_mtime < dataset.stat().st_mtime:
-        return False
-    graph = ox.NamedNode(config.base_iri() + "graph/validation")
-    store.bulk_load(path=str(report), format=ox.RdfFormat.TURTLE, to_graph=graph)
-    return True
 
 
 def materialise_union(store: ox.Store) -> None:

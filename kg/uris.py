@@ -12,8 +12,6 @@ import unicodedata
 from . import config
 from .namespaces import CONCEPT
 
-PLAN_SLUG = "inkluderende-innlandet"
-
 
 def slug(text: str) -> str:
     """Readable ASCII slug: 'Hamarregionen' -> 'hamarregionen', 'NOU 2024: 8' -> 'nou-2024-8'."""
@@ -23,28 +21,39 @@ def slug(text: str) -> str:
 
 
 class Minter:
-    def __init__(self, base: str | None = None):
+    """IRIs under `base` (default: the dataset's, kg.config.base_iri); plans default to the dataset's plan
+    (kg.toml [plan]: records name it by `id`, IRIs by `slug`)."""
+
+    def __init__(self, base: str | None = None, plan_slug: str | None = None, plan_id: str | None = None):
         self.base = base or config.base_iri()
+        if plan_slug is None or plan_id is None:
+            ds = config.dataset()
+            plan_slug, plan_id = plan_slug or ds.plan_slug, plan_id or ds.plan_id
+        self.plan_slug, self.plan_id = plan_slug, plan_id
+
+    def plan_slug_for(self, record_plan_id: str | None) -> str:
+        """The IRI slug of the plan a record names by id (the dataset's own plan, or another one)."""
+        return self.plan_slug if record_plan_id in (None, self.plan_id) else record_plan_id
 
     def __call__(self, path: str) -> str:
         return self.base + path
 
-    def plan(self, plan: str = PLAN_SLUG) -> str:
-        return self(f"plan/{plan}")
+    def plan(self, plan: str | None = None) -> str:
+        return self(f"plan/{plan or self.plan_slug}")
 
-    def programme(self, year: int, plan: str = PLAN_SLUG) -> str:
+    def programme(self, year: int, plan: str | None = None) -> str:
         return f"{self.plan(plan)}/programme/{year}"
 
-    def measure(self, year: int, mid: str, plan: str = PLAN_SLUG) -> str:
+    def measure(self, year: int, mid: str, plan: str | None = None) -> str:
         return f"{self.programme(year, plan)}/measure/{mid}"
 
-    def lineage(self, first_year: int, mid: str, plan: str = PLAN_SLUG) -> str:
+    def lineage(self, first_year: int, mid: str, plan: str | None = None) -> str:
         return f"{self.plan(plan)}/lineage/{first_year}-{mid}"
 
-    def focus_area(self, code: str, plan: str = PLAN_SLUG) -> str:
+    def focus_area(self, code: str, plan: str | None = None) -> str:
         return f"{self.plan(plan)}/focus-area/{code}"
 
-    def goal(self, code: str, plan: str = PLAN_SLUG) -> str:
+    def goal(self, code: str, plan: str | None = None) -> str:
         return f"{self.plan(plan)}/goal/{code}"
 
     def actor(self, actor_id: str) -> str:

@@ -1,11 +1,17 @@
-"""Shared fixtures: the real dataset built once per session from the committed records."""
+"""Shared fixtures: the real dataset built once per session from the committed records, apps and servers on it
+and on the mini serve fixture, a headless browser. (Helpers the tests import are in conftest_serve.py.)"""
 
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
+from conftest_serve import free_port, make_app, run_server
 
 from kg import build, config
 from kg.store import load_store
@@ -22,6 +28,20 @@ def built_dataset(tmp_path_factory):
 def store(built_dataset):
     """The real dataset in an in-memory pyoxigraph store (default graph = union of named graphs)."""
     return load_store(built_dataset)
+
+
+@pytest.fixture(scope="module")
+def real_client(built_dataset):
+    """`kg serve`'s app on the real dataset, as a Starlette TestClient (its query workers closed afterwards)."""
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import Settings, create_app
+
+    app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
+                                                         build_dir=Path(built_dataset).parent), dataset_path=built_dataset)
+    with TestClient(app) as c:
+        yield c
+    app.state.kg.pool.close()
 
 
 # ---------------------------------------------------------------------- publish / diff / push
@@ -63,3 +83,65 @@ def real_inputs(built_dataset):
 
     return Inputs(built_dataset.parent, config.RECORDS, config.AUTHORITY, config.SHAPES, config.ONTOLOGY,
                   config.base_iri())
+
+
+# ---------------------------------------------------------------------- kg serve (helpers: conftest_serve.py)
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    from starlette.testclient import TestClient
+
+    app = make_app(tmp_path_factory.mktemp("serve"), timeout=3.0, max_results=50)
+    with TestClient(app) as c:
+        yield c
+    app.state.kg.pool.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A real `kg serve` process on 127.0.0.1 (random free port) serving the mini dataset."""
+    with run_server(tmp_path_factory.mktemp("server")) as url:
+        yield url
+
+
+# ---------------------------------------------------------------------- headless browser on the real dataset
+
+@pytest.fixture(scope="module")
+def real_server(built_dataset, tmp_path_factory):
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("explore-server") / "server.log"
+    log = open(log_path, "wb")
+    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data", str(built_dataset),
+                             "--quiet"], stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent)
+    url = f"http://127.0.0.1:{port}"
+    # Ready when it answers (not when a given start-up line appears: `kg serve` prints several, e.g. about
+    # the query workers' sandbox). A fresh build folder means the search index is built first, which on a
+    # loaded 2-core machine can take a while: wait generously, but stop at once if the process exits.
+    deadline = time.monotonic() + 240
+    while True:
+        try:
+            urllib.request.urlopen(url + "/search?q=a", timeout=2).read()
+            break
+        except OSError:
+            code = proc.poll()
+            if code is not None or time.monotonic() > deadline:
+                proc.kill()
+                why = f"exited with code {code}" if code is not None else "not answering after 240 s"
+                raise RuntimeError(f"kg serve {why}; its log:\n{log_path.read_text()}")
+            time.sleep(0.2)
+    yield url
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    from cdp import Browser
+
+    b = Browser(tmp_path_factory.mktemp("chromium-profile"))
+    yield b
+    b.close()

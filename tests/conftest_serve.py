@@ -1,8 +1,10 @@
-"""Shared fixtures for the `kg serve` tests (imported by tests/test_serve_*.py)."""
+"""Helpers for the `kg serve` tests: the mini fixture dataset, an app or a real server on it (the fixtures
+that use them, `client` and `server`, are in conftest.py)."""
 
 from __future__ import annotations
 
 import contextlib
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -56,16 +58,6 @@ def make_app(tmp: Path, **settings):
     return create_app(fixture_store(), s, dataset_path=build / "dataset.nq")
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    from starlette.testclient import TestClient
-
-    app = make_app(tmp_path_factory.mktemp("serve"), timeout=3.0, max_results=50)
-    with TestClient(app) as c:
-        yield c
-    app.state.kg.pool.close()
-
-
 def free_port() -> int:
     import socket
 
@@ -89,7 +81,7 @@ def run_server(tmp: Path, *extra: str, nquads: bytes | None = None):
     port = free_port()
     log = open(tmp / "server.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--dataset", str(data), "--timeout", "3",
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data", str(data), "--timeout", "3",
          "--max-results", "1000", "--quiet", *extra],
         stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,
     )
@@ -117,8 +109,9 @@ def run_server(tmp: Path, *extra: str, nquads: bytes | None = None):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A real `kg serve` process on 127.0.0.1 (random free port) serving the mini dataset."""
-    with run_server(tmp_path_factory.mktemp("server")) as url:
-        yield url
+#: marks of the headless-browser tests (tests/cdp.py drives Debian's chromium)
+BROWSER_MARKS = [
+    pytest.mark.slow,
+    pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's `chromium` is not installed (apt-get install -y chromium)"),
+]
+ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -78,3 +78,16 @@ def test_attributions_as_role_actor_line(real):
     assert "attribution" not in props.lower()  # no "tilskrivning: 1, 1, 2, 3" list of bare numbers
     page = real.get("/plan/inkluderende-innlandet/programme/2025/measure/K1/attribution/partner/1", headers=HTML).text
     assert "<h1>samarbeidspartner: kommuner og regioner</h1>" in page  # not "1"
+
+
+def test_attributions_linking_here_are_named_by_measure_and_role(real):
+    """NAV's "Lenker hit" lists the qualified attributions naming it: each as its measure and role
+    (hp2025 line 418: NAV Innlandet responsible for A2; NAV itself is partner in 2025 A1), not as the
+    bare number that ends the attribution's IRI."""
+    html = real.get("/actor/nav", headers=HTML).text
+    incoming = html[html.index("Lenker hit"):]
+    texts = re.findall(r'<a href="[^"]*/attribution/[^"]*"[^>]*>([^<]*)</a>', incoming)
+    assert texts and not [t for t in texts if t.strip().isdigit()]
+    assert "A1 Inkluderende og likestilt arbeidsliv – samarbeidspartner" in texts
+    en = real.get("/actor/nav?lang=en", headers=HTML).text
+    assert "A1 Inkluderende og likestilt arbeidsliv – partner" in en

@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest_serve import server  # noqa: F401  (fixture)
-
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's `chromium` is not installed (apt-get install -y chromium)"),

@@ -11,8 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest_serve import ARTIFACTS, BROWSER_MARKS
 
-from test_browser_explore import ARTIFACTS, browser, pytestmark, real_server  # noqa: F401  (fixtures, marks)
+pytestmark = BROWSER_MARKS
+pytest.importorskip("websockets", reason="websockets is a test dependency (pip install -e '.[test]')")
 
 AXE = Path(__file__).parent / "js" / "node_modules" / "axe-core" / "axe.min.js"
 K1 = "/plan/inkluderende-innlandet/programme/2025/measure/K1"
@@ -25,6 +27,8 @@ PAGES = {
     "query": ("/query?q=measures-per-responsible&run=1", "document.querySelector('table.results')"),
     "source": ("/source/hp2025/text#L98-L113", "document.querySelector('.line.hl')"),
     "municipality": ("/places", "true"),
+    "ontology": ("/ontology", "true"),
+    "shapes": ("/shapes", "true"),
 }
 WIDTHS = (1280, 390)
 

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from kg.extract import hp2024
+from kg.extract.layouts import action_programme_2024 as hp2024
 from kg.io import dumps_json
 from kg.sources import get
 

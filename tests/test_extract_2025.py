@@ -10,7 +10,8 @@ import collections
 import pytest
 
 from kg import sources
-from kg.extract import ExtractError, hp2025
+from kg.extract import ExtractError
+from kg.extract.layouts import action_programme_2025 as hp2025
 from kg.extract.money import parse_amount
 
 

@@ -38,7 +38,7 @@ def test_full_run_writes_records_and_tables(full_run):
     assert not [n for n in names if n.endswith(".tmp")]
     rec = json.loads((full_run / "hp2025.json").read_text(encoding="utf-8"))
     assert rec["source"]["sha256"] == sources.get("hp2025").sha256
-    assert rec["extractor"] == {"module": "kg.extract.hp2025", "version": 1}
+    assert rec["extractor"] == {"module": "kg.extract.layouts.action_programme_2025", "version": 1}
     rows = list(csv.DictReader((full_run / "measures.csv").open(encoding="utf-8")))
     rows25 = [r for r in rows if r["year"] == "2025"]
     assert len(rows25) == 47

@@ -10,7 +10,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
-from kg.serve import i18n, pages
+from kg.web import i18n, pages
 
 BASE = "https://w3id.org/regplan/"
 NBSP = "\u00a0"
@@ -86,7 +86,7 @@ def test_nordland_plan_page_shows_its_schedule(store, lang):
 
 
 def test_indicator_chart_on_the_fixture(lang):
-    from test_datacube import fixture_quads, ontology_triples
+    from followup_fixtures import fixture_quads, ontology_triples
 
     lang("nb")
     st = ox.Store()

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from kg import config, sources
-from kg.extract import grants
+from kg.extract.layouts import grant_round_news_2022 as grants
 
 
 @pytest.fixture(scope="module")

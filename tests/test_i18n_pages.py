@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.serve import i18n
+from kg.web import i18n
 
 K1 = "/plan/inkluderende-innlandet/programme/2025/measure/K1"
 HTML = {"Accept": "text/html"}
@@ -131,8 +131,8 @@ def test_property_groups_follow_the_profile(real):
 
 
 def test_layout_unit(tmp_path):
-    from kg.serve import layout
-    from kg.serve.describe import Value
+    from kg.web import layout
+    from kg.web.describe import Value
 
     (tmp_path / "s.ttl").write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
     @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kg import sources
-from kg.extract import nordland
+from kg.extract.layouts import nordland_plan_page as nordland
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@ and the questions' `fooIri` link columns. Facts from data/sources/001_af88ce2a34
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -54,11 +55,18 @@ def real(built_dataset):
     app.state.kg.pool.close()
 
 
-def test_page_lists_nb_titles_with_en_beside(real):
+def test_page_lists_the_titles_in_the_page_language(real):
     html = real.get("/query", headers=HTML).text
     q = queries.get("new-measures")
-    assert f'class="question" title="{q.descriptions["nb"]}">{q.titles["nb"]}</a><span class="en-title" lang="en">{q.titles["en"]}</span>' \
-        in html.replace("&#34;", '"').replace("&quot;", '"')
+    plain = html.replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'")
+    assert f'class="question" title="{q.descriptions["nb"]}">{q.titles["nb"]}</a></li>' in plain
+    assert q.titles["en"] not in plain.split('id="qdata"')[0]  # one language per page (the data block has both)
+    en = real.get("/query?lang=en", headers=HTML).text.replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'")
+    assert f'class="question" title="{q.descriptions["en"]}">{q.titles["en"]}</a></li>' in en
+    assert q.titles["nb"] not in en.split('id="qdata"')[0]
+    # the script's texts come in the page language
+    data = json.loads(re.search(r'<script type="application/json" id="qdata">(.*?)</script>', en, re.S).group(1))
+    assert data["messages"]["kjører …"] == "running …" and data["messages"][" rader"] == " rows"
     assert '<details id="sparql-toggle" open><summary>Vis spørringen' in html  # nothing chosen: the editor is open
     assert '<details id="sparql-toggle"><summary>' in real.get("/query?q=new-measures", headers=HTML).text
 
@@ -84,7 +92,7 @@ def test_download_names_the_file(real):
 
 
 def test_money_view_keeps_bases_apart(real):
-    from kg.serve.queries import builtin_views
+    from kg.web.queries import builtin_views
 
     money = builtin_views()[1]
     rows = real.post("/sparql", data={"query": money.text}, headers={"Accept": "application/sparql-results+json"}).json()

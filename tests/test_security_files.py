@@ -23,11 +23,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from publish_fixtures import FIXTURE, free_port
 from typer.testing import CliRunner
 
 from kg import config
 from kg.cli import app
-from publish_fixtures import FIXTURE, free_port
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,9 +45,11 @@ def no_traceback(r) -> None:
 
 
 def fixture_root(tmp: Path) -> Path:
-    """A KG_ROOT holding the small publish fixture (records, authority, shapes, ontology, build)."""
+    """A dataset folder (KG_DATASET) holding the small publish fixture (records, authority, build) and the
+    flagship's kg.toml."""
     root = tmp / "root"
     (root / "data").mkdir(parents=True)
+    shutil.copyfile(REPO / "kg.toml", root / "kg.toml")
     shutil.copytree(FIXTURE / "records", root / "data" / "records")
     shutil.copytree(FIXTURE / "authority", root / "data" / "authority")
     for d in ("shapes", "ontology", "build"):
@@ -198,12 +200,12 @@ def test_sigkill_during_build_never_leaves_a_build_that_passes_as_whole(tmp_path
         shutil.copyfile(tmp_path / "new" / "dataset.trig", torn_dir / "dataset.trig")
     port = free_port()
     t = time.time()
-    r = kg("serve", "--dataset", str(torn_dir / "dataset.nq"), "--port", str(port), "-q", timeout=60)
+    r = kg("serve", "--data", str(torn_dir / "dataset.nq"), "--port", str(port), "-q", timeout=60)
     assert r.returncode == 2, r.stdout + r.stderr
     assert "does not match" in r.stderr and "run `kg build` again" in r.stderr and time.time() - t < 30
     no_traceback(r)
     root = fixture_root(tmp_path / "pub")
-    r = kg("publish", "--version", "1.0", "--force", env={"KG_ROOT": str(root), "KG_BUILD": str(torn_dir)})
+    r = kg("publish", "--version", "1.0", "--force", env={"KG_DATASET": str(root), "KG_BUILD": str(torn_dir)})
     assert r.returncode == 2, r.stdout + r.stderr
     assert "does not match" in r.stderr and "interrupted build?" in r.stderr
     assert not (root / "release" / "1.0").exists()
@@ -245,7 +247,7 @@ def _partials(folder: Path) -> list[Path]:
 
 
 def _start_publish_and_wait_for_partial(root: Path, version: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(REPO), KG_ROOT=str(root))
+    env = dict(os.environ, PYTHONPATH=str(REPO), KG_DATASET=str(root))
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "publish", "--version", version, "--force"],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     end = time.time() + 60
@@ -269,7 +271,7 @@ def test_killed_publish_is_cleaned_up_by_the_next_one_and_only_ours(tmp_path):
     live = rel / f".2.0.kg-publish-{sleeper.pid}-abc123.partial"
     live.mkdir()
     try:
-        r = kg("publish", "--version", "1.1", "--force", env={"KG_ROOT": str(root)})
+        r = kg("publish", "--version", "1.1", "--force", env={"KG_DATASET": str(root)})
         assert r.returncode == 0, r.stderr
         assert f"removed {stale[0]}" in r.stdout or "left by an interrupted kg publish" in r.stdout
         assert not stale[0].exists()
@@ -293,7 +295,8 @@ def test_sigterm_during_publish_removes_its_temporary_folder(tmp_path):
 
 
 def test_full_disk_during_publish_names_the_file_and_leaves_nothing(tmp_path, monkeypatch):
-    from kg.publish import checksums, release as rel
+    from kg.publish import checksums
+    from kg.publish import release as rel
 
     root = tmp_path / "releases"
 
@@ -310,7 +313,7 @@ def test_full_disk_during_publish_names_the_file_and_leaves_nothing(tmp_path, mo
 
 def test_publish_prints_no_library_logging(tmp_path):
     root = fixture_root(tmp_path)
-    r = kg("publish", "--version", "1.0", "--force", env={"KG_ROOT": str(root)})
+    r = kg("publish", "--version", "1.0", "--force", env={"KG_DATASET": str(root)})
     assert r.returncode == 0, r.stderr
     for noise in ("INFO:root", "DEBUG:asyncio", "DEBUG:", "INFO:"):
         assert noise not in r.stdout + r.stderr, r.stdout + r.stderr
@@ -319,10 +322,10 @@ def test_publish_prints_no_library_logging(tmp_path):
 def test_publish_exit_codes(tmp_path):
     root = fixture_root(tmp_path)
     (root / "release" / "1.0").mkdir(parents=True)
-    r = kg("publish", "--version", "1.0", env={"KG_ROOT": str(root)})
+    r = kg("publish", "--version", "1.0", env={"KG_DATASET": str(root)})
     assert r.returncode == 2 and "already exists" in r.stderr
     shutil.rmtree(root / "build")
-    r = kg("publish", "--version", "2.0", env={"KG_ROOT": str(root)})
+    r = kg("publish", "--version", "2.0", env={"KG_DATASET": str(root)})
     assert r.returncode == 2 and "no build — run `kg build` first" in r.stderr
     no_traceback(r)
 
@@ -394,7 +397,7 @@ def busy_port():
 
 
 def test_serve_on_a_busy_port_is_a_clear_error(busy_port):
-    r = kg("serve", "--port", str(busy_port), "--dataset", str(REPO / "tests/fixtures/serve_mini.trig"), "-q",
+    r = kg("serve", "--port", str(busy_port), "--data", str(REPO / "tests/fixtures/serve_mini.trig"), "-q",
            timeout=60)
     assert r.returncode == 2, r.stdout + r.stderr
     assert f"127.0.0.1:{busy_port} is already in use" in r.stderr
@@ -411,7 +414,7 @@ def test_up_checks_the_port_before_the_long_work(busy_port):
 @pytest.mark.parametrize("port", ["99999", "0", "-1", "65536"])
 def test_port_out_of_range_is_refused(port):
     for cmd in ("serve", "up"):
-        r = kg(cmd, "--port", port, "--dataset", str(REPO / "tests/fixtures/serve_mini.trig"), timeout=60) \
+        r = kg(cmd, "--port", port, "--data", str(REPO / "tests/fixtures/serve_mini.trig"), timeout=60) \
             if cmd == "serve" else kg(cmd, "--port", port, timeout=60)
         assert r.returncode == 2, r.stdout + r.stderr
         assert f"--port must be between 1 and 65535, not {port}" in r.stderr

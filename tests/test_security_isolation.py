@@ -18,8 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest_serve import fixture_store, free_port
+
 from kg.serve.executor import Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool
 
 pytestmark = pytest.mark.slow
@@ -63,7 +63,7 @@ def srv(tmp_path_factory):
     port = free_port()
     log = open(tmp / "server.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--dataset", str(data), "--timeout", "6",
+        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data", str(data), "--timeout", "6",
          "--workers", "2", "--slow-workers", "2", "--slow-per-client", "0", "--memory-limit", "128",
          "--max-response-mb", "1", "--base-iri", "http://example.org/"],
         stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,

@@ -10,8 +10,8 @@ import threading
 
 import pyoxigraph as ox
 import pytest
+from conftest_serve import fixture_store
 
-from conftest_serve import client, fixture_store  # noqa: F401  (fixture)
 from kg.serve import guard
 from kg.serve.executor import Job, PoolConfig, QueryPool
 from kg.serve.protocol import ProtocolError

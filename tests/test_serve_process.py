@@ -8,10 +8,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+from conftest_serve import K1_2025
 from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-from conftest_serve import K1_2025, server  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.slow
 

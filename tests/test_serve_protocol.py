@@ -9,8 +9,8 @@ import time
 
 import pyoxigraph as ox
 import pytest
+from conftest_serve import BASE, K1_2025, K3_2025, fixture_store
 
-from conftest_serve import BASE, K1_2025, K3_2025, client, fixture_store  # noqa: F401  (fixture)
 from kg.serve.protocol import choose, negotiate
 
 COUNT_MEASURES = "PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT ?m WHERE { ?m a rp:Measure } ORDER BY ?m"

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-
 HTML = {"Accept": "text/html"}
 K1 = "/plan/inkluderende-innlandet/programme/2025/measure/K1"
 K3 = "/plan/inkluderende-innlandet/programme/2025/measure/K3"

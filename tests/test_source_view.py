@@ -81,7 +81,7 @@ def test_every_measure_span_points_into_its_document(real, store):
     reg = sources.registry()
     n = 0
     for row in rows:
-        path = row["m"].value.removeprefix(config.DEFAULT_BASE_IRI)
+        path = row["m"].value.removeprefix(config.base_iri())
         html = real.get("/" + path, headers=HTML).text
         for sid, a, b in _spans("/" + path, html):
             last = int(b or a)
@@ -109,7 +109,7 @@ def test_every_span_on_every_page_points_into_its_document(real, store):
         SELECT DISTINCT ?s WHERE { ?s rp:sourceLineStart ?x FILTER(isIRI(?s)) }""")
     pages = n = 0
     for row in rows:
-        path = row["s"].value.removeprefix(config.DEFAULT_BASE_IRI)
+        path = row["s"].value.removeprefix(config.base_iri())
         html = real.get("/" + path, headers=HTML).text
         pages += 1
         for sid, a, b in _spans("/" + path, html):

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import hp2024, successors
+from kg.extract import successors
+from kg.extract.layouts import action_programme_2024 as hp2024
 from kg.io import dumps_json
 from kg.sources import get
 
 
 @pytest.fixture(scope="module")
 def recs():
-    from kg.extract import hp2025
+    from kg.extract.layouts import action_programme_2025 as hp2025
     return hp2024.extract(get("hp2024")), hp2025.extract(get("hp2025"))
 
 

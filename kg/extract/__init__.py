@@ -14,20 +14,10 @@ from ..errors import ExtractError
 from ..records.model import SCHEMA_VERSION
 from ..records.validate import check
 from ..records.validate import load as load_record
-from . import actors, followup, grants, hp2024, hp2025, nordland, successors, tables
+from . import actors, followup, successors, tables
+from .layouts import LAYOUTS
 
 __all__ = ["LAYOUTS", "ExtractError", "extractor_for", "run"]
-
-#: document layout (``layout:`` in data/sources/sources.yaml) → the extractor that reads it. The
-#: layout, not the year, picks the extractor: a 2026 programme printed like 2025 is
-#: ``layout: action-programme-2025``.
-LAYOUTS: dict[str, Callable[..., dict]] = {
-    "action-programme-2025": hp2025.extract,
-    "action-programme-2024": hp2024.extract,
-    "action-programme-2024-fields": hp2024.extract_fields,
-    "grant-round-news-2022": grants.extract,
-    "nordland-plan-page": nordland.extract,
-}
 
 
 def extractor_for(src) -> Callable[..., dict]:
@@ -35,7 +25,7 @@ def extractor_for(src) -> Callable[..., dict]:
         return LAYOUTS[src.layout]
     from .. import config
 
-    registry = config.SOURCES / "sources.yaml"
+    registry = config.sources_registry()
     what = f"unknown layout {src.layout!r}" if src.layout else "no 'layout'"
     raise ExtractError(registry, _entry_line(registry, src.id),
                        f"source {src.id!r}: {what}; known layouts: {', '.join(sorted(LAYOUTS))}")

@@ -13,7 +13,6 @@ import re
 
 from ..authority import (
     ACTOR_TYPES,
-    AUTHORITY_FILE,
     Authority,
     AuthorityError,
     load_authority,
@@ -23,7 +22,7 @@ from ..records.anomalies import anomaly
 from ..text import dehyphenate
 
 #: re-exported from kg.authority (callers and tests use kg.extract.actors.load_authority etc.)
-__all__ = ["ACTOR_TYPES", "AUTHORITY_FILE", "FIELDS", "Authority", "AuthorityError", "annotate", "load_authority",
+__all__ = ["ACTOR_TYPES", "FIELDS", "Authority", "AuthorityError", "annotate", "load_authority",
            "mentions", "normalise", "resolve", "resolve_all", "split", "strip_remarks"]
 
 FIELDS = ("responsible", "partners")
@@ -36,7 +35,7 @@ _SEPARATORS = re.compile(
     r"|\s*[,;]\s*(?:og\s+)?"
     r"|(?<!-)\s+og\s+"  # not "Kongsvinger- og Fjell-regionene"
     r"|\s*/\s*"
-    r"|(?<=[^\W\d_]{2})\.\s+(?=[A-ZÆØÅ])"  # "Fagskolen i Innlandet. Innovasjon Norge"
+    r"|(?<=[^\W\d_]{2})\.\s+(?=[A-ZÆØÅ])"  # "Fagskolen i <county>. Innovasjon Norge"
 )
 
 

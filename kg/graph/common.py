@@ -110,14 +110,26 @@ class Sink:
         if value:
             self.add(s, p, lit(value, lang=lang))
 
-    def provenance(self, s: Any, lines: Iterable[int] | None) -> None:
-        """prov:wasDerivedFrom the current source, with the line span, and the extraction run."""
+    def use_source(self, source_id: str) -> None:
+        """Facts of the current graph come from this source (a workbook record names its own)."""
+        self.source = nn(self.mint.source(source_id))
+
+    def provenance(self, s: Any, lines: Iterable[int] | None, row: dict | None = None) -> None:
+        """prov:wasDerivedFrom the current source, with the line span (a document) or the sheet and row
+        (a workbook), and the extraction run."""
         if self.source is not None:
             self.add(s, PROV + "wasDerivedFrom", self.source)
         if lines:
             first, last = list(lines)[0], list(lines)[-1]
             self.add(s, RP + "sourceLineStart", posint(first))
             self.add(s, RP + "sourceLineEnd", posint(last))
+        self.row(s, row)
         if self.run is not None:
             self.add(s, RP + "extractionRun", self.run)
+
+    def row(self, s: Any, row: dict | None) -> None:
+        """rp:sourceSheet / rp:sourceRow of a fact imported from a workbook."""
+        if row:
+            self.add(s, RP + "sourceSheet", lit(row["sheet"]))
+            self.add(s, RP + "sourceRow", posint(row["row"]))
 

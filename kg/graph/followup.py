@@ -11,7 +11,7 @@ their cube B plan/{plan}/cube/indicators with observations {indicator}/value/{ty
 from __future__ import annotations
 
 from ..namespaces import DCT, QB, RP, SKOS
-from ..uris import PLAN_SLUG, concept
+from ..uris import concept
 from .common import Rec, Sink, decimal, gyear, lit, posint
 
 MONEY = (("allocated", "allocated", "allocated"), ("used", "used", "used"),
@@ -44,7 +44,7 @@ def map_status_reports(rec: Rec, sink: Sink, measure_iris: dict[str, str]) -> No
     if not reports:
         return
     plan_rec = rec.sub("plan")
-    plan_slug = (plan_rec.opt("id") if plan_rec else None) or PLAN_SLUG
+    plan_slug = sink.mint.plan_slug_for(plan_rec.opt("id") if plan_rec else None)
     year = rec.sub("programme", required=True).req("year")
     programme = sink.mint.programme(year, plan_slug)
     cube = f"{programme}/cube/money"

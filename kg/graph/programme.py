@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ..namespaces import DCAT, DCT, PROV, RDFS, RP, SCHEMA, SKOS
-from ..uris import PLAN_SLUG, concept
+from ..namespaces import DCAT, DCT, PROV, RDFS, RP, SCHEMA, SKOS, XSD
+from ..uris import concept
 from .common import Rec, Sink, decimal, gyear, lit, posint
 
 LEVELS = {"county", "district", "urban"}
@@ -43,10 +43,11 @@ class Actors:
 def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: dict[str, str]) -> dict[str, str]:
     """Map one programme record; returns {measure id: measure IRI}."""
     m = sink.mint
+    _workbook_source(rec, sink)
     plan_rec = rec.sub("plan")
     prog = rec.sub("programme", required=True)
     year = prog.req("year")
-    plan_slug = (plan_rec.opt("id") if plan_rec else None) or PLAN_SLUG
+    plan_slug = m.plan_slug_for(plan_rec.opt("id") if plan_rec else None)
     plan = m.plan(plan_slug)
     programme = m.programme(year, plan_slug)
 
@@ -62,8 +63,8 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
             sink.add(plan, RP + "mainGoal", g)
             sink.text(g, RP + "goalText", main_goal)
             sink.text(g, SKOS + "prefLabel", main_goal)
-            sink.provenance(g, lines_of(plan_rec))
-        sink.provenance(plan, lines_of(plan_rec))
+            sink.provenance(g, lines_of(plan_rec), plan_rec.opt("row"))
+        sink.provenance(plan, lines_of(plan_rec), plan_rec.opt("row"))
 
     sink.a(programme, RP + "ActionProgramme")
     sink.add(programme, RP + "programmeOf", plan)
@@ -75,7 +76,7 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
     if adopted and re.fullmatch(r"\d{4}-\d{2}-\d{2}", adopted):
         sink.add(programme, RP + "adoptedOn", lit(adopted, dt="http://www.w3.org/2001/XMLSchema#date"))
     sink.text(programme, RP + "adoptingBody", prog.opt("adopted_by"))
-    sink.provenance(programme, lines_of(prog))
+    sink.provenance(programme, lines_of(prog), prog.opt("row"))
 
     for fa in rec.items("focus_areas"):
         code = fa.req("code")
@@ -94,8 +95,8 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
             sink.text(g, SKOS + "prefLabel", goal)
             if fa.opt("goal_year"):
                 sink.add(g, RP + "targetYear", gyear(fa.opt("goal_year")))
-            sink.provenance(g, lines_of(fa))
-        sink.provenance(node, lines_of(fa))
+            sink.provenance(g, lines_of(fa), fa.opt("row"))
+        sink.provenance(node, lines_of(fa), fa.opt("row"))
     sink.a(f"{plan}/focus-areas", SKOS + "ConceptScheme")
 
     # measure ids first, so links can be resolved within the programme
@@ -122,14 +123,14 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
         sink.add(node, RP + "centralityClass", concept("centrality", str(cls)))
         sink.add(node, RP + "inProgramme", programme)
         line = row.opt("line")
-        sink.provenance(node, [line] if line else None)
+        sink.provenance(node, [line] if line else None, row.opt("row"))
 
     for reg in rec.items("regions"):
         node = m.region(reg.req("name"))
         sink.a(node, RP + "Region")
         sink.text(node, SKOS + "prefLabel", reg.req("name"))
         line = reg.opt("line")
-        sink.provenance(node, lines_of(reg) if reg.opt("lines") else ([line] if line else None))
+        sink.provenance(node, lines_of(reg) if reg.opt("lines") else ([line] if line else None), reg.opt("row"))
 
     for doc in rec.items("referenced_documents"):
         key = doc.opt("key") or doc.req("identifier")
@@ -142,11 +143,25 @@ def map_programme(rec: Rec, sink: Sink, actors: Actors, municipality_numbers: di
         sink.text(node, DCT + "title", title)
         sink.text(node, SKOS + "prefLabel", ident or title)
         sink.add(programme, DCT + "references", node)
-        sink.provenance(node, lines_of(doc))
+        sink.provenance(node, lines_of(doc), doc.opt("row"))
 
     _budget_table(rec, "allocation_status", "allocation-status", "Status for tildelte midler 2023", sink, programme, ids)
     _budget_table(rec, "distribution", "distribution", f"Fordeling av midler {year}", sink, programme, ids)
     return ids
+
+
+def _workbook_source(rec: Rec, sink: Sink) -> None:
+    """A record imported from a workbook: its facts derive from the workbook (file, sha256), described here."""
+    src = rec.sub("source")
+    if src is None or src.opt("kind") != "workbook":
+        return
+    sink.use_source(src.req("id"))
+    node = sink.source
+    sink.a(node, RP + "Workbook")
+    sink.text(node, DCT + "title", src.req("title"))
+    sink.text(node, SKOS + "prefLabel", src.req("title"))
+    sink.add(node, DCT + "identifier", lit(src.req("file")))
+    sink.add(node, RP + "sha256", lit(src.req("sha256"), dt=XSD + "hexBinary"))
 
 
 def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, programme: str, year: int,
@@ -179,7 +194,12 @@ def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, pro
     sink.add(node, RP + "isContinued", lit(bool(mr.opt("is_continued", False))))
     for marker in mr.opt("markers", []):
         sink.add(node, RP + "marker", lit(marker))
-    sink.provenance(node, lines_of(mr))
+    sink.provenance(node, lines_of(mr), mr.opt("row"))
+    cont = mr.sub("continues")
+    if cont is not None:   # 'Viderefører' of a workbook; successors.json states the same for extracted years
+        prev = m.measure(cont.opt("year") or year - 1, cont.req("id"), plan_slug)
+        sink.add(node, RP + "continues", prev)
+        sink.add(prev, RP + "continuedBy", node)
 
     for key, role, prop in (("responsible", "responsible", RP + "responsible"), ("partners", "partner", RP + "partner")):
         field = mr.sub(key)
@@ -200,6 +220,7 @@ def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, pro
             if flines:
                 sink.add(att, RP + "sourceLineStart", posint(flines[0]))
                 sink.add(att, RP + "sourceLineEnd", posint(flines[-1]))
+            sink.row(att, field.opt("row"))
 
     links = mr.sub("links")
     if links is not None:
@@ -249,7 +270,7 @@ def _measure(mr: Rec, sink: Sink, actors: Actors, plan: str, plan_slug: str, pro
             sink.add(a, RP + "sourceText", lit(money.opt("text")))
         sink.add(a, SKOS + "prefLabel", lit(f"{_nok(amount)} NOK ({mid} {year})", lang="nb"))
         line = money.opt("line")
-        sink.provenance(a, [line] if line else lines_of(money))
+        sink.provenance(a, [line] if line else lines_of(money), money.opt("row"))
 
 
 def _nok(amount: float) -> str:
@@ -290,7 +311,7 @@ def _budget_table(rec: Rec, key: str, slug: str, title: str, sink: Sink, program
         if row.opt("status"):
             sink.add(node, RP + "rowStatus", lit(row.opt("status")))
         line = row.opt("line")
-        sink.provenance(node, [line] if line else lines_of(row))
+        sink.provenance(node, [line] if line else lines_of(row), row.opt("row"))
 
 
 def map_anomalies(rec: Rec, sink: Sink, measure_iris: dict[str, str], source_id: str) -> None:
@@ -305,4 +326,4 @@ def map_anomalies(rec: Rec, sink: Sink, measure_iris: dict[str, str], source_id:
             mid = ref.req("id")
             if ref.opt("year") is None and mid in measure_iris:
                 sink.add(node, RP + "concerns", measure_iris[mid])
-        sink.provenance(node, lines_of(an))
+        sink.provenance(node, lines_of(an), an.opt("row"))

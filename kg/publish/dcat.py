@@ -15,10 +15,15 @@ each (type, `skos:inScheme`, label) so the file validates without downloading th
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
 from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, SKOS
+
+from .. import config
+from ..dataset import Dataset
+from ..dataset import licence as licence_info
 
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 SPDX = Namespace("http://spdx.org/rdf/terms#")
@@ -29,24 +34,15 @@ IANA = "https://www.iana.org/assignments/media-types/"
 
 PROFILES = ("dcat-ap-3", "dcat-ap-no-2")
 
-# Publisher: Innlandet fylkeskommune, organisation number 920717152 (Enhetsregisteret,
-# Brønnøysundregistrene). DCAT-AP-NO identifies public bodies by this organisation-catalogue IRI.
+# Publishers are public bodies identified by their organisation number (Enhetsregisteret,
+# Brønnøysundregistrene); DCAT-AP-NO identifies them by this organisation-catalogue IRI. Who publishes,
+# the titles, the place and the licence come from the dataset's kg.toml (kg.dataset).
 ORG_CATALOG = os.environ.get(
     "KG_ORG_CATALOG_BASE", "https://organization-catalog.fellesdatakatalog.digdir.no/organizations/")
-PUBLISHER_ORGNR = "920717152"
-PUBLISHER_NAME = "Innlandet fylkeskommune"
-PUBLISHER_HOMEPAGE = "https://innlandetfylke.no/"   # cited in the source documents
-#: Geonorge's administrative units (Kartverket): county IRIs are this prefix + fylkesnummer. The
-#: DCAT-AP-NO 2.00 example data uses this vocabulary for dct:spatial (Informasjonsforvaltning/dcat-ap-no,
-#: examples: dct:spatial <https://data.geonorge.no/administrativeEnheter/kommune/id/172833>), and
-#: Digdir's reference data builds fylke IRIs from the county number the same way
-#: (Informasjonsforvaltning/fdk-reference-data, geonorge/administrativeenheter/fylke/FylkeHarvester.java).
-#: Both catalogue variants also give Norway from the EU country table, which carries the
-#: skos:inScheme that the DCAT-AP-NO and DCAT-AP 3 spatial restrictions look for.
-GEONORGE_FYLKE = "https://data.geonorge.no/administrativeEnheter/fylke/id/"
-INNLANDET_FYLKESNUMMER = "34"   # county number, as in data/authority/municipalities.yaml
-NLOD_EU = EU + "licence/NLOD_2_0"                   # the EU licence table's entry for NLOD 2.0
-NLOD_NO = "http://data.norge.no/nlod/no/2.0"        # the licence's own IRI (skos:exactMatch)
+
+#: data language (kg.toml [dataset] languages) → (EU language table code, label)
+LANGUAGES = {"nb": ("NOB", "Norwegian Bokmål"), "nn": ("NNO", "Norwegian Nynorsk"), "en": ("ENG", "English"),
+             "se": ("SME", "Northern Sami")}
 
 #: media type suffix → (IANA IRI path, EU file-type code, label)
 FORMATS = {
@@ -91,8 +87,9 @@ class ReleaseInfo:
     forced: bool = False
     violations: int = 0
     warnings: int = 0
-    temporal: tuple[str, str] = ("2022-01-01", "2025-12-31")
+    temporal: tuple[str, str] | None = None   # first and last day the data covers (kg.publish.release)
     extra_notes: list[str] = field(default_factory=list)
+    meta: Dataset | None = None  # who publishes what (kg.toml); default: the dataset in use
 
 
 def _concept(g: Graph, iri: str, scheme: str, label: str, *types) -> URIRef:
@@ -118,7 +115,9 @@ def dcat_graph(info: ReleaseInfo, distributions: list[Distribution], profile: st
 
     catalog, dataset = URIRef(f"{base}catalog"), URIRef(f"{base}dataset")
     service = URIRef(f"{base}service/sparql")
-    publisher = URIRef(ORG_CATALOG + PUBLISHER_ORGNR)
+    ds = info.meta or config.dataset()
+    org = ds.publisher
+    publisher = URIRef(ORG_CATALOG + org.org_number)
     contact = URIRef(f"{base}catalog/contact-point")
     nb = lambda s: Literal(s, lang="nb")  # noqa: E731
     en = lambda s: Literal(s, lang="en")  # noqa: E731
@@ -128,50 +127,63 @@ def dcat_graph(info: ReleaseInfo, distributions: list[Distribution], profile: st
     # agent and contact point
     g.add((publisher, RDF.type, FOAF.Agent))
     g.add((publisher, RDF.type, FOAF.Organization))
-    g.add((publisher, FOAF.name, nb(PUBLISHER_NAME)))
-    g.add((publisher, DCTERMS.identifier, Literal(PUBLISHER_ORGNR)))
-    g.add((publisher, FOAF.homepage, URIRef(PUBLISHER_HOMEPAGE)))
-    g.add((publisher, DCTERMS.type, _concept(g, "http://purl.org/adms/publishertype/RegionalAuthority",
-                                                "http://purl.org/adms/publishertype/1.0", "Regional authority")))
+    g.add((publisher, FOAF.name, nb(org.name)))
+    g.add((publisher, DCTERMS.identifier, Literal(org.org_number)))
+    if org.homepage:
+        g.add((publisher, FOAF.homepage, URIRef(org.homepage)))
+    if org.type:
+        label = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", org.type).capitalize()   # RegionalAuthority → Regional authority
+        g.add((publisher, DCTERMS.type, _concept(g, f"http://purl.org/adms/publishertype/{org.type}",
+                                                    "http://purl.org/adms/publishertype/1.0", label)))
     g.add((contact, RDF.type, VCARD.Organization))
     g.add((contact, RDF.type, VCARD.Kind))  # explicit: the range shapes run without RDFS inference
-    g.add((contact, VCARD.fn, nb(PUBLISHER_NAME)))
-    g.add((contact, VCARD.hasURL, URIRef(PUBLISHER_HOMEPAGE)))
+    g.add((contact, VCARD.fn, nb(ds.contact.name)))
+    if ds.contact.url:
+        g.add((contact, VCARD.hasURL, URIRef(ds.contact.url)))
+    if ds.contact.email:
+        g.add((contact, VCARD.hasEmail, URIRef(f"mailto:{ds.contact.email}")))
 
-    licence = _concept(g, NLOD_EU, EU + "licence", "Norwegian Licence for Open Government Data 2.0",
-                       DCTERMS.LicenseDocument)
-    g.add((licence, SKOS.exactMatch, URIRef(NLOD_NO)))
+    known = licence_info(ds.licence)
+    licence_label, licence_same = known.label["en"], known.same_as
+    if ds.licence.startswith(EU + "licence/"):
+        licence = _concept(g, ds.licence, EU + "licence", licence_label, DCTERMS.LicenseDocument)
+    else:
+        licence = URIRef(ds.licence)
+        g.add((licence, RDF.type, DCTERMS.LicenseDocument))
+    if licence_same:
+        g.add((licence, SKOS.exactMatch, URIRef(licence_same)))
     public = _concept(g, EU + "access-right/PUBLIC", EU + "access-right", "public", DCTERMS.RightsStatement)
-    nob = _concept(g, EU + "language/NOB", EU + "language", "Norwegian Bokmål", DCTERMS.LinguisticSystem)
+    languages = [_concept(g, EU + "language/" + LANGUAGES[lang][0], EU + "language", LANGUAGES[lang][1],
+                          DCTERMS.LinguisticSystem) for lang in ds.languages]
     annual = _concept(g, EU + "frequency/ANNUAL", EU + "frequency", "annual", DCTERMS.Frequency)
     themes = [_concept(g, EU + "data-theme/SOCI", EU + "data-theme", "Population and society"),
               _concept(g, EU + "data-theme/GOVE", EU + "data-theme", "Government and public sector")]
     norway = _concept(g, EU + "country/NOR", EU + "country", "Norway", DCTERMS.Location)
-    # Innlandet county from the controlled Norwegian vocabulary DCAT-AP-NO uses for dct:spatial:
-    # Kartverket's administrative units on Geonorge, fylke IRIs by county number (see GEONORGE_FYLKE).
-    innlandet = URIRef(GEONORGE_FYLKE + INNLANDET_FYLKESNUMMER)
-    g.add((innlandet, RDF.type, DCTERMS.Location))
-    g.add((innlandet, SKOS.prefLabel, nb("Innlandet")))
-    g.add((innlandet, DCTERMS.identifier, Literal(INNLANDET_FYLKESNUMMER)))
-    period = BNode("temporal")
-    g.add((period, RDF.type, DCTERMS.PeriodOfTime))
-    g.add((period, DCAT.startDate, Literal(info.temporal[0], datatype=XSD.date)))
-    g.add((period, DCAT.endDate, Literal(info.temporal[1], datatype=XSD.date)))
+    # the place the data is about, from a controlled vocabulary (kg.toml [spatial], which cites it)
+    place = URIRef(ds.spatial.iri)
+    g.add((place, RDF.type, DCTERMS.Location))
+    g.add((place, SKOS.prefLabel, nb(ds.spatial.label)))
+    if ds.spatial.identifier:
+        g.add((place, DCTERMS.identifier, Literal(ds.spatial.identifier)))
+    period = None
+    if info.temporal:
+        period = BNode("temporal")
+        g.add((period, RDF.type, DCTERMS.PeriodOfTime))
+        g.add((period, DCAT.startDate, Literal(info.temporal[0], datatype=XSD.date)))
+        g.add((period, DCAT.endDate, Literal(info.temporal[1], datatype=XSD.date)))
     ontology = URIRef("https://w3id.org/regplan/ontology")
     g.add((ontology, RDF.type, DCTERMS.Standard))
     g.add((ontology, DCTERMS.title, en("Regional plan ontology (rp:)")))
 
     # catalog
     g.add((catalog, RDF.type, DCAT.Catalog))
-    g.add((catalog, DCTERMS.title, nb("Katalog over åpne data om regionale handlingsprogram i Innlandet")))
-    g.add((catalog, DCTERMS.title, en("Catalogue of open data on regional action programmes in Innlandet")))
-    g.add((catalog, DCTERMS.description, nb("Lenkede data om handlingsprogrammene til Regional plan for det "
-                                            "inkluderende Innlandet, med SPARQL-endepunkt og nedlastbare utgaver.")))
-    g.add((catalog, DCTERMS.description, en("Linked data on the action programmes of the regional plan for an "
-                                            "inclusive Innlandet, with a SPARQL endpoint and downloadable releases.")))
+    for lang in ("nb", "en"):
+        g.add((catalog, DCTERMS.title, Literal(ds.catalog_title[lang], lang=lang)))
+        g.add((catalog, DCTERMS.description, Literal(ds.catalog_description[lang], lang=lang)))
     g.add((catalog, DCTERMS.identifier, Literal(str(catalog))))
     g.add((catalog, DCTERMS.publisher, publisher))
-    g.add((catalog, DCTERMS.language, nob))
+    for language in languages:
+        g.add((catalog, DCTERMS.language, language))
     g.add((catalog, DCTERMS.license, licence))
     g.add((catalog, DCTERMS.issued, issued))
     g.add((catalog, DCTERMS.modified, modified))
@@ -183,26 +195,23 @@ def dcat_graph(info: ReleaseInfo, distributions: list[Distribution], profile: st
 
     # dataset
     g.add((dataset, RDF.type, DCAT.Dataset))
-    g.add((dataset, DCTERMS.title, nb("Handlingsprogram for Regional plan for det inkluderende Innlandet")))
-    g.add((dataset, DCTERMS.title, en("Action programmes of the regional plan for an inclusive Innlandet")))
-    g.add((dataset, DCTERMS.description, nb(
-        "Tiltak, ansvarlige aktører, samarbeidspartnere, koblinger, prioriteringer og midler i "
-        "handlingsprogrammene 2024 og 2025, med tilskuddsrunden 2022 og kildehenvisning til linje i "
-        "kildedokumentet for hvert faktum.")))
-    g.add((dataset, DCTERMS.description, en(
-        "Measures, responsible actors, partners, links, priorities and money of the 2024 and 2025 action "
-        "programmes, with the 2022 grant round; every fact cites its source document and line.")))
+    for lang in ("nb", "en"):
+        g.add((dataset, DCTERMS.title, Literal(ds.title[lang], lang=lang)))
+        g.add((dataset, DCTERMS.description, Literal(ds.description[lang], lang=lang)))
     g.add((dataset, DCTERMS.identifier, Literal(str(dataset))))
     g.add((dataset, DCTERMS.publisher, publisher))
     g.add((dataset, DCAT.contactPoint, contact))
     for t in themes:
         g.add((dataset, DCAT.theme, t))
-    for kw in ("inkludering", "handlingsprogram", "regional plan", "Innlandet"):
-        g.add((dataset, DCAT.keyword, nb(kw)))
+    for lang, words in sorted(ds.keywords.items()):
+        for kw in words:
+            g.add((dataset, DCAT.keyword, Literal(kw, lang=lang)))
     g.add((dataset, DCTERMS.spatial, norway))
-    g.add((dataset, DCTERMS.spatial, innlandet))
-    g.add((dataset, DCTERMS.temporal, period))
-    g.add((dataset, DCTERMS.language, nob))
+    g.add((dataset, DCTERMS.spatial, place))
+    if period is not None:
+        g.add((dataset, DCTERMS.temporal, period))
+    for language in languages:
+        g.add((dataset, DCTERMS.language, language))
     g.add((dataset, DCTERMS.accessRights, public))
     g.add((dataset, DCTERMS.accrualPeriodicity, annual))
     g.add((dataset, DCTERMS.issued, issued))

@@ -15,7 +15,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from ..authority import AuthorityError, load_authority
-from ..records.validate import RecordError
+from ..records.validate import RecordError, programmes
 from ..records.validate import read as read_record
 from ..uris import Minter
 
@@ -103,15 +103,22 @@ def _actors(authority_file: Path) -> dict[str, dict]:
     return out
 
 
-def programme_measures(records_dir: Path, years: list[int] | None = None) -> dict[str, dict]:
-    out = {}
-    for path in sorted(records_dir.glob("hp20[0-9][0-9].json")):
-        rec = _read_json(path)
-        year = int(rec["programme"]["year"])
+def programme_records(records_dir: Path, years: list[int] | None = None) -> list[dict]:
+    """The measure records of the dataset's programme records (found by the record's kind, not its file
+    name) of the given years, each with its `_year`."""
+    out = []
+    try:
+        by_year = programmes(records_dir)
+    except RecordError as e:
+        raise DiffError(str(e)) from None
+    for year, rec in sorted(by_year.items()):
         if years is None or year in years:
-            for m in rec.get("measures", []):
-                out[f"{year}/{m['id']}"] = measure_view(m)
+            out += [{**m, "_year": year} for m in rec.get("measures", [])]
     return out
+
+
+def programme_measures(records_dir: Path, years: list[int] | None = None) -> dict[str, dict]:
+    return {f"{m['_year']}/{m['id']}": measure_view(m) for m in programme_records(records_dir, years)}
 
 
 def release_snapshot(release_dir: Path) -> Snapshot:
@@ -165,18 +172,28 @@ def diff_releases(a_dir: Path, b_dir: Path) -> list[Change]:
 
 
 def successor_pairs(records_dir: Path, year_a: int, year_b: int) -> list[tuple[str, str]]:
+    """'year_a/ID' → 'year_b/ID' pairs: successors.json (derived for extracted programmes) and each
+    year_b measure's own ``continues`` (set in a workbook's 'Viderefører' column)."""
     path = records_dir / "successors.json"
-    rec = _read_json(path)
     pairs = []
-    for i, p in enumerate(rec.get("pairs") or []):
-        try:
-            src, dst = p["from"], p["to"]
-        except (KeyError, TypeError):
-            raise DiffError(f"{path}: pairs[{i}] has no from/to") from None
-        if src.startswith(f"{year_a}/") and dst.startswith(f"{year_b}/"):
-            pairs.append((src, dst))
+    if path.exists():
+        rec = _read_json(path)
+        for i, p in enumerate(rec.get("pairs") or []):
+            try:
+                src, dst = p["from"], p["to"]
+            except (KeyError, TypeError):
+                raise DiffError(f"{path}: pairs[{i}] has no from/to") from None
+            if src.startswith(f"{year_a}/") and dst.startswith(f"{year_b}/"):
+                pairs.append((src, dst))
+    for m in programme_records(records_dir, [year_b]):
+        ref = m.get("continues") or {}
+        if ref.get("id") and (ref.get("year") or year_b - 1) == year_a:
+            pair = (f"{year_a}/{ref['id']}", f"{year_b}/{m['id']}")
+            if pair not in pairs:
+                pairs.append(pair)
     if not pairs:
-        raise DiffError(f"{path}: no successor links from {year_a} to {year_b}")
+        raise DiffError(f"{records_dir}: no successor links from {year_a} to {year_b} (successors.json, or "
+                        f"'Viderefører' in a workbook)")
     return pairs
 
 

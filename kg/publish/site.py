@@ -1,4 +1,4 @@
-"""Static site of a release: the server's resource pages (rendered by kg.serve.pages) as plain files.
+"""Static site of a release: the server's resource pages (rendered by kg.web.pages) as plain files.
 
 Each resource minted under the base IRI `B` + `path` becomes `site/path.html` (plus `.ttl`, `.jsonld`,
 `.nt`, `.rdf` with its description), linked with relative links so the folder works from any
@@ -11,6 +11,8 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+
+from ..web import describe, docs, pages
 
 FORMATS = {"ttl": ox.RdfFormat.TURTLE, "jsonld": ox.RdfFormat.JSON_LD, "nt": ox.RdfFormat.N_TRIPLES,
            "rdf": ox.RdfFormat.RDF_XML}
@@ -80,12 +82,8 @@ def resources(store: ox.Store, base: str) -> list[str]:
     return sorted(out)
 
 
-def write_site(store: ox.Store, out: Path, base: str) -> bool:
-    """Write the site; returns False (writing nothing) when the server's page renderer is absent."""
-    try:
-        from ..serve import describe, pages
-    except ImportError:
-        return False
+def write_site(store: ox.Store, out: Path, base: str) -> None:
+    """Write the site into `out` (which must not exist yet)."""
     out.mkdir(parents=True)
     labeler = describe.Labeler(store)
     iris = resources(store, base)
@@ -107,11 +105,13 @@ def write_site(store: ox.Store, out: Path, base: str) -> bool:
     href, root = _relative(base, "index", known)
     (out / "index.html").write_text(pages.render_landing(store, base, href=href, root="./", static="static"),
                                     encoding="utf-8")
-    shutil.copytree(Path(pages.__file__).parent / "static", out / "static")
-    for name in ("ontology", "shapes"):  # the pages' navigation links to {root}ontology, {root}shapes
+    shutil.copytree(pages.STATIC, out / "static")
+    for name in ("ontology", "shapes"):  # the pages link {root}ontology, {root}shapes and their .ttl, as served
         doc = out.parent / name / "index.html"
         if doc.exists():
             shutil.copyfile(doc, out / f"{name}.html")
+        files = sorted((out.parent / name).glob("*.ttl"))
+        if files:
+            (out / f"{name}.ttl").write_text(docs.read(files).serialize(format="turtle"), encoding="utf-8")
     (out / ".htaccess").write_text(HTACCESS, encoding="utf-8")
     (out / "nginx.conf").write_text(NGINX, encoding="utf-8")
-    return True

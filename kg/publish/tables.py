@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from pathlib import Path
 
 from ..authority import load_authority
-from ..records.validate import read as read_record
+from ..extract.tables import measures_csv
+from ..records.validate import programmes, read_folder
 from ..uris import Minter
 
 ACTOR_COLUMNS = ["kind", "id", "iri", "label", "type", "parent", "aliases", "former_names",
@@ -19,7 +19,8 @@ ACTOR_COLUMNS = ["kind", "id", "iri", "label", "type", "parent", "aliases", "for
 ALLOCATION_COLUMNS = ["programme_year", "table", "measure", "measure_iri", "title_in_table", "allocated",
                       "used", "carried_over", "amount", "decision", "status", "source_line"]
 COLUMNS = {
-    "measures.csv": "Same columns as the extraction's data/records/measures.csv (copied unchanged).",
+    "measures.csv": "One row per measure of every programme in the records; the same columns as the "
+                    "extraction's data/records/measures.csv (kg.extract.tables).",
     "actors.csv": {
         "kind": "actor | group (an actor group such as 'kommunene')",
         "id": "authority id (slug)", "iri": "resource IRI", "label": "preferred label (nb)",
@@ -49,11 +50,8 @@ def _csv(columns: list[str], rows: list[dict]) -> str:
 
 
 def programme_records(records_dir: Path) -> dict[int, dict]:
-    out = {}
-    for path in sorted(records_dir.glob("hp20[0-9][0-9].json")):
-        rec = read_record(path)  # through the records model (pre-model records as they are)
-        out[int(rec["programme"]["year"])] = rec
-    return out
+    """Every programme record of the folder by year, by kind (not by file name; kg.records.validate)."""
+    return programmes(records_dir)
 
 
 def _mention_ids(field: dict | None) -> set[tuple[str, str]]:
@@ -106,11 +104,10 @@ def allocation_rows(records_dir: Path, mint: Minter) -> list[dict]:
 
 def write_tables(out_dir: Path, records_dir: Path, authority_file: Path, base: str) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    src = records_dir / "measures.csv"
-    if not src.exists():
-        raise FileNotFoundError(f"{src}: missing — run `kg extract` first")
     mint = Minter(base)
-    shutil.copyfile(src, out_dir / "measures.csv")
+    # from the dataset's own records, as `kg extract` writes data/records/measures.csv (same columns)
+    records = {name: data for name, (_, data) in read_folder(records_dir).items()}
+    (out_dir / "measures.csv").write_text(measures_csv(records), encoding="utf-8")
     (out_dir / "actors.csv").write_text(_csv(ACTOR_COLUMNS, actor_rows(authority_file, records_dir, mint)),
                                         encoding="utf-8")
     (out_dir / "allocations.csv").write_text(_csv(ALLOCATION_COLUMNS, allocation_rows(records_dir, mint)),
@@ -176,10 +173,10 @@ def status_rows(records_dir: Path, mint: Minter) -> list[dict]:
 
     rows = []
     for year, rec in sorted(programme_records(records_dir).items()):
-        programme = mint.programme(year)
+        programme = mint.programme(year, mint.plan_slug_for((rec.get("plan") or {}).get("id")))
         for r in rec.get("status_reports") or []:
             rows.append({"programme_year": year, "report_iri": report_iri(programme, r),
-                         "measure_iri": mint.measure(year, r["measure"]) if r.get("measure") else None,
+                         "measure_iri": f"{programme}/measure/{r['measure']}" if r.get("measure") else None,
                          "source_line": r.get("line"),
                          **{k: r.get(k) for k in STATUS_COLUMNS if k in r}})
     return rows
@@ -190,7 +187,7 @@ def money_cube_rows(records_dir: Path, mint: Minter) -> list[dict]:
 
     rows = []
     for year, rec in sorted(programme_records(records_dir).items()):
-        programme = mint.programme(year)
+        programme = mint.programme(year, mint.plan_slug_for((rec.get("plan") or {}).get("id")))
         for r in rec.get("status_reports") or []:
             node = report_iri(programme, r)
             for field, kind in money_kinds():
@@ -203,9 +200,8 @@ def money_cube_rows(records_dir: Path, mint: Minter) -> list[dict]:
 
 def indicator_rows(records_dir: Path, mint: Minter) -> list[dict]:
     rows = []
-    for path in sorted(records_dir.glob("*.json")):
-        rec = read_record(path)
-        if "statements" not in rec:
+    for _name, (kind, rec) in read_folder(records_dir).items():
+        if kind != "plan-statements":
             continue
         plan = mint.plan(rec["plan"]["id"])
         for ind in rec.get("indicators") or []:

@@ -29,7 +29,7 @@ REFERENCE_FILE = DOCS / "records.md"
 _FILES = (("ProgrammeRecord", "hp2025.json, hp2024.json, hp2024-fields.json", ProgrammeRecord),
           ("SuccessorsRecord", "successors.json", SuccessorsRecord),
           ("GrantsRecord", "grants2022.json", GrantsRecord),
-          ("PlanStatementsRecord", "nordland-ung.json", PlanStatementsRecord))
+          ("PlanStatementsRecord", "a plan page's statements", PlanStatementsRecord))
 
 
 def schema() -> dict:

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 #: Bump when a record field is renamed, removed or changes meaning (adding an optional field does not).
 SCHEMA_VERSION = 1
 
 Span = Annotated[list[int], Field(min_length=2, max_length=2, description="[first, last] 1-based source lines")]
-MeasureId = Annotated[str, StringConstraints(pattern=r"^[KAL][0-9]{1,2}[AB]?$")]
+#: a focus area's code (Innlandet: K, A, L) and a measure id: the code, a number, an optional letter (K2A)
+FocusCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
+MeasureId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}[0-9]{1,3}[A-Z]?$")]
 Severity = Literal["info", "warning", "error"]
 
 
@@ -35,6 +37,34 @@ class SourceRef(Base):
     file: str = Field(description="path of the captured text, relative to the project root")
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     title: str
+
+
+class WorkbookSource(Base):
+    """A workbook (xlsx or a folder of CSV files) a record was imported from by `kg import`."""
+    kind: Literal["workbook"]
+    id: str = Field(description="source id: 'workbook-' + the first 12 hex digits of the sha256")
+    file: str = Field(description="the workbook's file or folder name as given to kg import")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the xlsx file, or of the CSV files in name order")
+    title: str
+
+
+class WorkbookRow(Base):
+    """Where a fact imported from a workbook stands: the sheet and the 1-based row (header = row 1)."""
+    sheet: str
+    row: int = Field(ge=2)
+
+
+class Located(Base):
+    """A fact from a document (``lines``/``line``) or from a workbook (``row``): one of them is given."""
+
+    row: WorkbookRow | None = Field(None, description="workbook sheet and row (facts imported by kg import)")
+
+    @model_validator(mode="after")
+    def _located(self):
+        has_lines = getattr(self, "lines", None) is not None or getattr(self, "line", None) is not None
+        if self.row is None and not has_lines:
+            raise ValueError("needs its source location: `lines`/`line` (a document) or `row` (a workbook)")
+        return self
 
 
 class DerivedSource(Base):
@@ -85,7 +115,7 @@ class Anomaly(Base):
 class Envelope(Base):
     """What every record file carries."""
     schema_version: Literal[1] = Field(description="version of this records model (kg.records.model.SCHEMA_VERSION)")
-    source: SourceRef
+    source: SourceRef | WorkbookSource
     extractor: Extractor
     anomalies: list[Anomaly]
 
@@ -105,10 +135,10 @@ class Unit(Base):
     line: int
 
 
-class FieldText(Base):
+class FieldText(Located):
     """A labelled field of a measure (Ansvarlig, Samarbeidspartnere, …)."""
     text: str
-    lines: Span
+    lines: Span | None = None
     raw: str | None = Field(None, description="the field as printed (line breaks kept)")
     mentions: list[Mention] = []
     remarks: list[str] | None = Field(None, description="explanatory phrases that are not actors")
@@ -129,7 +159,7 @@ class Priority(FieldText):
     status_phrase: str | None
 
 
-class Money(Base):
+class Money(Located):
     """An amount of money the text states (whole NOK, as written; per-year amounts not multiplied)."""
     amount: int
     currency: Literal["NOK"]
@@ -140,7 +170,7 @@ class Money(Base):
     purpose_basis: Literal["text", "measure-title"] | None = None
     amount_text: str | None = None
     text: str
-    line: int
+    line: int | None = None
 
 
 class Heading(Base):
@@ -167,7 +197,7 @@ class UrlLine(Base):
     line: int
 
 
-class Measure(Base):
+class Measure(Located):
     id: MeasureId
     id_derived: bool = Field(description="true when the source prints no id (2024: derived from position)")
     title: str | None
@@ -178,9 +208,9 @@ class Measure(Base):
     is_continued: bool | None
     status: Literal["active", "withdrawn"]
     level: Literal["county", "district", "urban"]
-    focus_area: Literal["K", "A", "L"]
+    focus_area: FocusCode
     section: str | None
-    lines: Span
+    lines: Span | None = None
     heading: Heading | None = None
     description: str | None = None
     description_lines: Span | None = None
@@ -193,76 +223,78 @@ class Measure(Base):
     shared_fields: SharedFields | None = None
     items: list[Item] | None = None
     urls: list[UrlLine] | None = None
+    continues: MeasureRef | None = Field(None, description="the measure of an earlier programme this one continues "
+                                         "(workbook column 'Viderefører'); successors.json holds the derived pairs")
 
 
-class Plan(Base):
+class Plan(Located):
     id: str
     title: str
     vision: str | None = None
     main_goal: str | None = None
-    lines: Span
+    lines: Span | None = None
     title_line: int | None = None
     vision_lines: Span | None = None
     main_goal_line: int | None = None
 
 
-class Decision(Base):
+class Decision(Located):
     case: str
     date: str
-    line: int
+    line: int | None = None
 
 
-class PreviousProgramme(Base):
+class PreviousProgramme(Located):
     year: int
     adopted: str
     adopted_by: str
-    line: int
+    line: int | None = None
 
 
-class Programme(Base):
+class Programme(Located):
     year: int
     adopted: str | None
     adopted_by: str | None
-    lines: Span
+    lines: Span | None = None
     case: str | None = None
     money: list[Money] | None = None
     allocation_decision: Decision | None = None
     previous: PreviousProgramme | None = None
 
 
-class FocusArea(Base):
-    code: Literal["K", "A", "L"]
+class FocusArea(Located):
+    code: FocusCode
     title: str
     goal: str | None
     goal_year: int | None
-    lines: Span
+    lines: Span | None = None
     section: str | None = None
 
 
-class Centrality(Base):
+class Centrality(Located):
     municipality: str
     class_: int = Field(alias="class", ge=1, le=6)
     class_label: str
-    line: int
+    line: int | None = None
 
 
-class ProgrammeRegion(Base):
+class ProgrammeRegion(Located):
     name: str
     municipalities: list[str] | None
     note: str | None = None
-    line: int
+    line: int | None = None
 
 
-class ReferencedDocument(Base):
+class ReferencedDocument(Located):
     key: str
     identifier: str | None
     title: str
     scope: Literal["national", "regional"] | None
     series: str | None
-    lines: Span
+    lines: Span | None = None
 
 
-class AllocationRow(Base):
+class AllocationRow(Located):
     """A row of the 2023 allocation status table (Vedlegg 2, 2025). IRIs: …/allocation-status/row/{n}."""
     measure: str | None = Field(description="measure the row's title matches (score ≥ 0.75), else null")
     match_score: float | None
@@ -276,8 +308,8 @@ class AllocationRow(Base):
     decision: str | None
     status: str | None
     remark: str
-    line: int
-    lines: Span
+    line: int | None = None
+    lines: Span | None = None
     title_reconstructed: bool | None = None
 
 
@@ -296,7 +328,7 @@ class AllocationTotals(Base):
     sums: dict[str, int] | None = None
 
 
-class DistributionRow(Base):
+class DistributionRow(Located):
     """A row of the 2025 distribution table (Vedlegg 2). IRIs: …/distribution/row/{n}."""
     measure: str | None
     title_in_table: str
@@ -304,8 +336,8 @@ class DistributionRow(Base):
     title_matches: str | None = None
     amount: int
     remark: str
-    line: int
-    lines: Span
+    line: int | None = None
+    lines: Span | None = None
 
 
 class DistributionTotals(Base):
@@ -351,7 +383,7 @@ class StatusReport(Base):
     kind: Literal["allocation-status", "programme-status", "money-decided"]
     measure: MeasureId | None = Field(description="measure of this record's programme; null when the source "
                                                   "names none or the id/title match does not hold")
-    focus_area: Literal["K", "A", "L"] | None = Field(description="the measure's, or the table section's")
+    focus_area: FocusCode | None = Field(description="the measure's, or the table section's")
     title_in_source: str | None
     period: int = Field(description="the year reported on")
     status: ProgressStatus | None
@@ -544,7 +576,7 @@ class GrantsRecord(Envelope):
     municipality_register: Register | None
 
 
-# --- plan statements (Nordland) -------------------------------------------------------------------
+# --- plan statements -------------------------------------------------------------------------------
 
 class PlanPage(Base):
     id: str
@@ -577,7 +609,7 @@ class Statement(Base):
 
 
 class PlanStatementsRecord(Envelope):
-    """nordland-ung.json: a plan described on a web page, as statements."""
+    """A plan described on a web page, as statements (layout of a plan page)."""
     plan: PlanPage
     sections: list[Section]
     statements: list[Statement]

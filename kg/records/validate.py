@@ -100,3 +100,27 @@ def read(path: Path, display: str | None = None) -> dict:
     if isinstance(data, dict) and "schema_version" in data:
         check(data, name)
     return data
+
+
+def read_folder(folder: Path) -> dict[str, tuple[str, dict]]:
+    """Every record of a records folder: {file stem: (kind, record)}, read as `read` does. A record's kind
+    comes from its shape (`record_kind`), never from its file name."""
+    out = {}
+    for path in sorted(Path(folder).glob("*.json")):
+        data = read(path)
+        out[path.stem] = (record_kind(data), data)
+    return out
+
+
+def programmes(folder: Path) -> dict[int, dict]:
+    """The programme records of a folder that carry their programme part, by programme year (a second
+    capture of a programme without that part, such as a fields-only page, is left out)."""
+    out: dict[int, dict] = {}
+    for name, (kind, data) in read_folder(folder).items():
+        if kind == "programme" and data.get("programme"):
+            year = int(data["programme"]["year"])
+            if year in out:
+                raise RecordError(f"{Path(folder) / name}.json", "$.programme.year",
+                                  f"a second programme record for {year} — one record per programme year")
+            out[year] = data
+    return out

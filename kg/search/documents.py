@@ -2,7 +2,7 @@
 
 One document per measure, actor (or actor group), referenced document, grant project, plan
 statement, focus area and goal. A measure's text includes the names *and aliases* of its actors and
-the titles of the documents it refers to, so "HINN" finds the measures of Universitetet i Innlandet.
+the titles of the documents it refers to, so "HINN" finds the measures of the university it abbreviates.
 Facets (measures only, except `kind`): year, focus area, level, actor (each responsible or partner,
 and the organisations they are units of), change (new / withdrawn / not continued), status phrase.
 """
@@ -15,7 +15,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from ..namespaces import DCT, ORG, RP, SKOS
-from ..serve.describe import RDF_TYPE, Labeler, default_graph_is_union
+from ..web.describe import RDF_TYPE, Labeler, default_graph_is_union
 
 #: Facet names in display order, with their Norwegian headings.
 FACETS = {"kind": "Type", "year": "År", "focus": "Satsingsområde", "level": "Nivå", "actor": "Aktør",

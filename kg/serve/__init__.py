@@ -2,17 +2,25 @@
 
 Modules: protocol (request parsing, conneg), guard (refuse Update/LOAD/SERVICE, too deep nesting),
 sandbox (no network for query processes), executor (supervised, forked query workers in a fast and a
-slow lane, with real time and memory limits), results (result serialisation with caps), describe (resource
-data from the store), pages (Jinja2 HTML rendering, reusable for a static site), queries (ready-made
-questions and built-in views), app (Starlette app factory).
+slow lane, with real time and memory limits), results (result serialisation with caps), fastpath,
+middleware, explore (search and source routes), app (Starlette app factory). Only HTTP: what a page
+or resource says and how it looks is kg.web's (shared with the static site of `kg publish`).
 """
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import config
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+
+class ServeError(Exception):
+    """`kg serve` cannot start: the message names the file and the reason."""
 
 
 def http_limits(header_timeout: float = 10.0) -> dict:
@@ -30,18 +38,18 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
           base_iri: str | None = None, dataset: Path | None = None, service_allow: list[str] | None = None,
           workers: int = 2, quiet: bool = False, slow_workers: int = 2, fast_budget: float = 0.25,
           memory_limit_mb: int = 256, max_response_mb: float = 16, cache_mb: int = 64,
-          slow_per_client: int = 1, header_timeout: float = 10.0) -> int:
-    """Load the dataset (building it first if there is none), fork the query workers, run uvicorn."""
+          slow_per_client: int = 1, header_timeout: float = 10.0) -> None:
+    """Load the dataset (building it first if there is none), fork the query workers, run uvicorn.
+    Raises ServeError (a named file, a torn build, a dataset that does not load) before listening."""
     import uvicorn
 
-    from ..store import dataset_path, load_store
+    from ..store import dataset_path, load_store, materialise_union
     from .app import Settings, create_app
 
     path = Path(dataset) if dataset else dataset_path()
     if not path.exists():
         if dataset:
-            print(f"{path}: no such dataset file", file=sys.stderr)
-            return 2
+            raise ServeError(f"{path}: no such dataset file")
         if not quiet:
             print(f"{path} is missing: building it first (kg build)…", file=sys.stderr)
         from ..build import run as build_run
@@ -52,13 +60,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
     try:  # never serve a torn build (a new dataset.trig beside an old dataset.nq): see kg/buildinfo.py
         verify_dataset(path, required=not dataset)
     except BuildIntegrityError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        raise ServeError(str(e)) from None
     try:
-        store = load_store(path)
+        store = load_store(path, union_default=False)
+        load_validation_report(store, path.parent / "validation.ttl", path)
+        materialise_union(store)
     except (OSError, SyntaxError, ValueError) as e:
-        print(f"{path}: cannot load dataset: {e}", file=sys.stderr)
-        return 2
+        raise ServeError(f"{path}: cannot load dataset: {e}") from None
     settings = Settings(
         base_iri=(base_iri if base_iri.endswith("/") else base_iri + "/") if base_iri else config.base_iri(),
         timeout=timeout,
@@ -93,4 +101,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
                     **http_limits(header_timeout))
     finally:
         app.state.kg.pool.close()
-    return 0
+
+
+def load_validation_report(store: ox.Store, report: Path, dataset: Path) -> bool:
+    """Add the SHACL report of this build (written by `kg validate`) as the named graph …/graph/validation,
+    so each resource's warnings can be queried and shown. A report older than the dataset is stale: skipped.
+    The server's job, not the store's: kg.store loads data and knows nothing of validation."""
+    import pyoxigraph as ox
+
+    if not report.exists() or report.stat().st_mtime < dataset.stat().st_mtime:
+        return False
+    graph = ox.NamedNode(config.base_iri() + "graph/validation")
+    store.bulk_load(path=str(report), format=ox.RdfFormat.TURTLE, to_graph=graph)
+    return True

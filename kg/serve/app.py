@@ -7,7 +7,7 @@ it forks the query-worker zygote (see executor.py).
 from __future__ import annotations
 
 import hashlib
-import inspect
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -25,16 +25,19 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from .. import config
-from . import describe, i18n, layout, links, pages, results
+from ..namespaces import SD, VOID
+from ..web import describe, docs, i18n, layout, links, pages
+from ..web.pages import STATIC
+from ..web.queries import builtin_views, load_queries
+from ..web.void import void_graph
+from . import results
 from .downloads import Download, release_files
-from .fastpath import SparqlFastPath
 from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
-from .middleware import HeadAsGet, SecurityHeaders
+from .fastpath import SparqlFastPath
+from .middleware import HeadAsGet, Language, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
-from .queries import builtin_views, load_queries
 
-STATIC = Path(__file__).parent / "static"
-SD = "http://www.w3.org/ns/sparql-service-description#"
+log = logging.getLogger(__name__)
 FORMATS_NS = "http://www.w3.org/ns/formats/"
 SUFFIXES = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml", "html": "html"}
 
@@ -139,7 +142,7 @@ def _add_license(g) -> None:
     from rdflib import RDF, URIRef
     from rdflib.namespace import DCTERMS
 
-    for ds in set(g.subjects(RDF.type, URIRef("http://rdfs.org/ns/void#Dataset"))):
+    for ds in set(g.subjects(RDF.type, URIRef(VOID + "Dataset"))):
         if (ds, DCTERMS.license, None) not in g:
             g.add((ds, DCTERMS.license, URIRef(links.LICENSE)))
 
@@ -278,7 +281,7 @@ class KGApp:
             ox.Triple(ds, N(describe.RDF_TYPE.value), N(SD + "Dataset")),
             ox.Triple(ds, N(SD + "defaultGraph"), dg),
             ox.Triple(dg, N(describe.RDF_TYPE.value), N(SD + "Graph")),
-            ox.Triple(dg, N("http://rdfs.org/ns/void#triples"), L(str(self.n_triples), datatype=N("http://www.w3.org/2001/XMLSchema#integer"))),
+            ox.Triple(dg, N(VOID + "triples"), L(str(self.n_triples), datatype=N("http://www.w3.org/2001/XMLSchema#integer"))),
             ox.Triple(svc, N("http://purl.org/dc/terms/description"),
                       L("Read-only SPARQL 1.1 endpoint; the default graph is the union of the named graphs. "
                         f"Update, LOAD and SERVICE are refused; queries stop after {self.s.timeout:g} s; "
@@ -303,10 +306,9 @@ class KGApp:
         if hit is None:
             if self._stats is None:
                 self._stats = pages.dataset_stats(self.store, self.base, self.labeler)
-            void = self._void_fn() is not None
             body = pages.render_landing(self.store, self.base, stats=self._stats, downloads=files, downloads_note=note,
-                                        void=void, current="", download_index=True)
-            hit = (body, links.link_header(pages.landing_signposts(self.base, files, void)))
+                                        void=True, current="", download_index=True)
+            hit = (body, links.link_header(pages.landing_signposts(self.base, files, True)))
             self.page_cache.put(key, hit)
         return HTMLResponse(hit[0], headers={"Link": hit[1], "Vary": "Accept"})
 
@@ -371,23 +373,52 @@ class KGApp:
             self.page_cache.put(key, body)
         return Response(body, media_type="text/turtle; charset=utf-8")
 
+    def _doc_page(self, kind: str, request: Request) -> Response | None:
+        """/ontology or /shapes as the HTML page of kg.web.docs when a browser asks (else None: Turtle)."""
+        if "name" in request.path_params or request.url.path.endswith(".ttl"):
+            return None
+        if not wants_html(request.headers.get("accept")):
+            return None
+        cur = current_path(request)
+        key = (kind, cur, i18n.current())
+        body = self.page_cache.get(key)
+        if body is None:
+            root = links.root_of(cur)
+            try:
+                onto, ofiles = docs.read_folder(self.s.ontology_dir)
+                if kind == "ontology":
+                    if not ofiles:
+                        return None
+                    body = docs.render_ontology(ofiles, graph=onto, root=root, static=root + "static", served=True,
+                                                turtle=root + "ontology.ttl")
+                else:
+                    shapes, sfiles = docs.read_folder(self.s.shapes_dir)
+                    if not sfiles:
+                        return None
+                    body = docs.render_shapes(sfiles, graph=shapes, ontology=onto, root=root, static=root + "static",
+                                              served=True, turtle=root + "shapes.ttl")
+            except (OSError, SyntaxError, ValueError) as e:  # a broken file: the Turtle still answers
+                log.warning("no %s page: %s", kind, e)
+                return None
+            self.page_cache.put(key, body)
+        return HTMLResponse(body, headers={"Vary": "Accept"})
+
     def ontology(self, request: Request) -> Response:
-        return self._turtle_folder(self.s.ontology_dir, "regplan.ttl", request)
+        page = self._doc_page("ontology", request)
+        return page or self._vary(self._turtle_folder(self.s.ontology_dir, "regplan.ttl", request))
 
     def shapes(self, request: Request) -> Response:
-        return self._turtle_folder(self.s.shapes_dir, None, request)
+        page = self._doc_page("shapes", request)
+        return page or self._vary(self._turtle_folder(self.s.shapes_dir, None, request))
 
-    def _void_fn(self):
-        try:
-            from ..publish.void import void_graph
-        except Exception:  # the publish helper's module is optional
-            return None
-        return void_graph
+    @staticmethod
+    def _vary(r: Response) -> Response:
+        """The Turtle of /ontology and /shapes depends on Accept too (a browser gets the page)."""
+        if "vary" not in r.headers:
+            r.headers["Vary"] = "Accept"
+        return r
 
     def void(self, request: Request) -> Response:
-        fn = self._void_fn()
-        if fn is None:
-            return _error(404, "no VoID description available (kg.publish.void is not installed)", request)
         try:
             fmt = negotiate("graph", request.headers.get("accept"), request.query_params.get("format"))
         except ProtocolError as e:
@@ -395,24 +426,12 @@ class KGApp:
         key = ("void", fmt)
         body = self.page_cache.get(key)
         if body is None:
-            kwargs = {}
-            params = inspect.signature(fn).parameters
-            if "sparql_endpoint" in params:
-                kwargs["sparql_endpoint"] = self.base + "sparql"
-            if "dumps" in params:
-                kwargs["dumps"] = [self.base + "download/" + d.name for d in self.downloads()[0]]
-            g = fn(self.store, self.base, **kwargs) if "base" in params else fn(self.store, **kwargs)
-            if hasattr(g, "serialize") and not isinstance(g, (bytes, str)):
-                _add_license(g)
-                rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
-                out = g.serialize(format=rdflib_fmt)
-                body = out.encode() if isinstance(out, str) else out
-            elif isinstance(g, str):
-                body = g.encode()
-            elif isinstance(g, bytes):
-                body = g
-            else:
-                body = results.serialize_triples(list(g), fmt).body
+            g = void_graph(self.store, self.base, sparql_endpoint=self.base + "sparql",
+                           dumps=[self.base + "download/" + d.name for d in self.downloads()[0]])
+            _add_license(g)
+            rdflib_fmt = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}[fmt]
+            out = g.serialize(format=rdflib_fmt)
+            body = out.encode() if isinstance(out, str) else out
             self.page_cache.put(key, body)
         return Response(body, media_type=GRAPH_TYPES[fmt], headers={"Vary": "Accept"})
 
@@ -495,7 +514,8 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     if not settings.release:
         settings.release = release_id(dataset_path)
     # explore (issue 11): the search index is built or reused before the query workers are forked
-    from .explore import Explore, prepare as prepare_explore
+    from .explore import Explore
+    from .explore import prepare as prepare_explore
 
     explore = Explore(None, prepare_explore(store, settings))
     kg = KGApp(store, settings, pool)
@@ -512,6 +532,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
         Route("/ontology.ttl", kg.ontology, methods=["GET", "HEAD"]),
         Route("/ontology/{name}", kg.ontology, methods=["GET", "HEAD"]),
         Route("/shapes", kg.shapes, methods=["GET", "HEAD"]),
+        Route("/shapes.ttl", kg.shapes, methods=["GET", "HEAD"]),
         Route("/shapes/{name}", kg.shapes, methods=["GET", "HEAD"]),
         Route("/.well-known/void", kg.void, methods=["GET", "HEAD"]),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
@@ -526,7 +547,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     app = Starlette(routes=routes, middleware=[Middleware(CORSMiddleware, **cors)])
     app.state.kg = kg
     # Outermost: security headers on every response (errors included); HEAD /sparql is GET without a body.
-    outer = SecurityHeaders(i18n.Language(HeadAsGet(app, frozenset({"/sparql"}))))
+    outer = SecurityHeaders(Language(HeadAsGet(app, frozenset({"/sparql"}))))
     if fast_path:  # GET/HEAD /sparql?query=… without Starlette's per-request work, same headers (fastpath.py)
         outer = SparqlFastPath(kg, outer, CORSMiddleware(None, **cors).simple_headers)
     outer.state = app.state  # type: ignore[attr-defined]  # callers reach the KGApp as app.state.kg

@@ -23,7 +23,7 @@ from .. import sources as source_registry
 from ..search import index as search_index
 from ..search import sparql as search_sparql
 from ..search.documents import FACETS, KIND_LABELS
-from . import browse, i18n, links, pages, places
+from ..web import browse, i18n, links, pages, places
 from .protocol import choose
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,5 @@
-"""ASGI middleware: security headers on every response, HEAD on /sparql answered as GET without a body.
+"""ASGI middleware: security headers on every response, HEAD on /sparql answered as GET without a body,
+the page language of each request.
 
 The pages use no inline script or style (query.js and style.css are static files; the
 `<script type="application/json">` and `application/ld+json` blocks are data, never executed), so
@@ -6,6 +7,8 @@ the Content-Security-Policy allows scripts, styles and fetches from this origin 
 """
 
 from __future__ import annotations
+
+from ..web import i18n
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
        "form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
@@ -56,3 +59,40 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+class Language:
+    """Sets the request's language (kg.web.i18n) and adds Accept-Language to the Vary of every HTML response."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        qs = scope.get("query_string", b"").decode("latin-1")
+        al = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-language"), None)
+        raw = (scope.get("raw_path") or scope.get("path", "").encode()).decode("latin-1")
+        tokens = i18n.enter(qs, al, raw)
+
+        async def send_vary(message):
+            if message["type"] == "http.response.start":
+                # Only HTML depends on the language; data (SPARQL results, Turtle …) does not.
+                headers = list(message.get("headers", []))
+                html = any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+                if html:
+                    vary = False
+                    for i, (k, v) in enumerate(headers):
+                        if k.lower() == b"vary":
+                            vary = True
+                            if b"accept-language" not in v.lower():
+                                headers[i] = (k, v + b", Accept-Language")
+                    if not vary:  # every page (error pages too) depends on Accept and Accept-Language
+                        headers.append((b"vary", b"Accept, Accept-Language"))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_vary)
+        finally:
+            i18n.leave(tokens)

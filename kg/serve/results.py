@@ -11,21 +11,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from json.encoder import encode_basestring as _js  # C; json.dumps(ensure_ascii=False) uses it
 from dataclasses import dataclass, field
 from itertools import islice
+from json.encoder import encode_basestring as _js  # C; json.dumps(ensure_ascii=False) uses it
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
-from ..namespaces import PREFIXES as NS_PREFIXES, VOID
-
+from ..namespaces import DESCRIPTION_PREFIXES as PREFIXES
 from .protocol import GRAPH_TYPES, RESULT_TYPES
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
-PREFIXES = {**NS_PREFIXES, "void": VOID, "sd": "http://www.w3.org/ns/sparql-service-description#"}
 
 RDF_FORMATS = {
     "turtle": ox.RdfFormat.TURTLE,
