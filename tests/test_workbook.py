@@ -26,7 +26,10 @@ AUTHORITY = config.AUTHORITY / "actors.yaml"
 NOT_CARRIED = {"lines", "line", "raw", "fields_lines", "label", "heading", "shared_fields", "items", "urls", "units",
                "shared_with", "anomalies", "reconciliation", "reconciled_with", "allocation_status_totals",
                "distribution_totals", "row", "source", "extractor", "description_lines", "title_line", "vision_lines",
-               "main_goal_line", "continues"}
+               "main_goal_line", "continues",
+               # follow-up status reports (issue 10, kg/extract/followup.py): the Status sheet does not import them
+               # into `status_reports` yet (kg/workbook/check.py NOT_STORED); drop this entry when it does
+               "status_reports"}
 
 
 def carried(x):
@@ -154,6 +157,10 @@ def test_round_trip_graphs_are_isomorphic_without_provenance(imported, tmp_path,
     before.mkdir()
     for name in ("hp2024.json", "hp2025.json", "successors.json"):
         shutil.copy(config.RECORDS / name, before / name)
+    for name in ("hp2024.json", "hp2025.json"):  # status reports are not carried yet (see NOT_CARRIED above)
+        rec = json.loads((before / name).read_text(encoding="utf-8"))
+        rec.pop("status_reports", None)
+        (before / name).write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
     shutil.copy(config.RECORDS / "successors.json", after / "successors.json")
     g1 = _graph_without_provenance(before, AUTHORITY, monkeypatch)
     g2 = _graph_without_provenance(after, out / "actors.yaml", monkeypatch)
