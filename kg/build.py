@@ -170,7 +170,7 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
             sink.use_graph(name, source_id=source_id, run=run)
             MAPPERS[kind](rec, sink, actors, municipality_numbers)
             map_anomalies(rec, sink, {}, name)
-            if kind == "plan-statements":
+            if rec.opt("statements") is not None:
                 followup.map_plan_followup(rec, sink)
     return sink.quads
 

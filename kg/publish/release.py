@@ -80,7 +80,8 @@ DESCRIPTIONS = {
     "tables/allocations.csv": ("Allocations table (CSV)", "Allocation-status and distribution table rows."),
     "tables/status-reports.csv": ("Status reports table (CSV)", "Status and money per measure and reporting period; "
                                   "columns in tables/README.md."),
-    "tables/money-cube.csv": ("Money cube (CSV)", "The observations of the money Data Cube (rp:moneyStructure), one per "
+    "tables/money-cube.csv": ("Money cube (CSV)",
+        "The observations of the money Data Cube (rp:moneyStructure), one per "
                               "status report and money kind; columns in tables/README.md."),
     "tables/indicators.csv": ("Indicators table (CSV)", "Result indicators and their values (indicator Data Cube, "
                               "rp:indicatorStructure); columns in tables/README.md."),

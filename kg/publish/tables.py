@@ -141,21 +141,25 @@ COLUMNS.update({
                 "phrase) / money-decided (the year's distribution)",
         "report_iri": "IRI of the rp:StatusReport", "measure": "measure id (empty when the source names none, "
                                                                 "or its id and title disagree)",
-        "measure_iri": "IRI of the measure", "focus_area": "focus-area code K / A / L (the measure's or the table section's)",
+        "measure_iri": "IRI of the measure",
+            "focus_area": "focus-area code K / A / L (the measure's or the table section's)",
         "title_in_source": "title as the source prints it", "period": "year reported on",
         "status": "status concept: planned / ongoing / completed / suspended / cancelled "
                   "(https://w3id.org/regplan/concept/progress/…)",
-        "status_text": "the status as written", "status_rule": "rule that read the text as the concept (docs/followup.md)",
+        "status_text": "the status as written",
+            "status_rule": "rule that read the text as the concept (docs/followup.md)",
         "allocated": "NOK allocated", "used": "NOK used", "carried_over": "NOK carried over", "decided": "NOK decided",
         "decision": "the decision as written", "decision_reference": "case number of the decision",
         "source_line": "1-based line in the source document",
     },
     "money-cube.csv": {
-        "observation_iri": "IRI of the qb:Observation", "dataset_iri": "IRI of the qb:DataSet (structure rp:moneyStructure)",
+        "observation_iri": "IRI of the qb:Observation",
+            "dataset_iri": "IRI of the qb:DataSet (structure rp:moneyStructure)",
         "report_iri": "dimension rp:statusReport", "money_kind": "dimension rp:moneyKind: allocated / used / "
                                                                 "carried-over / decided",
         "period": "dimension rp:refPeriod (year)", "amount_nok": "measure rp:amountNOK",
-        "measure": "the report's measure id (not a dimension)", "focus_area": "the report's focus area (not a dimension)",
+        "measure": "the report's measure id (not a dimension)",
+            "focus_area": "the report's focus area (not a dimension)",
     },
     "indicators.csv": {
         "plan_iri": "the plan the indicator follows up", "indicator_iri": "IRI of the rp:Indicator",
@@ -194,26 +198,30 @@ def money_cube_rows(records_dir: Path, mint: Minter) -> list[dict]:
                 if r.get(field) is not None:
                     rows.append({"observation_iri": f"{node}/money/{kind}", "dataset_iri": f"{programme}/cube/money",
                                  "report_iri": node, "money_kind": kind, "period": r["period"],
-                                 "amount_nok": r[field], "measure": r.get("measure"), "focus_area": r.get("focus_area")})
+                                 "amount_nok": r[field], "measure": r.get("measure"),
+                                     "focus_area": r.get("focus_area")})
     return rows
 
 
 def indicator_rows(records_dir: Path, mint: Minter) -> list[dict]:
     rows = []
-    for _name, (kind, rec) in read_folder(records_dir).items():
+    for kind, rec in read_folder(records_dir).values():
         if kind != "plan-statements":
             continue
-        plan = mint.plan(rec["plan"]["id"])
+        plan = mint.plan(mint.plan_slug_for(rec["plan"]["id"]))
         for ind in rec.get("indicators") or []:
             node = f"{plan}/indicator/{ind['id']}"
-            head = {"plan_iri": plan, "indicator_iri": node, "id": ind["id"], "title": ind["title"], "state": ind["state"],
+            head = {"plan_iri": plan, "indicator_iri": node, "id": ind["id"], "title": ind["title"],
+                "state": ind["state"],
                     "unit": ind.get("unit"), "direction": ind.get("direction")}
             values = ([("baseline", ind["baseline"])] if ind.get("baseline") else []) + \
-                [("target", v) for v in ind.get("targets") or []] + [("actual", v) for v in ind.get("observations") or []]
+                [("target", v) for v in ind.get("targets") or []] + [("actual",
+                    v) for v in ind.get("observations") or []]
             if not values:
                 rows.append({**head, "source_line": ind.get("line")})
             for vtype, v in values:
-                rows.append({**head, "value_type": vtype, "period": v["period"], "value": v["value"], "source_line": v["line"]})
+                rows.append({**head, "value_type": vtype, "period": v["period"], "value": v["value"],
+                    "source_line": v["line"]})
     return rows
 
 

@@ -50,11 +50,13 @@ def _report(store, lab, r) -> dict:
     kind = _one(store, r, RP + "reportKind")
     return {"node": _value(lab, r), "kind": kind.value.rsplit("/", 1)[-1] if kind is not None else "",
             "period": period.value if period is not None else "",
-            "status": _value(lab, status) if status is not None else None, "text": text.value if text is not None else None,
+            "status": _value(lab, status) if status is not None else None,
+                "text": text.value if text is not None else None,
             "money": [(nb if i18n.current() == "nb" else en, _dec(_one(store, r, RP + p)))
                       for p, nb, en in MONEY if _one(store, r, RP + p) is not None],
             "sources": [s for s in source_spans(store, lab, r) if s["start"]],
-            "in_programme": _value(lab, _one(store, r, RP + "reportedIn")) if _one(store, r, RP + "reportedIn") else None}
+            "in_programme": _value(lab, _one(store, r, RP + "reportedIn")) if _one(store, r,
+                RP + "reportedIn") else None}
 
 
 def _versions(store, node) -> list:
@@ -94,7 +96,8 @@ def indicator_series(store: ox.Store, lab: Labeler, owners: list) -> list[dict]:
             for obs in _subjects(store, RP + "indicator", ind):
                 period, vtype, value = (_one(store, obs, RP + p) for p in ("refPeriod", "valueType", "indicatorValue"))
                 if period is not None and value is not None:
-                    points.append((period.value, vtype.value.rsplit("/", 1)[-1] if vtype is not None else "", _dec(value)))
+                    points.append((period.value, vtype.value.rsplit("/", 1)[-1] if vtype is not None else "",
+                        _dec(value)))
             if points:
                 unit = _one(store, ind, RP + "unitText")
                 points.sort()
@@ -153,7 +156,8 @@ def programme_overview(store: ox.Store, lab: Labeler, programme) -> dict | None:
     measures = len([m for m in _subjects(store, RP + "inProgramme", programme)
                     if _one(store, m, RP + "measureId") is not None])
     with_status = sum(n for _, n in counts.values())
-    status_rows = sorted(counts.values(), key=lambda c: -c[1]) + [[None, measures - with_status]] * (measures > with_status)
+    status_rows = sorted(counts.values(), key=lambda c: -c[1]) + [[None,
+        measures - with_status]] * (measures > with_status)
     groups = sorted(money.values(), key=lambda c: (c["period"], c["focus_area"].label if c["focus_area"] else "~"))
     return {"status_counts": status_rows, "money": groups, "chart": bar_chart(groups)}
 
@@ -183,15 +187,19 @@ def plan_schedule(store: ox.Store, lab: Labeler, plan) -> list[dict]:
     out = []
     for sched in _objects(store, plan, RP + "followUpSchedule"):
         entries = _objects(store, sched, RP + "scheduleEntry")
-        for e in sorted(entries, key=lambda n: int(n.value.rsplit("/", 1)[-1]) if n.value.rsplit("/", 1)[-1].isdigit() else 0):
+        for e in sorted(entries, key=lambda n: int(n.value.rsplit("/", 1)[-1]) if n.value.rsplit("/",
+            1)[-1].isdigit() else 0):
             month = _one(store, e, RP + "month")
-            text = {p: _one(store, e, RP + p) for p in ("reportedWhat", "reportDocument", "reporterText", "recipientText",
+            text = {p: _one(store, e, RP + p) for p in ("reportedWhat", "reportDocument", "reporterText",
+                "recipientText",
                                                         "recipientBasis")}
             out.append({"node": _value(lab, e), "kind": _value(lab, _one(store, e, RP + "scheduleKind")),
                         "month": MONTHS[i18n.current()][int(month.value) - 1] if month is not None else None,
-                        "frequency": _value(lab, _one(store, e, RP + "frequency")) if _one(store, e, RP + "frequency") else None,
+                        "frequency": _value(lab, _one(store, e, RP + "frequency")) if _one(store, e,
+                            RP + "frequency") else None,
                         **{k: (v.value if v is not None else None) for k, v in text.items()},
-                        "statement": _value(lab, _one(store, e, RP + "statedIn")) if _one(store, e, RP + "statedIn") else None,
+                        "statement": _value(lab, _one(store, e, RP + "statedIn")) if _one(store, e,
+                            RP + "statedIn") else None,
                         "sources": [s for s in source_spans(store, lab, e) if s["start"]]})
     return out
 
