@@ -23,6 +23,7 @@ PAGES = {
     "measure": (K1, "true"),
     "actor": ("/actor/nav", "true"),
     "programme": ("/plan/inkluderende-innlandet/programme/2025", "true"),
+    "plan-schedule": ("/plan/nordland-ung-inkludering", "true"),   # the follow-up schedule (issue 10)
     "search": ("/search?q=ungdom", "true"),
     "query": ("/query?q=measures-per-responsible&run=1", "document.querySelector('table.results')"),
     "source": ("/source/hp2025/text#L98-L113", "document.querySelector('.line.hl')"),

@@ -86,7 +86,7 @@ def test_nordland_plan_page_shows_its_schedule(store, lang):
 
 
 def test_indicator_chart_on_the_fixture(lang):
-    from test_datacube import fixture_quads, ontology_triples
+    from followup_fixtures import fixture_quads, ontology_triples
 
     lang("nb")
     st = ox.Store()

@@ -23,7 +23,9 @@ from kg.cli import app
 QUESTIONS = ("actor-involvement", "allocation-status", "centrality", "changed-responsible", "grant-projects",
              "measure-links", "measures-by-focus-area", "measures-by-horizon", "measures-per-responsible",
              "money-by-focus-area", "money-by-measure", "new-measures", "odd-links", "partner-pairs",
-             "succession", "withdrawn-measures")
+             "succession", "withdrawn-measures",
+             # follow-up (issue 10; facts tested in test_followup.py)
+             "status-by-year", "follow-up-money", "status-unchanged", "indicators-against-target")
 
 
 def ask(store, name: str, **params) -> list[dict[str, str]]:

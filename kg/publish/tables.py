@@ -177,10 +177,10 @@ def status_rows(records_dir: Path, mint: Minter) -> list[dict]:
 
     rows = []
     for year, rec in sorted(programme_records(records_dir).items()):
-        programme = mint.programme(year)
+        programme = mint.programme(year, mint.plan_slug_for((rec.get("plan") or {}).get("id")))
         for r in rec.get("status_reports") or []:
             rows.append({"programme_year": year, "report_iri": report_iri(programme, r),
-                         "measure_iri": mint.measure(year, r["measure"]) if r.get("measure") else None,
+                         "measure_iri": f"{programme}/measure/{r['measure']}" if r.get("measure") else None,
                          "source_line": r.get("line"),
                          **{k: r.get(k) for k in STATUS_COLUMNS if k in r}})
     return rows
@@ -191,7 +191,7 @@ def money_cube_rows(records_dir: Path, mint: Minter) -> list[dict]:
 
     rows = []
     for year, rec in sorted(programme_records(records_dir).items()):
-        programme = mint.programme(year)
+        programme = mint.programme(year, mint.plan_slug_for((rec.get("plan") or {}).get("id")))
         for r in rec.get("status_reports") or []:
             node = report_iri(programme, r)
             for field, kind in money_kinds():
