@@ -160,10 +160,6 @@ def test_round_trip_graphs_are_isomorphic_without_provenance(imported, tmp_path,
     before.mkdir()
     for name in ("hp2024.json", "hp2025.json", "successors.json"):
         shutil.copy(config.RECORDS / name, before / name)
-    for name in ("hp2024.json", "hp2025.json"):  # status reports are not carried yet (see NOT_CARRIED above)
-        rec = json.loads((before / name).read_text(encoding="utf-8"))
-        rec.pop("status_reports", None)
-        (before / name).write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
     shutil.copy(config.RECORDS / "successors.json", after / "successors.json")
     g1 = _graph_without_provenance(before, AUTHORITY, monkeypatch)
     g2 = _graph_without_provenance(after, out / "actors.yaml", monkeypatch)
