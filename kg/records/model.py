@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 SCHEMA_VERSION = 1
 
 Span = Annotated[list[int], Field(min_length=2, max_length=2, description="[first, last] 1-based source lines")]
-#: a focus area's code (Innlandet: K, A, L) and a measure id: the code, a number, an optional letter (K2A)
+#: a focus area's code (e.g. K, A, L) and a measure id: the code, a number, an optional letter (K2A)
 FocusCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
 MeasureId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}[0-9]{1,3}[A-Z]?$")]
 Severity = Literal["info", "warning", "error"]

@@ -20,6 +20,7 @@ from .. import config
 from . import describe, i18n, links
 from . import layout as page_layout
 from .queries import ReadyQuery
+from .texts import licence_iri, site_texts
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -65,7 +66,7 @@ def environment() -> jinja2.Environment:
         _env.filters["nok"] = _nok
         _env.filters["count"] = _count
         # one language per page: the request's (kg.web.i18n), Bokmål outside a request
-        _env.globals.update(_=i18n.t, lang=i18n.current, lang_url=i18n.switch_url)
+        _env.globals.update(_=i18n.t, lang=i18n.current, lang_url=i18n.switch_url, site_texts=site_texts)
     return _env
 
 
@@ -119,7 +120,7 @@ def resource_signposts(store: ox.Store, iri: str, self_href: str | None) -> list
         t = q.object
         if isinstance(t, ox.NamedNode) and links.linkable(t.value) and (t.value, "type", None) not in out:
             out.append((t.value, "type", None))
-    out.append((links.LICENSE, "license", None))
+    out.append((licence_iri(), "license", None))
     return out
 
 
@@ -191,7 +192,7 @@ def landing_signposts(base_iri: str, downloads: list = (), void: bool = False) -
     if void:
         out.append(("./.well-known/void", "describedby", "text/turtle"))
     out += [(f"./download/{d.name}", "item", d.media_type) for d in downloads]
-    out += [(links.SCHEMA_DATASET, "type", None), (links.SCHEMA_ABOUT_PAGE, "type", None), (links.LICENSE, "license", None)]
+    out += [(links.SCHEMA_DATASET, "type", None), (links.SCHEMA_ABOUT_PAGE, "type", None), (licence_iri(), "license", None)]
     return out
 
 
@@ -204,7 +205,7 @@ def landing_json_ld(base_iri: str, stats: dict, downloads: list = (), dumps_base
         "@id": base_iri,
         "url": base_iri,
         "name": "Regionale handlingsprogram som lenkede data",
-        "license": links.LICENSE,
+        "license": licence_iri(),
         "isAccessibleForFree": True,
         "distribution": [{"@type": "DataDownload", "contentUrl": dumps_base + d.name, "encodingFormat": d.media_type,
                           "contentSize": str(d.bytes)} for d in downloads],
