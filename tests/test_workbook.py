@@ -132,7 +132,7 @@ def _graph_without_provenance(records_dir, authority_file, monkeypatch):
     from kg.namespaces import PROV, RP
     from kg.rdfbridge import to_rdflib
 
-    monkeypatch.setattr(authority, "AUTHORITY_FILE", authority_file)
+    monkeypatch.setattr(authority, "authority_file", lambda: authority_file)
     quads = collect_quads(records_dir)
     prov_p = {PROV + "wasDerivedFrom", RP + "sourceLineStart", RP + "sourceLineEnd", RP + "extractionRun",
               RP + "sourceSheet", RP + "sourceRow"}
