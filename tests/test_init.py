@@ -171,6 +171,10 @@ def test_pages_of_a_new_dataset_show_its_own_texts(tmp_path, restore_dataset):
         finally:
             i18n._lang.reset(token)
         assert intro in html and licence in html
+        ld = json.loads(html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+        assert ld["name"] == "Handlingsprogram for Regional plan for prøving"   # schema.org Dataset
+        assert ld["publisher"] == {"@type": "Organization", "name": "Testfylke fylkeskommune (test data)",
+                                   "identifier": "999999999"}
         assert 'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in html
         footer = html[html.index("<footer>"):]
         assert "Testfylke fylkeskommune (test data)." in footer   # the publisher: no source documents

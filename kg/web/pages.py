@@ -199,12 +199,17 @@ def landing_signposts(base_iri: str, downloads: list = (), void: bool = False) -
 def landing_json_ld(base_iri: str, stats: dict, downloads: list = (), dumps_base: str | None = None) -> dict:
     """schema.org Dataset description of the landing page (facts from the data and the release manifest)."""
     dumps_base = dumps_base or base_iri + "download/"
+    ds = config.dataset()   # who publishes what: the dataset's kg.toml
     return {
         "@context": {"@vocab": "https://schema.org/"},  # inline: a reader needs no remote context
         "@type": "Dataset",
         "@id": base_iri,
         "url": base_iri,
-        "name": "Regionale handlingsprogram som lenkede data",
+        "name": ds.title["nb"],
+        "description": ds.description["nb"],
+        "inLanguage": list(ds.languages),
+        "publisher": {"@type": "Organization", "name": ds.publisher.name, "identifier": ds.publisher.org_number},
+        "spatialCoverage": {"@type": "Place", "@id": ds.spatial.iri, "name": ds.spatial.label},
         "license": licence_iri(),
         "isAccessibleForFree": True,
         "distribution": [{"@type": "DataDownload", "contentUrl": dumps_base + d.name, "encodingFormat": d.media_type,
