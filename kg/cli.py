@@ -18,7 +18,7 @@ app = typer.Typer(
     help=(
         "Publish regional action programmes (handlingsprogram) as validated, SPARQL-queryable linked data.\n\n"
         "Typical flow:  kg extract  →  kg build  →  kg validate  →  kg serve   (or simply: kg up)\n\n"
-        "A new dataset:  kg init DIR  →  fill in DIR/data/workbook.xlsx  →  kg import  →  kg build  →  kg publish\n\n"
+        "A new dataset:  kg init DIR  →  fill in DIR/data/workbook.xlsx  →  (in DIR) kg import data/workbook.xlsx  →  kg build  →  kg publish\n\n"
         "Every command works on the dataset (a folder with kg.toml) given by --dataset DIR, $KG_DATASET, "
         "or found from the current folder upwards."
     ),
