@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import buildinfo, config, sources
-from .graph import grants, plan_statements
+from .graph import followup, grants, plan_statements
 from .graph.authority import map_actors, map_municipalities
 from .graph.common import Rec, RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
@@ -152,6 +152,7 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
             year = rec.sub("programme", required=True).req("year")
             measures.update({(year, mid): iri for mid, iri in ids.items()})
             map_anomalies(rec, sink, ids, name)
+            followup.map_status_reports(rec, sink, ids)
         elif kind == "programme":  # a second capture corroborates the measures of its year: cite it too
             sink.use_graph(name, source_id=source_id, run=run)
             year = _capture_year(name, rec)
@@ -169,6 +170,8 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
             sink.use_graph(name, source_id=source_id, run=run)
             MAPPERS[kind](rec, sink, actors, municipality_numbers)
             map_anomalies(rec, sink, {}, name)
+            if rec.opt("statements") is not None:
+                followup.map_plan_followup(rec, sink)
     return sink.quads
 
 

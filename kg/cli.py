@@ -578,11 +578,11 @@ def _push_target(to, store, gsp_url, update_url, query_url, user, password, conn
 
 
 def _quiet_libraries() -> None:
-    """Library log records (pyLODE, asyncio, rdflib) are not output of ours: warnings and up only."""
+    """Library log records (asyncio, rdflib, httpx) are not output of ours: warnings and up only."""
     import logging
 
     logging.getLogger().setLevel(logging.WARNING)
-    for name in ("pylode", "asyncio", "rdflib", "httpx", "httpcore"):
+    for name in ("asyncio", "rdflib", "httpx", "httpcore"):
         logging.getLogger(name).setLevel(logging.WARNING)
 
 

@@ -17,10 +17,11 @@ SH = "http://www.w3.org/ns/shacl#"
 VOID = "http://rdfs.org/ns/void#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
 RPS = "https://w3id.org/regplan/shapes#"
+QB = "http://purl.org/linked-data/cube#"
 
 PREFIXES = {
     "rp": RP, "rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "skos": SKOS, "dct": DCT,
-    "dcat": DCAT, "prov": PROV, "org": ORG, "foaf": FOAF, "schema": SCHEMA, "sh": SH,
+    "dcat": DCAT, "prov": PROV, "org": ORG, "foaf": FOAF, "schema": SCHEMA, "sh": SH, "qb": QB,
 }
 #: for what the server writes (service and VoID descriptions); not in the SPARQL prelude, whose `sd:`
 #: IRI the endpoint's guard would read as a possible SERVICE keyword

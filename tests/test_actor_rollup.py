@@ -60,6 +60,8 @@ def test_landing_counts_explained_with_separators(real, store):
     assert f'<td id="n-quads" data-value="{quads}">{sep(quads)}</td>' in html
     assert f'<td id="n-triples" data-value="{distinct}">{sep(distinct)}</td>' in html
     assert 'class="counts-note"' in html
+    en = real.get("/?lang=en", headers=HTML).text  # the counts are explained in English too
+    assert "“distinct triples” counts each triple once" in en and "Hver kilde" not in en
 
 
 def test_attributions_as_role_actor_line(real):

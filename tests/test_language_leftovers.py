@@ -159,3 +159,35 @@ def test_lineage_labels_in_english(real_client):
     page = real_client.get("/plan/inkluderende-innlandet/programme/2025/measure/K1?lang=en", headers=HTML).text
     assert not any(re.match(r"Satsing \w+ fra \d{4}$", n) for n in visible(page, "en"))
 
+
+
+def test_anomaly_pages_are_titled_in_the_page_language(real_client):
+    """An anomaly's label from the build reads "typo: text"; its page says "Skrivefeil: tekst" / "Typo: text"."""
+    q = "PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT ?x ?l WHERE { ?x rp:anomalyKind 'typo' ; " \
+        "<http://www.w3.org/2004/02/skos/core#prefLabel> ?l FILTER(STRSTARTS(?l, 'typo: text')) } LIMIT 1"
+    row = real_client.post("/sparql", data={"query": q}, headers={"Accept": "application/sparql-results+json"}).json()
+    path = row["results"]["bindings"][0]["x"]["value"][len(BASE) - 1:]
+    nb = real_client.get(path, headers={**HTML, "Accept-Language": "nb"}).text
+    en = real_client.get(path + "?lang=en", headers=HTML).text
+    assert re.search(r"<h1>Skrivefeil: tekst\b", nb) and re.search(r"<h1>Typo: text\b", en)
+
+
+def test_error_pages_explain_in_the_page_language(real_client):
+    """A 404 page says what happened in the page language; the server's technical message (English, as
+    plain-text clients get it) is marked lang="en" on a Bokmål page."""
+    nb = real_client.get("/actor/no-such-actor", headers={**HTML, "Accept-Language": "nb"})
+    assert nb.status_code == 404 and "<h1>404 – Fant ikke</h1>" in nb.text
+    assert "Adressen finnes ikke i dette datasettet." in nb.text
+    assert re.search(r'<p class="error" lang="en">https://w3id.org/regplan/actor/no-such-actor is not in this dataset', nb.text)
+    assert not _problems_in(nb.text, "nb")
+    en = real_client.get("/actor/no-such-actor?lang=en", headers=HTML)
+    assert "<h1>404 – Not found</h1>" in en.text and "This address is not in this dataset." in en.text
+    assert not _problems_in(en.text, "en")
+    plain = real_client.get("/actor/no-such-actor", headers={"Accept": "text/plain", "Accept-Language": "nb"})
+    assert plain.status_code == 404 and plain.text.endswith("is not in this dataset\n")
+
+
+def _problems_in(page: str, lang: str) -> list[str]:
+    nodes = visible(page, lang)
+    known = KNOWN + (KNOWN_IN_EN if lang == "en" else KNOWN_IN_NB)
+    return _catalogue_leftovers(nodes, lang) + [k for k in known if any(k in n for n in nodes)]

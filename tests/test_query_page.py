@@ -21,7 +21,7 @@ def src_line(n: int) -> str:
 
 def test_every_question_has_nb_and_en_title_and_description():
     cat = queries.catalogue()
-    assert len(cat) == 16
+    assert len(cat) == 20   # 16 + the four follow-up questions (issue 10)
     for name, q in cat.items():
         assert set(q.titles) == {"en", "nb"} and q.titles["en"] == q.title, name
         assert set(q.descriptions) == {"en", "nb"} and q.descriptions["en"] == q.description, name
@@ -104,6 +104,12 @@ def test_money_view_keeps_bases_apart(real):
     # A3 line 442 "Bevilgning for 2025: 4 mill. kr." is an amount for one year, not per year
     assert "Bevilgning for 2025: 4 mill. kr." in src_line(442)
     assert got[("Arbeidsliv og arbeidsplassutvikling 2025", "for 2025")] == 4_000_000
+    # on an English page the view names the bases in English (same amounts)
+    en = builtin_views("en")[1]
+    rows_en = real.post("/sparql", data={"query": en.text}, headers={"Accept": "application/sparql-results+json"}).json()
+    got_en = {(r["focusArea"]["value"], r["basis"]["value"]): int(r["nok"]["value"]) for r in rows_en["results"]["bindings"]}
+    assert got_en[("Kompetanse og livslang læring 2025", "per year in 2025–2028")] == 7_000_000
+    assert sorted(got_en.values()) == sorted(got.values())
     # A13 line 611 "1,78 mill. kroner for årene 2022 og 2023" is a period amount
     assert "1,78 mill. kroner for årene 2022 og 2023" in src_line(611)
     assert got[("Arbeidsliv og arbeidsplassutvikling 2025", "for perioden 2022–2023")] == 1_780_000

@@ -14,7 +14,7 @@ from ..errors import ExtractError
 from ..records.model import SCHEMA_VERSION
 from ..records.validate import check
 from ..records.validate import load as load_record
-from . import actors, successors, tables
+from . import actors, followup, successors, tables
 from .layouts import LAYOUTS
 
 __all__ = ["LAYOUTS", "ExtractError", "extractor_for", "run"]
@@ -66,6 +66,7 @@ def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
         for src in srcs:
             rec = extractor_for(src)(src)
             actors.annotate(rec)
+            followup.annotate(rec, src.lines())
             records[src.id] = rec
             advance(src.id)
 

@@ -34,11 +34,17 @@ def _mentions(f: dict | None) -> list[str]:
     return out
 
 
+def _text_only(f: dict | None) -> list[str]:
+    """A field's raw text when it names no actor or group (kept so a change of wording shows)."""
+    return [f["text"]] if (f or {}).get("text") else []
+
+
 def _money(items: list[dict] | None) -> list[str]:
     out = []
     for m in items or []:
         when = (f"{m['period'][0]}–{m['period'][1]}" if m.get("period") else str(m.get("year") or ""))
-        out.append(" ".join(str(x) for x in (m.get("amount"), m.get("currency") or "NOK", when, m.get("basis") or "") if x).strip())
+        parts = (m.get("amount"), m.get("currency") or "NOK", when, m.get("basis") or "")
+        out.append(" ".join(str(x) for x in parts if x).strip())
     return out
 
 
@@ -48,8 +54,8 @@ def measure_view(m: dict) -> dict:
     return {
         "title": m.get("title"), "status": m.get("status"), "level": m.get("level"),
         "focus_area": m.get("focus_area"),
-        "responsible": _mentions(m.get("responsible")) or ([m["responsible"]["text"]] if (m.get("responsible") or {}).get("text") else []),
-        "partners": _mentions(m.get("partners")) or ([m["partners"]["text"]] if (m.get("partners") or {}).get("text") else []),
+        "responsible": _mentions(m.get("responsible")) or _text_only(m.get("responsible")),
+        "partners": _mentions(m.get("partners")) or _text_only(m.get("partners")),
         "links": list(links.get("measures") or []) + list(links.get("other") or []),
         "horizon": (m.get("priority") or {}).get("horizon"),
         "money": _money(m.get("money")),

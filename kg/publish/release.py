@@ -78,6 +78,13 @@ DESCRIPTIONS = {
     "tables/measures.csv": ("Measures table (CSV)", "One row per measure; columns in tables/README.md."),
     "tables/actors.csv": ("Actors table (CSV)", "Actors and actor groups with how often they are named."),
     "tables/allocations.csv": ("Allocations table (CSV)", "Allocation-status and distribution table rows."),
+    "tables/status-reports.csv": ("Status reports table (CSV)", "Status and money per measure and reporting period; "
+                                  "columns in tables/README.md."),
+    "tables/money-cube.csv": ("Money cube (CSV)",
+        "The observations of the money Data Cube (rp:moneyStructure), one per "
+                              "status report and money kind; columns in tables/README.md."),
+    "tables/indicators.csv": ("Indicators table (CSV)", "Result indicators and their values (indicator Data Cube, "
+                              "rp:indicatorStructure); columns in tables/README.md."),
     "validation/report.ttl": ("SHACL validation report (Turtle)", "sh:ValidationReport of this release."),
     "validation/report.txt": ("SHACL validation report (text)", "The same report, one result per line."),
     "ontology/index.html": ("Ontology documentation (HTML)", "Classes, properties and concept schemes, in Bokmål."),

@@ -42,7 +42,9 @@ Header append Vary Accept
 """
 
 NGINX = """# nginx: inside the server block serving this folder as the root of the base IRI's path.
-types { text/turtle ttl; application/ld+json jsonld; application/n-triples nt; application/rdf+xml rdf; text/html html; }
+types {
+    text/turtle ttl; application/ld+json jsonld; application/n-triples nt; application/rdf+xml rdf; text/html html;
+}
 map $http_accept $rdf_suffix {
     default                   ".html";
     "~*text/turtle"           ".ttl";

@@ -112,6 +112,7 @@ def write_tables(out_dir: Path, records_dir: Path, authority_file: Path, base: s
                                         encoding="utf-8")
     (out_dir / "allocations.csv").write_text(_csv(ALLOCATION_COLUMNS, allocation_rows(records_dir, mint)),
                                              encoding="utf-8")
+    followup = write_followup_tables(out_dir, records_dir, base)
     doc = ["# Tables\n", "Flat views of the dataset; the RDF dumps are authoritative.\n"]
     for name, cols in COLUMNS.items():
         doc.append(f"\n## {name}\n")
@@ -121,4 +122,115 @@ def write_tables(out_dir: Path, records_dir: Path, authority_file: Path, base: s
         doc.append("\n| column | meaning |\n|---|---|\n")
         doc += [f"| `{k}` | {v} |\n" for k, v in cols.items()]
     (out_dir / "README.md").write_text("".join(doc), encoding="utf-8")
-    return [out_dir / n for n in ("measures.csv", "actors.csv", "allocations.csv", "README.md")]
+    return [out_dir / n for n in ("measures.csv", "actors.csv", "allocations.csv")] + followup + [out_dir / "README.md"]
+
+
+# --- follow-up (issue 10): status reports, the money cube, indicators -----------------------------------
+
+STATUS_COLUMNS = ["programme_year", "kind", "report_iri", "measure", "measure_iri", "focus_area", "title_in_source",
+                  "period", "status", "status_text", "status_rule", "allocated", "used", "carried_over", "decided",
+                  "decision", "decision_reference", "source_line"]
+MONEY_CUBE_COLUMNS = ["observation_iri", "dataset_iri", "report_iri", "money_kind", "period", "amount_nok",
+                      "measure", "focus_area"]
+INDICATOR_COLUMNS = ["plan_iri", "indicator_iri", "id", "title", "state", "unit", "direction", "value_type",
+                     "period", "value", "source_line"]
+COLUMNS.update({
+    "status-reports.csv": {
+        "programme_year": "year of the action programme that prints the report",
+        "kind": "allocation-status (status of money allocated earlier) / programme-status (the measure's status "
+                "phrase) / money-decided (the year's distribution)",
+        "report_iri": "IRI of the rp:StatusReport", "measure": "measure id (empty when the source names none, "
+                                                                "or its id and title disagree)",
+        "measure_iri": "IRI of the measure",
+            "focus_area": "focus-area code K / A / L (the measure's or the table section's)",
+        "title_in_source": "title as the source prints it", "period": "year reported on",
+        "status": "status concept: planned / ongoing / completed / suspended / cancelled "
+                  "(https://w3id.org/regplan/concept/progress/…)",
+        "status_text": "the status as written",
+            "status_rule": "rule that read the text as the concept (docs/followup.md)",
+        "allocated": "NOK allocated", "used": "NOK used", "carried_over": "NOK carried over", "decided": "NOK decided",
+        "decision": "the decision as written", "decision_reference": "case number of the decision",
+        "source_line": "1-based line in the source document",
+    },
+    "money-cube.csv": {
+        "observation_iri": "IRI of the qb:Observation",
+            "dataset_iri": "IRI of the qb:DataSet (structure rp:moneyStructure)",
+        "report_iri": "dimension rp:statusReport", "money_kind": "dimension rp:moneyKind: allocated / used / "
+                                                                "carried-over / decided",
+        "period": "dimension rp:refPeriod (year)", "amount_nok": "measure rp:amountNOK",
+        "measure": "the report's measure id (not a dimension)",
+            "focus_area": "the report's focus area (not a dimension)",
+    },
+    "indicators.csv": {
+        "plan_iri": "the plan the indicator follows up", "indicator_iri": "IRI of the rp:Indicator",
+        "id": "indicator id", "title": "title", "state": "announced (not yet defined) / defined",
+        "unit": "unit", "direction": "increase / decrease (which way is better)",
+        "value_type": "baseline / target / actual (empty: the source states no value)",
+        "period": "year of the value", "value": "the value (rp:indicatorValue)",
+        "source_line": "1-based line in the source document",
+    },
+})
+
+
+def status_rows(records_dir: Path, mint: Minter) -> list[dict]:
+    from ..graph.followup import report_iri
+
+    rows = []
+    for year, rec in sorted(programme_records(records_dir).items()):
+        programme = mint.programme(year)
+        for r in rec.get("status_reports") or []:
+            rows.append({"programme_year": year, "report_iri": report_iri(programme, r),
+                         "measure_iri": mint.measure(year, r["measure"]) if r.get("measure") else None,
+                         "source_line": r.get("line"),
+                         **{k: r.get(k) for k in STATUS_COLUMNS if k in r}})
+    return rows
+
+
+def money_cube_rows(records_dir: Path, mint: Minter) -> list[dict]:
+    from ..graph.followup import money_kinds, report_iri
+
+    rows = []
+    for year, rec in sorted(programme_records(records_dir).items()):
+        programme = mint.programme(year)
+        for r in rec.get("status_reports") or []:
+            node = report_iri(programme, r)
+            for field, kind in money_kinds():
+                if r.get(field) is not None:
+                    rows.append({"observation_iri": f"{node}/money/{kind}", "dataset_iri": f"{programme}/cube/money",
+                                 "report_iri": node, "money_kind": kind, "period": r["period"],
+                                 "amount_nok": r[field], "measure": r.get("measure"),
+                                     "focus_area": r.get("focus_area")})
+    return rows
+
+
+def indicator_rows(records_dir: Path, mint: Minter) -> list[dict]:
+    rows = []
+    for kind, rec in read_folder(records_dir).values():
+        if kind != "plan-statements":
+            continue
+        plan = mint.plan(mint.plan_slug_for(rec["plan"]["id"]))
+        for ind in rec.get("indicators") or []:
+            node = f"{plan}/indicator/{ind['id']}"
+            head = {"plan_iri": plan, "indicator_iri": node, "id": ind["id"], "title": ind["title"],
+                "state": ind["state"],
+                    "unit": ind.get("unit"), "direction": ind.get("direction")}
+            values = ([("baseline", ind["baseline"])] if ind.get("baseline") else []) + \
+                [("target", v) for v in ind.get("targets") or []] + [("actual",
+                    v) for v in ind.get("observations") or []]
+            if not values:
+                rows.append({**head, "source_line": ind.get("line")})
+            for vtype, v in values:
+                rows.append({**head, "value_type": vtype, "period": v["period"], "value": v["value"],
+                    "source_line": v["line"]})
+    return rows
+
+
+def write_followup_tables(out_dir: Path, records_dir: Path, base: str) -> list[Path]:
+    mint = Minter(base)
+    written = []
+    for name, columns, rows in (("status-reports.csv", STATUS_COLUMNS, status_rows(records_dir, mint)),
+                                ("money-cube.csv", MONEY_CUBE_COLUMNS, money_cube_rows(records_dir, mint)),
+                                ("indicators.csv", INDICATOR_COLUMNS, indicator_rows(records_dir, mint))):
+        (out_dir / name).write_text(_csv(columns, rows), encoding="utf-8")
+        written.append(out_dir / name)
+    return written

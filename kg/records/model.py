@@ -360,6 +360,86 @@ class Reconciliation(Base):
     differences: list[str] | None = None
 
 
+# --- follow-up: status reports, schedules, indicators (issue 10) ------------------------------------
+
+#: status concepts (ontology/followup.ttl, scheme <https://w3id.org/regplan/concept/progress>)
+ProgressStatus = Literal["planned", "ongoing", "completed", "suspended", "cancelled"]
+
+
+class TableRowRef(Base):
+    """The budget-table row a report restates (IRI …/programme/{year}/{table}/row/{n})."""
+    table: Literal["allocation-status", "distribution"]
+    n: int = Field(ge=1, description="row number in the table (1-based, document order)")
+
+
+class StatusReport(Base):
+    """What a programme (or the publisher's workbook) reports about one measure for one period.
+
+    ``allocation-status``: a row of the status table of money allocated earlier (Vedlegg 2 of 2025,
+    period 2023); ``programme-status``: the status phrase the programme prints for the measure (period =
+    programme year); ``money-decided``: a row of the year's distribution table (period = that year).
+    ``status`` is the concept the verbatim ``status_text`` maps to by rule ``status_rule`` (the rules
+    are listed in kg/extract/followup.py and docs/followup.md); null when no rule applies."""
+    kind: Literal["allocation-status", "programme-status", "money-decided"]
+    measure: MeasureId | None = Field(description="measure of this record's programme; null when the source "
+                                                  "names none or the id/title match does not hold")
+    focus_area: Literal["K", "A", "L"] | None = Field(description="the measure's, or the table section's")
+    title_in_source: str | None
+    period: int = Field(description="the year reported on")
+    status: ProgressStatus | None
+    status_text: str | None = Field(description="the status as written")
+    status_rule: str | None
+    allocated: int | None = Field(description="NOK")
+    used: int | None
+    carried_over: int | None
+    decided: int | None
+    decision: str | None = Field(description="the decision as written ('Fylkesutvalget 09.05.2023')")
+    decision_reference: str | None = Field(description="case number of the decision ('PS 59/2023', Elements '2023/11949')")
+    row: TableRowRef | None
+    line: int
+    lines: Span
+
+
+class ScheduleEntry(Base):
+    """One recurring follow-up step of a plan: what is reported when, by whom, to whom."""
+    kind: Literal["status-note", "report", "revision", "indicator-update"]
+    what: str = Field(description="what is reported or done, as written")
+    document: str | None = Field(description="the document it is reported in, as written ('rådsnotat')")
+    reporter: str | None = Field(description="who reports, as written; null when the source does not say")
+    recipient: str | None = Field(description="who receives it, as written; null when the source does not say")
+    recipient_basis: str | None = Field(None, description="why the recipient is read so, when not stated as subject")
+    frequency: Literal["yearly", "continuous"] | None
+    month: int | None = Field(ge=1, le=12)
+    statement: int = Field(description="the plan statement (n) that states it")
+    text: str
+    line: int
+
+
+class IndicatorValue(Base):
+    """A baseline, target or observed value the source states for an indicator."""
+    period: int
+    value: float
+    text: str
+    line: int
+
+
+class IndicatorRecord(Base):
+    """A result indicator. ``state: announced`` = the source says indicators will be defined; then no
+    definition, unit or values (none are stated)."""
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    title: str
+    state: Literal["announced", "defined"]
+    definition: str | None
+    unit: str | None
+    direction: Literal["increase", "decrease"] | None
+    baseline: IndicatorValue | None
+    targets: list[IndicatorValue]
+    observations: list[IndicatorValue]
+    statements: list[int] = Field(description="plan statements (n) about the indicator(s)")
+    text: str
+    line: int
+
+
 class ProgrammeRecord(Envelope):
     """hp2025.json, hp2024.json and hp2024-fields.json (the fields-only capture has no plan/programme)."""
     plan: Plan | None = None
@@ -375,6 +455,7 @@ class ProgrammeRecord(Envelope):
     distribution_totals: DistributionTotals | None = None
     reconciliation: list[Reconciliation] | None = None
     reconciled_with: SourceRef | None = None
+    status_reports: list[StatusReport] | None = Field(None, description="follow-up: status and money per measure and period")
 
 
 # --- successors ---------------------------------------------------------------------------------
@@ -533,6 +614,8 @@ class PlanStatementsRecord(Envelope):
     sections: list[Section]
     statements: list[Statement]
     summary: dict[str, list[int]] = Field(description="topic → statement numbers")
+    schedule: list[ScheduleEntry] | None = Field(None, description="follow-up: the plan's reporting schedule")
+    indicators: list[IndicatorRecord] | None = Field(None, description="follow-up: result indicators")
 
 
 #: record kind → model; `record_model(data)` picks one from the record's shape

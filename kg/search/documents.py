@@ -93,7 +93,8 @@ def _measures(r: _Reader) -> Iterator[Doc]:
             years[prog] = _year(r, prog)
             plans = r.objs(prog, RP + "programmeOf")
             ny = str(int(years[prog]) + 1) if years[prog].isdigit() else None
-            next_exists[prog] = bool(ny) and any(_year(r, p) == ny for plan in plans for p in r.subs(RP + "programmeOf", plan))
+            next_exists[prog] = bool(ny) and any(_year(r, p) == ny for plan in plans
+                                                 for p in r.subs(RP + "programmeOf", plan))
         year = years.get(prog, "") if prog is not None else ""
         mid = (r.texts(m, RP + "measureId") or [""])[0]
         title = " ".join(r.texts(m, DCT + "title"))
@@ -134,7 +135,8 @@ def _measures(r: _Reader) -> Iterator[Doc]:
             facets, year, f"{year} {mid}")
 
 
-def _simple(r: _Reader, kind: str, type_: str, title_props: tuple[str, ...], body_props: tuple[str, ...]) -> Iterator[Doc]:
+def _simple(r: _Reader, kind: str, type_: str, title_props: tuple[str, ...],
+            body_props: tuple[str, ...]) -> Iterator[Doc]:
     for s in r.of_type(type_):
         titles = r.texts(s, *title_props)
         yield Doc(s.value, kind, r.label(s), {"title": " · ".join(titles), "body": " ".join(r.texts(s, *body_props))},
@@ -162,7 +164,8 @@ def collect(store: ox.Store) -> list[Doc]:
     docs = list(_measures(r))
     docs += _actors(r)
     docs += _simple(r, "document", "ReferencedDocument", (DCT + "title", SKOS + "prefLabel"), (DCT + "identifier",))
-    docs += _simple(r, "project", "GrantedProject", (DCT + "title", SKOS + "prefLabel"), (DCT + "description", DCT + "subject"))
+    docs += _simple(r, "project", "GrantedProject", (DCT + "title", SKOS + "prefLabel"),
+                    (DCT + "description", DCT + "subject"))
     docs += _simple(r, "statement", "PlanStatement", (SKOS + "prefLabel",), (RP + "sourceText",))
     docs += _simple(r, "focus-area", "FocusArea", (SKOS + "prefLabel", DCT + "title"), (DCT + "description",))
     docs += _simple(r, "goal", "Goal", (SKOS + "prefLabel",), (RP + "goalText", DCT + "description"))

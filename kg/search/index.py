@@ -4,9 +4,10 @@
 `SearchIndex(path)` opens it read-only, one connection per thread, and answers `search()` with BM25
 ranking (title weighted highest, see documents.FIELDS), facet counts and highlighted snippets.
 
-Matching: every query word must match (AND); "quoted words" must occur as a phrase. A word matches a document word with the same stem,
-and — for stems of four letters or more — a word whose stem starts with it, so Norwegian compounds
-are found from their first part ("ungdom" finds "ungdomsskole"). Facets are disjunctive: the counts
+Matching: every query word must match (AND); "quoted words" must occur as a phrase. A word matches a
+document word with the same stem, and — for stems of four letters or more — a word whose stem starts
+with it, so Norwegian compounds are found from their first part ("ungdom" finds "ungdomsskole").
+Facets are disjunctive: the counts
 of one facet are computed with the filters of all *other* facets, so choosing 2024 still shows how
 many hits 2025 has.
 """
@@ -62,14 +63,16 @@ def build(store: ox.Store, path: Path, release: str = "", docs: list[Doc] | None
             CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);
             CREATE TABLE docs(id INTEGER PRIMARY KEY, iri TEXT UNIQUE, kind TEXT, label TEXT, year TEXT, sort TEXT,
                               {", ".join(c + " TEXT" for c in _COLS)});
-            CREATE VIRTUAL TABLE fts USING fts5({", ".join(_COLS)}, content='', tokenize='unicode61 remove_diacritics 0');
+            CREATE VIRTUAL TABLE fts USING fts5({", ".join(_COLS)}, content='',
+                                                tokenize='unicode61 remove_diacritics 0');
             CREATE TABLE facet_values(id INTEGER PRIMARY KEY, fid INTEGER, facet TEXT, value TEXT, label TEXT);
             -- integer ids only, clustered by document: counting facets over the hits is a range read per hit
             CREATE TABLE facets(doc INTEGER, fid INTEGER, vid INTEGER, PRIMARY KEY (doc, fid, vid)) WITHOUT ROWID;
         """)
         con.executemany(
             f"INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, {', '.join('?' for _ in _COLS)})",
-            ((i, d.iri, d.kind, d.label, d.year, d.sort, *(d.text.get(c, "") for c in _COLS)) for i, d in enumerate(docs, 1)))
+            ((i, d.iri, d.kind, d.label, d.year, d.sort, *(d.text.get(c, "") for c in _COLS))
+             for i, d in enumerate(docs, 1)))
         con.executemany(
             f"INSERT INTO fts(rowid, {', '.join(_COLS)}) VALUES (?, {', '.join('?' for _ in _COLS)})",
             ((i, *(text.analyse(d.text.get(c, "")) for c in _COLS)) for i, d in enumerate(docs, 1)))
@@ -159,7 +162,8 @@ class Result:
         return {
             "query": self.query, "terms": self.terms, "total": self.total, "limit": self.limit, "offset": self.offset,
             "filters": self.filters,
-            "hits": [{"iri": h.iri, "kind": h.kind, "label": h.label, "year": h.year or None, "score": round(h.score, 4),
+            "hits": [{"iri": h.iri, "kind": h.kind, "label": h.label, "year": h.year or None,
+                      "score": round(h.score, 4),
                       "snippet": "".join(t for t, _ in h.snippet),
                       "highlights": [t for t, hit in h.snippet if hit]} for h in self.hits],
             "facets": {f: [{"value": v.value, "label": v.label, "count": v.count, "selected": v.selected} for v in vals]
@@ -232,7 +236,8 @@ class SearchIndex:
         self.release = dict(con.execute("SELECT key, value FROM meta"))["release"]
         self.doc_count = con.execute("SELECT COUNT(*) FROM docs").fetchone()[0]
         #: facet value id → (facet, value, label), and (facet, value) → id
-        self.values = {vid: (f, v, lab) for vid, f, v, lab in con.execute("SELECT id, facet, value, label FROM facet_values")}
+        rows = con.execute("SELECT id, facet, value, label FROM facet_values")
+        self.values = {vid: (f, v, lab) for vid, f, v, lab in rows}
         self.vid = {(f, v): vid for vid, (f, v, _lab) in self.values.items()}
         self._facets_loaded = False
         self._lock = threading.Lock()
@@ -277,7 +282,8 @@ class SearchIndex:
         if not terms and not phrases:
             return {}
         rows = self._con().execute(
-            f"SELECT d.iri, -bm25(fts, {', '.join(str(w) for w in FIELDS.values())}) FROM fts JOIN docs d ON d.id = fts.rowid "
+            f"SELECT d.iri, -bm25(fts, {', '.join(str(w) for w in FIELDS.values())}) "
+            "FROM fts JOIN docs d ON d.id = fts.rowid "
             "WHERE fts MATCH ? LIMIT ?", (_fts_query(terms, phrases), limit))
         return dict(rows)
 
@@ -335,7 +341,8 @@ class SearchIndex:
         facets = {}
         for f in FACETS:
             chosen = set(filters.get(f, []))
-            best = heapq.nsmallest(MAX_FACET_VALUES_SHOWN, counts[f].items(), key=lambda vn: (-vn[1], self.values[vn[0]][2]))
+            best = heapq.nsmallest(MAX_FACET_VALUES_SHOWN, counts[f].items(),
+                                   key=lambda vn: (-vn[1], self.values[vn[0]][2]))
             vals = [(self.values[vid][1], self.values[vid][2], n) for vid, n in best]
             fv = [FacetValue(v, lab, n, v in chosen) for v, lab, n in vals]
             for v in chosen - {x.value for x in fv}:  # a chosen value with no hits stays visible (count 0)

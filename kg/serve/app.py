@@ -35,6 +35,7 @@ from . import results
 from .downloads import Download, release_files
 from .executor import MB, Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool, QueryTimeout, WorkerDied
 from .fastpath import SparqlFastPath
+from .headers import header_uri, link_header
 from .middleware import HeadAsGet, Language, SecurityHeaders
 from .protocol import GRAPH_TYPES, ProtocolError, choose, negotiate, parse_request, wants_html
 
@@ -139,7 +140,7 @@ def _error(status: int, message: str, request: Request | None = None, vary: bool
 
 
 def _add_license(g) -> None:
-    """dct:license (the dataset's licence, kg.toml) on every void:Dataset of an rdflib VoID graph that does not state one."""
+    """dct:license (the dataset's licence, kg.toml) on every void:Dataset of a VoID graph that states none."""
     from rdflib import RDF, URIRef
     from rdflib.namespace import DCTERMS
 
@@ -217,8 +218,8 @@ class KGApp:
         if hit is not None:
             return hit
         # No parsing here: the guard runs in the worker (guard.py), never on the event loop.
-        job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results, self.union_flag,
-                  base_iri=self.base + "sparql")
+        job = Job(qr.query, qr.default_graphs, qr.named_graphs, qr.accept, qr.format, self.s.max_results,
+                  self.union_flag, base_iri=self.base + "sparql")
         try:
             out = await self.pool.run(job, client=client)
         except QueryTimeout as e:
@@ -309,13 +310,13 @@ class KGApp:
                 self._stats = pages.dataset_stats(self.store, self.base, self.labeler)
             body = pages.render_landing(self.store, self.base, stats=self._stats, downloads=files, downloads_note=note,
                                         void=True, current="", download_index=True)
-            hit = (body, links.link_header(pages.landing_signposts(self.base, files, True)))
+            hit = (body, link_header(pages.landing_signposts(self.base, files, True)))
             self.page_cache.put(key, hit)
         return HTMLResponse(hit[0], headers={"Link": hit[1], "Vary": "Accept"})
 
     def query_page(self, request: Request) -> Response:
         queries, errors = load_queries(self.s.queries_dir)  # re-read: another tool may add questions
-        views = builtin_views()
+        views = builtin_views(i18n.current())
         initial = ""
         name = request.query_params.get("q") or request.query_params.get("view")
         for q in queries + views:
@@ -339,7 +340,8 @@ class KGApp:
             return JSONResponse(data, headers={"Vary": "Accept"})
         if best is None:
             return _error(406, "the download index is available as text/html or application/json", request)
-        return HTMLResponse(pages.render_downloads(files, note, current=current_path(request)), headers={"Vary": "Accept"})
+        return HTMLResponse(pages.render_downloads(files, note, current=current_path(request)),
+                            headers={"Vary": "Accept"})
 
     def download(self, request: Request) -> Response:
         name = request.path_params["name"]
@@ -369,7 +371,8 @@ class KGApp:
         if body is None:
             quads = []
             for p in files:
-                quads += [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(path=str(p), format=ox.RdfFormat.TURTLE)]
+                quads += [ox.Triple(q.subject, q.predicate, q.object)
+                          for q in ox.parse(path=str(p), format=ox.RdfFormat.TURTLE)]
             body = results.serialize_triples(quads, "turtle").body
             self.page_cache.put(key, body)
         return Response(body, media_type="text/turtle; charset=utf-8")
@@ -476,7 +479,7 @@ class KGApp:
             if path and decoded != iri and describe.exists(self.store, decoded):
                 iri = decoded
             else:
-                shown = iri if describe.valid_iri(iri) else self.base + links.header_uri(path)
+                shown = iri if describe.valid_iri(iri) else self.base + header_uri(path)
                 return 404, f"{shown[:300]} is not in this dataset", {}
         # Every reference is relative to the requested path: right on 127.0.0.1 and under any public base.
         href = links.relative_ref(page, path)
@@ -487,16 +490,18 @@ class KGApp:
                       "application/json", "text/plain", "application/xml"]
             best = choose(accept, offers)
             if best is None:
-                return 406, "none of the accepted types is available; offered: text/html, " + ", ".join(GRAPH_TYPES.values()), {}
+                offered = ", ".join(["text/html", *GRAPH_TYPES.values()])
+                return 406, f"none of the accepted types is available; offered: {offered}", {}
             fmt = "html" if best in ("text/html", "application/xhtml+xml") else negotiate("graph", best, None)
         lang = i18n.current() if fmt == "html" else ""
         etag = '"' + hashlib.sha256(f"{self.s.release}|{iri}|{fmt}|{lang}".encode()).hexdigest()[:20] + '"'
         alternates = [(f"{href}.{sfx}", "alternate", mt) for _n, mt, sfx in pages.ALTERNATES]
         alternates.append((f"{href}.html", "alternate", "text/html"))
-        signposts = pages.resource_signposts(self.store, iri, href)  # FAIR Signposting: cite-as, describedby, type, license
+        # FAIR Signposting: cite-as, describedby, type, license
+        signposts = pages.resource_signposts(self.store, iri, href)
         if fmt == "html":
             signposts.append((links.SCHEMA_ABOUT_PAGE, "type", None))
-        headers = {"Vary": "Accept", "ETag": etag, "Link": links.link_header(alternates + signposts),
+        headers = {"Vary": "Accept", "ETag": etag, "Link": link_header(alternates + signposts),
                    "Cache-Control": "public, max-age=300"}
         body = await anyio.to_thread.run_sync(self._render, iri, fmt, page, href)
         if fmt == "html":
@@ -504,7 +509,7 @@ class KGApp:
         else:
             mt = GRAPH_TYPES[fmt]
             headers["Content-Type"] = mt + ("; charset=utf-8" if mt.startswith("text/") else "")
-            headers["Content-Location"] = links.header_uri(f"{href}.{ {v: k for k, v in SUFFIXES.items()}[fmt] }")
+            headers["Content-Location"] = header_uri(f"{href}.{ {v: k for k, v in SUFFIXES.items()}[fmt] }")
         return 200, body, headers
 
 

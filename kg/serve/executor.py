@@ -620,8 +620,8 @@ class QueryPool:
             return MemoryExceeded(f"query stopped: its worker grew past the memory limit of "
                                   f"{self.cfg.memory_limit // MB} MB per query (reached {w.peak // MB} MB)")
         if w.killed is None and w.peak >= self.cfg.memory_limit // 2:  # RLIMIT_AS ended it between two ticks
-            return MemoryExceeded(f"query stopped: its worker ran out of memory (limit {self.cfg.memory_limit // MB} MB "
-                                  f"per query, reached at least {w.peak // MB} MB)")
+            return MemoryExceeded(f"query stopped: its worker ran out of memory (limit "
+                                  f"{self.cfg.memory_limit // MB} MB per query, reached at least {w.peak // MB} MB)")
         if w.killed == "zygote" or not self._zygote_alive():
             self._wake.set()  # the supervisor notices a dead zygote and starts a fresh one
             return WorkerDied("the query workers are restarting; try again in a few seconds", 503)

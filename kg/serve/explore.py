@@ -32,7 +32,8 @@ INDEX_NAME = "search.sqlite"
 
 def prepare(store, settings) -> Path | None:
     """Build (or reuse) the search index of this release; configure the SPARQL functions. Never at request time."""
-    candidates = [Path(settings.build_dir) / INDEX_NAME, Path(tempfile.gettempdir()) / f"kg-search-{settings.release}.sqlite"]
+    candidates = [Path(settings.build_dir) / INDEX_NAME,
+                  Path(tempfile.gettempdir()) / f"kg-search-{settings.release}.sqlite"]
     for path in candidates:
         try:
             search_index.ensure(store, path, settings.release)
@@ -130,7 +131,8 @@ class Explore:
             return _error(400, f"unknown format '{fmt}'; use one of {', '.join(exts)}", request)
         if not request.query_params.get("query"):
             return _error(400, "missing 'query' parameter", request)
-        name = re.sub(r"[^A-Za-z0-9_-]+", "-", request.query_params.get("name") or "resultat").strip("-")[:80] or "resultat"
+        asked = request.query_params.get("name") or "resultat"
+        name = re.sub(r"[^A-Za-z0-9_-]+", "-", asked).strip("-")[:80] or "resultat"
         resp = await self.kg.sparql(request)
         if resp.status_code == 200:
             resp.headers["Content-Disposition"] = f'attachment; filename="{name}.{ext}"'
@@ -176,7 +178,8 @@ class Explore:
         order = [("sort", state["sort"]), ("dir", state["dir"])] if state["sort"] != "doc" else []
         return HTMLResponse(env.get_template("measures.html").render(
             title=f"{i18n.t('Satsinger')} – {prog['label']}", programmes=programmes, prog=prog, rows=rows, state=state,
-            grouped=browse.groups(rows) if state["sort"] == "doc" else None, sorts={k: i18n.t(v) for k, v in browse.SORTS.items()}, sort_url=sort_url,
+            grouped=browse.groups(rows) if state["sort"] == "doc" else None,
+            sorts={k: i18n.t(v) for k, v in browse.SORTS.items()}, sort_url=sort_url,
             csv_url=_url(here, keep + order + [("format", "csv")]), clear_url=_url(here, [("programme", key)]),
             total=len(b.rows(prog["iri"])), href=href, **places))
 
@@ -206,7 +209,8 @@ class Explore:
         return HTMLResponse(pages.environment().get_template("places.html").render(
             title=i18n.t("Kommuner og regioner"), regions=regions, programmes=programmes,
             municipalities=sum(len(r.places) for r in regions), csv_url="./places?format=csv",
-            href=links.href_for(self.kg.base, current), **_places(current)), headers={"Vary": "Accept", "Cache-Control": "public, max-age=300"})
+            href=links.href_for(self.kg.base, current), **_places(current)),
+            headers={"Vary": "Accept", "Cache-Control": "public, max-age=300"})
 
     # ------------------------------------------------------------------ source documents
 
@@ -275,12 +279,14 @@ def render_search(res: search_index.Result, href, current: str = "search") -> st
                 params = base + [(ff, vv) for ff, vv in chosen if (ff, vv) != (f, v.value)]
             else:
                 params = base + chosen + [(f, v.value)]
-            items.append({"label": i18n.t(v.label), "count": v.count, "selected": v.selected, "url": _url(here, params)})
+            items.append({"label": i18n.t(v.label), "count": v.count, "selected": v.selected,
+                          "url": _url(here, params)})
         facets.append({"name": f, "title": i18n.t(FACETS[f]), "entries": items})
     page = base + chosen
-    prev_url = _url(here, page + ([("offset", str(max(0, res.offset - res.limit)))] if res.offset - res.limit > 0 else [])) \
-        if res.offset > 0 else None
-    next_url = _url(here, page + [("offset", str(res.offset + res.limit))]) if res.offset + res.limit < res.total else None
+    before = res.offset - res.limit
+    prev_url = _url(here, page + ([("offset", str(before))] if before > 0 else [])) if res.offset > 0 else None
+    after = res.offset + res.limit
+    next_url = _url(here, page + [("offset", str(after))]) if after < res.total else None
     return pages.environment().get_template("search.html").render(
         title=f"{i18n.t('Søk')}: {res.query}" if res.query else i18n.t("Søk"), res=res, facets=facets,
         kinds={k: i18n.t(v) for k, v in KIND_LABELS.items()}, href=href,

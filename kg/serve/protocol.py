@@ -96,7 +96,8 @@ def _unquote_ascii(s: str) -> str:
         return s
     if _BAD_ESCAPE.search(s):
         return unquote(s)
-    return codecs.escape_decode(s.replace("\\", "\\\\").replace("%", "\\x").encode("ascii"))[0].decode("utf-8", "replace")
+    raw = codecs.escape_decode(s.replace("\\", "\\\\").replace("%", "\\x").encode("ascii"))[0]
+    return raw.decode("utf-8", "replace")
 
 
 def parse_qs_list(qs: str) -> list[tuple[str, str]]:
@@ -151,7 +152,8 @@ def _graph_iris(params: "_Params", name: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def parse_request(method: str, url_query: str, content_type: str | None, body: bytes, accept: str | None) -> QueryRequest:
+def parse_request(method: str, url_query: str, content_type: str | None, body: bytes,
+                  accept: str | None) -> QueryRequest:
     """Turn a GET/POST into a QueryRequest, or raise ProtocolError (400/403/405/415)."""
     params = _Params(parse_qs_list(url_query))
     ctype = (content_type or "").split(";")[0].strip().lower()
@@ -189,7 +191,8 @@ def parse_request(method: str, url_query: str, content_type: str | None, body: b
     else:
         raise ProtocolError(405, f"method {method} not allowed: use GET or POST")
     if query is None or not query.strip():
-        raise ProtocolError(400, "missing 'query' parameter (SPARQL 1.1 Protocol: query=… or an application/sparql-query body)")
+        raise ProtocolError(400, "missing 'query' parameter "
+                                 "(SPARQL 1.1 Protocol: query=… or an application/sparql-query body)")
     if "\x00" in query:
         raise ProtocolError(400, "the query contains a NUL character")
     if _PROLOGUE_ONLY.fullmatch(query):
@@ -255,7 +258,8 @@ def negotiate(kind: str, accept: str | None, fmt: str | None) -> str:
     if fmt:
         key = _FORMAT_PARAM.get(fmt.strip().lower(), (None, None))[idx]
         if key is None:
-            raise ProtocolError(406, f"format '{fmt}' is not available for this query form; use one of {', '.join(table)}")
+            raise ProtocolError(406, f"format '{fmt}' is not available for this query form; "
+                                     f"use one of {', '.join(table)}")
         return key
     offers = list(table.values()) + list(aliases)
     best = choose(accept, offers)
@@ -276,7 +280,8 @@ def wants_html(accept: str | None) -> bool:
     html = _q_for("text/html", [r for r in ranges if r[0] != "*/*"])
     if html <= 0:
         return False
-    others = [o for o in list(GRAPH_TYPES.values()) + list(RESULT_TYPES.values()) if _q_for(o, [r for r in ranges if r[0] != "*/*"]) >= html]
+    explicit = [r for r in ranges if r[0] != "*/*"]
+    others = [o for o in list(GRAPH_TYPES.values()) + list(RESULT_TYPES.values()) if _q_for(o, explicit) >= html]
     return not others
 
 

@@ -78,7 +78,8 @@ class Browser:
         return list(dict.fromkeys(q.object for q in self.store.quads_for_pattern(s, ox.NamedNode(p), None, self.graph)))
 
     def _subs(self, p: str, o) -> list:
-        return list(dict.fromkeys(q.subject for q in self.store.quads_for_pattern(None, ox.NamedNode(p), o, self.graph)))
+        quads = self.store.quads_for_pattern(None, ox.NamedNode(p), o, self.graph)
+        return list(dict.fromkeys(q.subject for q in quads))
 
     def _ref(self, term, key: str | None = None) -> Ref:
         return Ref(term.value, self.lab.label(term), key if key is not None else local_name(term.value))
@@ -112,8 +113,9 @@ class Browser:
                 return v[0] if v else None
 
             def actors(p, m=m):
-                return sorted((self._ref(a, self.key_of_actor(a.value)) for a in self._objs(m, p) if isinstance(a, ox.NamedNode)),
-                              key=lambda r: r.label.casefold())
+                named = (a for a in self._objs(m, p) if isinstance(a, ox.NamedNode))
+                refs = (self._ref(a, self.key_of_actor(a.value)) for a in named)
+                return sorted(refs, key=lambda r: r.label.casefold())
 
             resp, partners = actors(RP + "responsible"), actors(RP + "partner")
             up: set[str] = set()
@@ -131,8 +133,8 @@ class Browser:
                     if isinstance(mun, ox.NamedNode) and "/place/municipality/" in mun.value:
                         munis[mun.value] = self._ref(mun, local_name(mun.value))
             start, end = one(RP + "sourceLineStart"), one(RP + "sourceLineEnd")
-            span_graph = next((q.graph_name.value for q in self.store.quads_for_pattern(m, ox.NamedNode(RP + "sourceLineStart"), None, None)
-                               if isinstance(q.graph_name, ox.NamedNode)), None)
+            starts = self.store.quads_for_pattern(m, ox.NamedNode(RP + "sourceLineStart"), None, None)
+            span_graph = next((q.graph_name.value for q in starts if isinstance(q.graph_name, ox.NamedNode)), None)
             is_new = one(RP + "isNew")
             title, mid, status = one(DCT + "title"), one(RP + "measureId"), one(RP + "measureStatus")
             rows.append(Row(

@@ -37,6 +37,10 @@ def local_name(iri: str) -> str:
     return iri
 
 
+#: the first word of an anomaly label's target as the build writes it → its catalogue key (kg.web.i18n)
+_ANOMALY_TARGETS = {"measure": "satsing", "text": "tekst"}
+
+
 class Labeler:
     """Caches labels of terms from one (immutable) store."""
 
@@ -62,12 +66,15 @@ class Labeler:
                 if best is None or cand < best:
                     best = cand
         label = best[2] if best else None
-        if label is None and any(True for _ in self.store.quads_for_pattern(node, RDF_TYPE, N(PROV + "Attribution"), None)):
+        if label is None and next(self.store.quads_for_pattern(node, RDF_TYPE, N(PROV + "Attribution"), None), None):
             label = self._attribution(node)
         for q in self.store.quads_for_pattern(node, N(RP + "anomalyKind"), None, None):
             # an anomaly's label from the build is "<kind code>: <what>": the kind's name in the page language
+            # (<what> starts with an English word the build writes: "measure A5", "text")
             code, what = q.object.value, (label or "").partition(": ")[2]
-            what = f"{i18n.t('satsing')} {what[len('measure '):]}" if what.startswith("measure ") else what
+            head, sep, rest = what.partition(" ")
+            if head in _ANOMALY_TARGETS:
+                what = i18n.t(_ANOMALY_TARGETS[head]) + sep + rest
             label = anomaly_kinds.name(code) + (f": {what}" if what else "")
             break
         if label is not None:
@@ -341,8 +348,10 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
         "links_both": [_value(lab, linked_out[k]) for k in sorted(linked_out.keys() & linked_in.keys())],
         "links_out": [_value(lab, linked_out[k]) for k in sorted(linked_out.keys() - linked_in.keys())],
         "links_in": [_value(lab, linked_in[k]) for k in sorted(linked_in.keys() - linked_out.keys())],
-        "predecessors": _with_year(store, lab, _objects(store, node, RP + "continues") + _subjects(store, RP + "continuedBy", node)),
-        "successors": _with_year(store, lab, _objects(store, node, RP + "continuedBy") + _subjects(store, RP + "continues", node)),
+        "predecessors": _with_year(store, lab, _objects(store, node, RP + "continues")
+                                   + _subjects(store, RP + "continuedBy", node)),
+        "successors": _with_year(store, lab, _objects(store, node, RP + "continuedBy")
+                                 + _subjects(store, RP + "continues", node)),
         "allocations": allocations,
         "sources": sources,
     }
@@ -370,7 +379,11 @@ def attributions(store: ox.Store, lab: Labeler, node) -> list[dict]:
         spans = [sp for sp in source_spans(store, lab, a) if sp["start"]]
         out.append({"label": label, "node": Value(a, label, iri=a.value if isinstance(a, ox.NamedNode) else None),
                     "sources": spans})
-    out.sort(key=lambda d: (int(d["sources"][0]["start"]) if d["sources"] and str(d["sources"][0]["start"]).isdigit() else 0, d["label"]))
+    def first_line(d: dict) -> int:
+        start = str(d["sources"][0]["start"]) if d["sources"] else ""
+        return int(start) if start.isdigit() else 0
+
+    out.sort(key=lambda d: (first_line(d), d["label"]))
     return out
 
 
@@ -381,7 +394,8 @@ def source_spans(store: ox.Store, lab: Labeler, node) -> list[dict]:
     spans: dict[str, tuple[str, str | None]] = {}
     for q in store.quads_for_pattern(node, N(RP + "sourceLineStart"), None, None):
         if isinstance(q.graph_name, ox.NamedNode):
-            end = next((e.object.value for e in store.quads_for_pattern(node, N(RP + "sourceLineEnd"), None, q.graph_name)), None)
+            ends = store.quads_for_pattern(node, N(RP + "sourceLineEnd"), None, q.graph_name)
+            end = next((e.object.value for e in ends), None)
             spans[q.graph_name.value.replace("/graph/", "/source/", 1)] = (q.object.value, end)
     if not spans:  # a store without named graphs: the one span, for every source
         start, end = _objects(store, node, RP + "sourceLineStart"), _objects(store, node, RP + "sourceLineEnd")
@@ -395,7 +409,7 @@ def source_spans(store: ox.Store, lab: Labeler, node) -> list[dict]:
     # a span stated in a source's graph by a resource that does not say it derives from it (e.g. an attribution)
     for iri, (start, end) in sorted((k, v) for k, v in spans.items() if k):
         src = N(iri)
-        if src not in derived and any(True for _ in store.quads_for_pattern(src, RDF_TYPE, N(RP + "SourceDocument"), None)):
+        if src not in derived and next(store.quads_for_pattern(src, RDF_TYPE, N(RP + "SourceDocument"), None), None):
             out.append({"source": _value(lab, src), "start": start, "end": end})
     return out
 
@@ -430,7 +444,8 @@ def _actor_extra(store: ox.Store, lab: Labeler, node) -> dict:
                 mid = _objects(store, m, RP + "measureId")
                 rows.append({"measure": _value(lab, m), "year": year, "id": mid[0].value if mid else None,
                              "via": None if who == node else _value(lab, who)})
-        rows.sort(key=lambda r: (-(int(r["year"]) if (r["year"] or "").isdigit() else 0), r["id"] or "", r["measure"].label))
+        rows.sort(key=lambda r: (-(int(r["year"]) if (r["year"] or "").isdigit() else 0), r["id"] or "",
+                                 r["measure"].label))
         roles.append((role, rows))
     return {
         "roles": roles,
@@ -459,11 +474,13 @@ def validation_results(store: ox.Store, lab: Labeler, node, base_iri: str) -> li
         sev = first("resultSeverity")
         msgs = [qq.object for qq in store.quads_for_pattern(r, N(SH + "resultMessage"), None, graph)]
         order = i18n.LABEL_ORDER.get(i18n.current(), LANG_ORDER)
-        msg = sorted(msgs, key=lambda m: order.index(m.language) if getattr(m, "language", None) in order else len(order))
+        msg = sorted(msgs, key=lambda m: order.index(m.language) if getattr(m, "language", None) in order
+                     else len(order))
         path = first("resultPath")
         out.append({
             "severity": local_name(sev.value) if isinstance(sev, ox.NamedNode) else "Violation",
-            "severity_nb": SEVERITY_NB.get(local_name(sev.value) if isinstance(sev, ox.NamedNode) else "Violation", "Merknad"),
+            "severity_nb": SEVERITY_NB.get(local_name(sev.value) if isinstance(sev, ox.NamedNode) else "Violation",
+                                           "Merknad"),
             "message": msg[0].value if msg else "",
             "path": _value(lab, path) if path is not None else None,
             "shape": _value(lab, first("sourceShape")) if first("sourceShape") is not None else None,
@@ -485,11 +502,13 @@ def anomalies(store: ox.Store, node) -> list[dict]:
     return sorted(out.values(), key=lambda d: (d["kind"], d["message"]))
 
 
-def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None = None, max_incoming: int = 500) -> Resource:
+def resource(store: ox.Store, iri: str, base_iri: str, labeler: Labeler | None = None,
+             max_incoming: int = 500) -> Resource:
     lab = labeler or Labeler(store)
     node = N(iri)
     types = [_value(lab, t) for t in _objects(store, node, RDF_TYPE)]
-    props = _grouped(lab, ((q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None) if q.predicate != RDF_TYPE))
+    props = _grouped(lab, ((q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None)
+                           if q.predicate != RDF_TYPE))
     inc = []
     for i, q in enumerate(store.quads_for_pattern(None, None, node, None)):
         if i >= max_incoming:

@@ -244,7 +244,8 @@ class Shape:
     properties: list["Shape"] = field(default_factory=list)
 
 
-def shapes_model(g: Graph, lang: str | None = None, ontology_page: str = "", ontology_terms: set[str] = frozenset()) -> dict:
+def shapes_model(g: Graph, lang: str | None = None, ontology_page: str = "",
+                 ontology_terms: set[str] = frozenset()) -> dict:
     """Node shapes (and property shapes with targets of their own) with their property shapes."""
     lang = lang or i18n.current()
     t = lambda s: i18n.t(s, lang)  # noqa: E731
@@ -264,7 +265,8 @@ def shapes_model(g: Graph, lang: str | None = None, ontology_page: str = "", ont
         msgs = [text(g, m, (SH.message,), lang) for m in [s, *g.objects(s, SH.sparql)] if (m, SH.message, None) in g]
         x = Shape(str(s), anchor(str(s)), curie(str(s)) if isinstance(s, URIRef) else "",
                   text(g, s, (SH.name, RDFS.label), lang), text(g, s, (SH.description, RDFS.comment), lang),
-                  t(SEVERITIES.get(sev, curie(sev))), [(t(name), lk.ref(o)) for p, name in _TARGETS for o in g.objects(s, p)],
+                  t(SEVERITIES.get(sev, curie(sev))),
+                  [(t(name), lk.ref(o)) for p, name in _TARGETS for o in g.objects(s, p)],
                   path_text(g, g.value(s, SH.path)), cons, msgs)
         if g.value(s, SH.sparql) is not None:
             x.constraints.append((t("SPARQL-regler"), str(len(list(g.objects(s, SH.sparql))))))
@@ -273,7 +275,8 @@ def shapes_model(g: Graph, lang: str | None = None, ontology_page: str = "", ont
         x.properties.sort(key=lambda p: (p.path, p.curie))
         return x
 
-    shapes = sorted((shape(s, str(SH.Violation)) for s in tops), key=lambda x: ((x.name or x.curie).casefold(), x.curie))
+    shapes = sorted((shape(s, str(SH.Violation)) for s in tops),
+                    key=lambda x: ((x.name or x.curie).casefold(), x.curie))
     onto = next((s for s in g.subjects(RDF.type, OWL.Ontology) if str(s).startswith(SHAPES_NS[:-1])), None)
     title = text(g, onto, (RDFS.label, DCTERMS.title), lang) if onto is not None else ""
     return {"title": title, "shapes": shapes}

@@ -2,8 +2,8 @@
 
 The choice comes from `?lang=nb|en` (the header's switch links) or else Accept-Language; it is kept in
 a context variable for the request (set by kg.serve.middleware.Language; anyio copies it into worker
-threads), so the templates, the labeler and the caches read it without every render function passing it on. Outside a request (a
-static site from `kg publish`) the language is Bokmål. Catalogue keys are the Bokmål texts.
+threads), so the templates, the labeler and the caches read it without every render function passing
+it on. Outside a request (a static site from `kg publish`) the language is Bokmål. Catalogue keys are the Bokmål texts.
 """
 
 from __future__ import annotations
@@ -87,6 +87,14 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Data: ": "Data: ",
     "Kilder": "Sources",
     # errors
+    "Forespørselen kunne ikke leses.": "The request could not be read.",
+    "Denne forespørselen er ikke tillatt på dette endepunktet.": "This request is not allowed on this endpoint.",
+    "Adressen finnes ikke i dette datasettet.": "This address is not in this dataset.",
+    "Ingen av formatene som ble bedt om, er tilgjengelige.": "None of the requested formats is available.",
+    "Forespørselen kom ikke fram i tide.": "The request did not arrive in time.",
+    "Forespørselen er for stor.": "The request is too large.",
+    "Tjenesten er opptatt; prøv igjen om litt.": "The service is busy; try again shortly.",
+    "Spørringen tok for lang tid og ble stoppet.": "The query took too long and was stopped.",
     "Ugyldig forespørsel": "Bad request", "Ikke tillatt": "Forbidden", "Fant ikke": "Not found",
     "Ikke tilgjengelig": "Not acceptable", "Tidsavbrudd": "Timeout", "For stor forespørsel": "Request too large",
     "Opptatt": "Busy", "Feil": "Error",
@@ -108,6 +116,11 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Alle egenskaper": "All properties", "Andre egenskaper": "Other properties", "Lenker hit": "Links here",
     # landing
     "Regionale handlingsprogram som lenkede data": "Regional action programmes as linked data",
+    "counts-note": "Each source has its own named graph, and the same triple may be stated in several of them (an "
+                   "actor named in both programmes, for example). “Statements in the named graphs” counts every "
+                   "occurrence (as the lines of the N-Quads file do); “distinct triples” counts each triple once, as "
+                   "the SPARQL endpoint's default graph (the union) and the VoID description "
+                   "(<code>void:triples</code>) do.",
     "Innhold": "Contents", "Ulike tripler (unionen av grafene)": "Distinct triples (union of the graphs)",
     "Utsagn i de navngitte grafene": "Statements in the named graphs", "Satsinger": "Measures",
     "Aktører": "Actors", "Navngitte grafer": "Named graphs", "Bruk": "Use", "Søk": "Search",
@@ -117,13 +130,16 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Kommuner og regioner": "Municipalities and regions",
     "satsinger og tilskuddsprosjekter per kommune": "measures and grant projects per municipality",
     "Spørreside": "Query page",
-    "med ferdige forskningsspørsmål, tabell, nettverk og diagram": "with ready research questions, table, network and chart",
+    "med ferdige forskningsspørsmål, tabell, nettverk og diagram":
+    "with ready research questions, table, network and chart",
     "SPARQL 1.1-endepunkt": "SPARQL 1.1 endpoint", "kun lesing": "read-only", "SHACL-former": "SHACL shapes",
     "VoID-beskrivelse": "VoID description", "Nedlasting": "Downloads", "Ingen nedlastinger": "No downloads",
-    "Alle filer i utgivelsen": "All files of the release", "(med sjekksummer; også som JSON)": "(with checksums; also as JSON)",
+    "Alle filer i utgivelsen": "All files of the release",
+    "(med sjekksummer; også som JSON)": "(with checksums; also as JSON)",
     "Lisens": "Licence",
     "Dataene er tilgjengelige under": "The data are available under",
-    "Oppgi kilden (dokumentene er oppført i hver ressurs via": "Credit the source (the documents are listed in every resource via",
+    "Oppgi kilden (dokumentene er oppført i hver ressurs via":
+    "Credit the source (the documents are listed in every resource via",
     # search
     "Søketekst": "Search text", "f.eks. ungdom, NAV, bolig": "e.g. ungdom, NAV, bolig", "treff": "hits",
     "viser": "showing", "fjern filtrene": "clear the filters", "Ingen treff.": "No hits.", "forrige": "previous",
@@ -133,11 +149,15 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
                    "for the phrase: \"satt i gang\".",
     # measures
     "Satsinger per handlingsprogram": "Measures per action programme", "satsinger": "measures",
-    "Ingen handlingsprogram i dataene.": "No action programme in the data.", "Aktør (med underenheter)": "Actor (with sub-units)",
+    "Ingen handlingsprogram i dataene.": "No action programme in the data.",
+    "Aktør (med underenheter)": "Actor (with sub-units)",
     "Prioritering": "Priority", "Status": "Status", "Ny i programmet": "New in the programme",
     "Kommune (medlem i aktørgruppe)": "Municipality (member of an actor group)", "alle": "all", "Sorter": "Sort",
     "Retning": "Direction", "stigende": "ascending", "synkende": "descending", "Vis": "Show", "av": "of",
-    "last ned CSV": "download CSV", "Tittel": "Title", "ny": "new", "(ingen tittel i kilden)": "(no title in the source)",
+    "last ned CSV": "download CSV",
+    "Tittel": "Title",
+    "ny": "new",
+    "(ingen tittel i kilden)": "(no title in the source)",
     "Uten satsingsområde": "Without focus area", "uten nivå": "without level", "Ingen satsinger passer filtrene.":
     "No measures match the filters.", "Id": "Id",
     # places
@@ -169,7 +189,7 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "ansvarlig": "responsible", "prioritering": "priority",
     "Ja": "Yes", "Nei": "No",
     # kinds (type fallbacks)
-    "satsing": "measure", "aktør": "actor", "handlingsprogram": "action programme", "kilde": "source",
+    "satsing": "measure", "tekst": "text", "aktør": "actor", "handlingsprogram": "action programme", "kilde": "source",
     # ontology and shapes pages (kg.web.docs)
     "Versjon": "Version", "Prefiks": "Prefix", "Filer": "Files", "alt som Turtle": "all as Turtle",
     "Se også": "See also", "Klasser": "Classes", "Egenskaper": "Properties", "Begrepssystemer": "Concept schemes",
@@ -194,12 +214,29 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Amounts per year, for one year and for a period are never added up: each bar has one basis — ",
     "Hver stolpe har ett grunnlag (slik spørringen grupperer) — ": "Each bar has one basis (as the query groups) — ",
     "Beløp i NOK slik tekstene oppgir dem. ": "Amounts in NOK as the texts give them. ",
-    "Nettverk trenger to kolonner med IRI-er (kilde og mål).": "A network needs two columns of IRIs (source and target).",
+    "Nettverk trenger to kolonner med IRI-er (kilde og mål).":
+    "A network needs two columns of IRIs (source and target).",
     "Minst felles satsinger ": "At least shared measures ", "Fokus på aktør ": "Focus on actor ", "aktører": "actors",
     "par": "pairs", " med minst ": " with at least ", " felles satsinger": " shared measures", " rundt ": " around ",
     ". Navn vises for de mest sentrale aktørene (pek på en node for navnet).":
     ". Names are shown for the most central actors (point at a node for its name).",
-    "Ingen par over terskelen.": "No pairs above the threshold.", "ja (true)": "yes (true)", "nei (false)": "no (false)",
+    "Ingen par over terskelen.": "No pairs above the threshold.",
+    "ja (true)": "yes (true)",
+    "nei (false)": "no (false)",
     "kjører …": "running …", " (avkortet)": " (truncated)", " rader": " rows", "Markert: linje": "Highlighted: line",
     "Uttrekket skriver (på engelsk)": "The extraction says",
+    # follow-up (issue 10): timeline, programme overview, plan schedule
+    "Oppfølging over tid": "Follow-up over time", "Programår": "Programme year", "Indikator": "Indicator",
+    "Verditype": "Value type", "Verdi": "Value", "Oppfølging": "Follow-up",
+        "Satsinger etter status": "Measures by status",
+    "ingen status oppgitt": "no status given",
+    "Midler per satsingsområde: tildelt, brukt, overført, vedtatt fordelt":
+    "Money per focus area: allocated, used, carried over, decided",
+    "Midler per satsingsområde": "Money per focus area", "Periode": "Period", "tildelt": "allocated", "brukt": "used",
+    "overført": "carried over", "vedtatt fordelt": "decided", "uten satsingsområde": "no focus area",
+    "Oppfølgingsplan": "Follow-up schedule", "Når": "When", "Hva": "What", "Av": "By", "Til": "To",
+    # the money view's basis of an amount (kg.web.queries.builtin_views)
+    "grunnlag ikke registrert": "basis not recorded", "per år i ": "per year in ", "per år": "per year",
+    "for perioden ": "for the period ", "for ": "for ",
+    "totalt (periode ikke registrert)": "total (period not recorded)",
 }}

@@ -1,4 +1,4 @@
-"""Link targets that stay right behind any public base IRI, and FAIR Signposting links.
+"""Link targets that stay right behind any public base IRI, and the FAIR Signposting vocabulary.
 
 The server answers paths relative to the base IRI (a proxy maps <base IRI>x to /x),
 so host-absolute links (`/x`) would point outside the base path once published. Every link the
@@ -10,7 +10,6 @@ Only http(s) and mailto IRIs become links: a `javascript:` IRI in the data is sh
 from __future__ import annotations
 
 from typing import Callable
-from urllib.parse import quote
 
 LINKABLE = ("http://", "https://", "mailto:")
 SCHEMA_ABOUT_PAGE = "https://schema.org/AboutPage"
@@ -52,20 +51,3 @@ def href_for(base_iri: str, current: str) -> Callable[[str], str | None]:
         return iri
 
     return href
-
-
-def header_uri(ref: str) -> str:
-    """An IRI or reference as an ASCII URI for an HTTP header (RFC 3987 mapping: UTF-8 percent-encoding
-    of non-ASCII, and of characters that may not appear in a URI such as '<', '>', '"', space)."""
-    return quote(ref, safe="!#$%&'()*+,/:;=?@[]~-._")
-
-
-def link_header(links: list[tuple[str, str, str | None]]) -> str:
-    """[(target, rel, media type or None)] → an RFC 8288 Link header value."""
-    parts = []
-    for target, rel, mt in links:
-        p = f'<{header_uri(target)}>; rel="{rel}"'
-        if mt:
-            p += f'; type="{mt}"'
-        parts.append(p)
-    return ", ".join(parts)

@@ -17,7 +17,7 @@ import jinja2
 import pyoxigraph as ox
 
 from .. import config
-from . import describe, i18n, links
+from . import describe, followup, i18n, links
 from . import layout as page_layout
 from .queries import ReadyQuery
 from .texts import licence_iri, site_texts
@@ -139,9 +139,29 @@ def render_resource(store: ox.Store, iri: str, base_iri: str, *, href: Callable[
     data = json_ld(ox.serialize(describe.description(store, iri), format=ox.RdfFormat.JSON_LD))
     lay = layout or page_layout.for_dir(str(config.SHAPES))
     groups = lay.group([t.iri for t in r.types if t.iri], r.properties)
+    fu = followup_data(store, r, labeler or describe.Labeler(store))
     return environment().get_template("resource.html").render(
-        r=r, x=r.extra, groups=groups, kind_names=describe.KIND_NAMES, title=r.label, alternates=ALTERNATES, self_href=self_href, signposts=signposts,
+        r=r, x=r.extra, fu=fu, groups=groups, kind_names=describe.KIND_NAMES, title=r.label, alternates=ALTERNATES,
+        self_href=self_href, signposts=signposts,
         jsonld=data, local=local, **_common(href, root, static, current is not None))
+
+
+def followup_data(store: ox.Store, r: describe.Resource, lab: describe.Labeler) -> dict:
+    """Follow-up sections of a page (kg/web/followup.py): a measure's timeline and indicator charts, a
+    programme's overview, a plan's schedule. Empty for every other resource."""
+    node = ox.NamedNode(r.iri)
+    types = {t.iri for t in r.types}
+    out: dict = {}
+    if r.kind == "measure":
+        out["timeline"] = followup.measure_timeline(store, lab, node)
+        out["indicators"] = followup.indicator_series(store, lab, [node])
+    elif r.kind == "programme":
+        out["overview"] = followup.programme_overview(store, lab, node)
+    if describe.RP + "RegionalPlan" in types:
+        out["schedule"] = followup.plan_schedule(store, lab, node)
+        out["plan_indicators"] = followup.plan_indicators(store, lab, node)
+        out["indicators"] = followup.indicator_series(store, lab, [node])
+    return out
 
 
 def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | None = None) -> dict:
@@ -165,12 +185,14 @@ def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | No
             || STRSTARTS(STR(?a), "{base_iri}actor-group/")) }}""")))["n"].value
     programmes = [
         {"iri": r["p"].value, "label": lab.label(r["p"])}
-        for r in describe.query(store, "PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT DISTINCT ?p WHERE { ?p a rp:ActionProgramme } ORDER BY ?p")
+        for r in describe.query(store, "PREFIX rp: <https://w3id.org/regplan/ontology#> "
+                                       "SELECT DISTINCT ?p WHERE { ?p a rp:ActionProgramme } ORDER BY ?p")
     ]
     return {
         "triples": describe.triple_count(store),
         # the same triple may be stated in several graphs (e.g. an actor in both programmes' graphs)
-        "quads": sum(1 for q in store.quads_for_pattern(None, None, None, None) if isinstance(q.graph_name, ox.NamedNode)),
+        "quads": sum(1 for q in store.quads_for_pattern(None, None, None, None)
+                     if isinstance(q.graph_name, ox.NamedNode)),
         "measures_per_year": per_year,
         "actors": int(actors),
         "graphs": sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)),
@@ -192,7 +214,8 @@ def landing_signposts(base_iri: str, downloads: list = (), void: bool = False) -
     if void:
         out.append(("./.well-known/void", "describedby", "text/turtle"))
     out += [(f"./download/{d.name}", "item", d.media_type) for d in downloads]
-    out += [(links.SCHEMA_DATASET, "type", None), (links.SCHEMA_ABOUT_PAGE, "type", None), (licence_iri(), "license", None)]
+    out += [(links.SCHEMA_DATASET, "type", None), (links.SCHEMA_ABOUT_PAGE, "type", None),
+            (licence_iri(), "license", None)]
     return out
 
 
@@ -271,10 +294,23 @@ def render_query_page(queries: list[ReadyQuery], views: list[ReadyQuery], *, ini
         **_common(lambda i: i, root, static, current is not None))
 
 
+#: what an error status means for a reader, in the page language (the server's own message stays technical)
+ERROR_EXPLANATIONS = {
+    400: "Forespørselen kunne ikke leses.", 403: "Denne forespørselen er ikke tillatt på dette endepunktet.",
+    404: "Adressen finnes ikke i dette datasettet.", 406: "Ingen av formatene som ble bedt om, er tilgjengelige.",
+    408: "Forespørselen kom ikke fram i tide.", 413: "Forespørselen er for stor.",
+    503: "Tjenesten er opptatt; prøv igjen om litt.", 504: "Spørringen tok for lang tid og ble stoppet.",
+}
+
+
 def render_error(status: int, title: str, message: str, *, root: str = "/", static: str = "/static",
                  current: str | None = None) -> str:
+    """An error page: title and explanation in the page language, the server's message (English,
+    as HTTP clients get it in plain text) below it, marked as English."""
     if current is not None:
         root = links.root_of(current)
         static = root + "static"
+    explanation = i18n.t(ERROR_EXPLANATIONS[status]) if status in ERROR_EXPLANATIONS else ""
     return environment().get_template("error.html").render(
-        status=status, title=title, message=message, **_common(lambda i: i, root, static, current is not None))
+        status=status, title=title, explanation=explanation, message=message,
+        **_common(lambda i: i, root, static, current is not None))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .. import queries as rq
 from ..namespaces import sparql_prefixes
+from . import i18n
 
 Param = rq.Param  # one definition of a question's parameter, shared with `kg query`
 
@@ -37,7 +38,8 @@ class ReadyQuery:
     def as_json(self) -> dict:
         return {"name": self.name, "title": self.title, "description": self.description, "text": self.text,
                 "template": self.template or self.text, "view": self.view, "params": [p.__dict__ for p in self.params],
-                "titles": self.titles or {"en": self.title}, "descriptions": self.descriptions or {"en": self.description}}
+                "titles": self.titles or {"en": self.title},
+                "descriptions": self.descriptions or {"en": self.description}}
 
 
 def _guess_view(name: str, text: str) -> str | None:
@@ -68,9 +70,11 @@ def load_queries(folder: Path) -> tuple[list[ReadyQuery], list[str]]:
     return out, errors
 
 
-def builtin_views() -> list[ReadyQuery]:
-    """The two visual views of the query page (our own queries against the rp: vocabulary)."""
+def builtin_views(lang: str = i18n.DEFAULT) -> list[ReadyQuery]:
+    """The two visual views of the query page (our own queries against the rp: vocabulary); the texts the
+    money view writes into its results (the basis of an amount) are in `lang`."""
     pre = sparql_prefixes()
+    t = lambda text: i18n.t(text, lang)  # noqa: E731  (the catalogue texts contain no quote)
     network = ReadyQuery(
         "actor-network",
         "Nettverk: aktører som arbeider sammen",
@@ -96,27 +100,29 @@ def builtin_views() -> list[ReadyQuery]:
         "money-per-focus-area",
         "Diagram: midler per satsingsområde, år og grunnlag",
         "Sum av beløpene (NOK) satsingstekstene nevner, per satsingsområde, programår og grunnlag.",
-        pre + """SELECT ?focusArea ?basis ?nok ?measures WHERE {
-  { SELECT ?faLabel ?year ?basis (SUM(?amount) AS ?nok) (GROUP_CONCAT(DISTINCT ?id; separator=", ") AS ?measures) WHERE {
+        pre + f"""SELECT ?focusArea ?basis ?nok ?measures WHERE {{
+  {{ SELECT ?faLabel ?year ?basis (SUM(?amount) AS ?nok)
+           (GROUP_CONCAT(DISTINCT ?id; separator=", ") AS ?measures) WHERE {{
       ?m a rp:Measure ; rp:measureId ?id ; rp:focusArea ?fa ; rp:inProgramme ?p ; rp:hasAllocation ?a .
       ?a (schema:value|rp:amount) ?amount .
-      OPTIONAL { ?p rp:programmeYear ?y }
+      OPTIONAL {{ ?p rp:programmeYear ?y }}
       BIND(COALESCE(STR(?y), REPLACE(STR(?p), "^.*/programme/", "")) AS ?year)
-      OPTIONAL { ?a rp:amountBasis ?b }
-      OPTIONAL { ?a rp:periodStart ?ps } OPTIONAL { ?a rp:periodEnd ?pe } OPTIONAL { ?a rp:budgetYear ?by }
+      OPTIONAL {{ ?a rp:amountBasis ?b }}
+      OPTIONAL {{ ?a rp:periodStart ?ps }} OPTIONAL {{ ?a rp:periodEnd ?pe }} OPTIONAL {{ ?a rp:budgetYear ?by }}
       BIND(IF(BOUND(?ps) && BOUND(?pe), CONCAT(STR(?ps), "–", STR(?pe)), "") AS ?period)
-      BIND(IF(!BOUND(?b), "grunnlag ikke registrert",
-           IF(STRENDS(STR(?b), "/per-year"), IF(?period != "", CONCAT("per år i ", ?period), "per år"),
-           IF(?period != "", CONCAT("for perioden ", ?period),
-           IF(BOUND(?by), CONCAT("for ", STR(?by)), "totalt (periode ikke registrert)")))) AS ?basis)
-      OPTIONAL { ?fa skos:prefLabel ?faL FILTER(LANG(?faL) IN ("nb", "")) }
+      BIND(IF(!BOUND(?b), "{t('grunnlag ikke registrert')}",
+           IF(STRENDS(STR(?b), "/per-year"), IF(?period != "", CONCAT("{t('per år i ')}", ?period), "{t('per år')}"),
+           IF(?period != "", CONCAT("{t('for perioden ')}", ?period),
+           IF(BOUND(?by), CONCAT("{t('for ')}", STR(?by)), "{t('totalt (periode ikke registrert)')}")))) AS ?basis)
+      OPTIONAL {{ ?fa skos:prefLabel ?faL FILTER(LANG(?faL) IN ("nb", "")) }}
       BIND(COALESCE(?faL, STR(?fa)) AS ?faLabel)
-    } GROUP BY ?faLabel ?year ?basis }
+    }} GROUP BY ?faLabel ?year ?basis }}
   BIND(CONCAT(?faLabel, " ", ?year) AS ?focusArea)
-} ORDER BY ?year ?faLabel ?basis
+}} ORDER BY ?year ?faLabel ?basis
 """,
         view="bar",
-        titles={"nb": "Diagram: midler per satsingsområde, år og grunnlag", "en": "Chart: money per focus area, year and basis"},
+        titles={"nb": "Diagram: midler per satsingsområde, år og grunnlag",
+                "en": "Chart: money per focus area, year and basis"},
         descriptions={
             "nb": "Sum av beløpene (NOK) satsingstekstene nevner, per satsingsområde og programår. Beløp per år, for "
                   "ett år og for en periode holdes adskilt (egen stolpe per grunnlag) og summeres aldri sammen.",
