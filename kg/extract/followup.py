@@ -8,7 +8,7 @@ record's own fields and the source lines they cite:
 * the status table of money allocated earlier (Vedlegg 2 of 2025, "Tildelte midler i 2023") → one
   ``allocation-status`` report per row, period 2023, with the focus-area section the row stands in;
 * the year's distribution table → one ``money-decided`` report per row, period = the programme year;
-* a plan page's statements about reporting (Nordland) → the plan's ``schedule`` and its announced
+* a plan page's statements about reporting → the plan's ``schedule`` and its announced
   ``indicators``.
 
 A status text is mapped to a concept of the progress scheme (ontology/followup.ttl) by the first rule
@@ -129,7 +129,7 @@ def _section_at(sections: list[tuple[int, str]], line: int) -> str | None:
     return before[-1] if before else None
 
 
-# --- plan pages (Nordland) ---------------------------------------------------------------------
+# --- plan pages --------------------------------------------------------------------------------
 
 MONTHS_NB = {"januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7, "august": 8,
              "september": 9, "oktober": 10, "november": 11, "desember": 12}
