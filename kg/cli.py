@@ -17,7 +17,10 @@ from .errors import ExitCode
 app = typer.Typer(
     help=(
         "Publish regional action programmes (handlingsprogram) as validated, SPARQL-queryable linked data.\n\n"
-        "Typical flow:  kg extract  →  kg build  →  kg validate  →  kg serve   (or simply: kg up)"
+        "Typical flow:  kg extract  →  kg build  →  kg validate  →  kg serve   (or simply: kg up)\n\n"
+        "A new dataset:  kg init DIR  →  fill in DIR/data/workbook.xlsx  →  (in DIR) kg import data/workbook.xlsx  →  kg build  →  kg publish\n\n"
+        "Every command works on the dataset (a folder with kg.toml) given by --dataset DIR, $KG_DATASET, "
+        "or found from the current folder upwards."
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -178,8 +181,10 @@ def _extract(paths, out, quiet: bool) -> None:
             typer.echo(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
 
 
-def _init(folder: Path, languages: List[str], keywords: List[str], yes: bool, force: bool, **given) -> None:
-    """Scaffold a new dataset in FOLDER: kg.toml, data/ folders, empty authority files, a README (nb, en).
+def _init(folder: Path, languages: List[str], keywords: List[str], yes: bool, force: bool, csv: bool,
+          **given) -> None:
+    """Scaffold a new dataset in FOLDER: kg.toml, an empty workbook (data/workbook.xlsx, as `kg template`
+    writes it), the data/ folders, empty authority files and a README for the publisher (nb and en).
 
     Every value of kg.toml has a flag; in a terminal kg asks for each one not given (Enter takes the
     default shown), with --yes or without a terminal it takes the defaults and names the flags it
@@ -197,13 +202,18 @@ def _init(folder: Path, languages: List[str], keywords: List[str], yes: bool, fo
     interactive = not yes and _interactive()
     try:
         answers = scaffold.resolve(given, ask if interactive else None)
-        ds = scaffold.create(folder, answers, languages or ["nb"], keywords, force=force)
+        from .workbook.template import write
+
+        book = "data/workbook" if csv else "data/workbook.xlsx"   # empty: `kg template`
+        ds = scaffold.create(folder, answers, languages or ["nb"], keywords, force=force,
+                             workbooks={book: lambda path: write(path, None, as_csv=csv)})
     except scaffold.ScaffoldError as e:
         _fail(str(e))
     except OSError as e:
         _fail(f"{_os_error(e)} — nothing was written")
     typer.echo(f"created the dataset {ds.title['en']!r} in {folder}: kg.toml, README.md, data/")
-    typer.echo(f"next: cd {folder} and add data, then kg build, kg validate, kg publish")
+    typer.echo(f"next: fill in {folder / book} (Excel or LibreOffice), then in {folder}: kg import {book}, "
+               "kg build, kg validate, kg publish")
 
 
 def _interactive() -> bool:
@@ -228,6 +238,8 @@ def _init_command():
             List[str], typer.Option("--keyword", help="A keyword (nb) for the catalogue (repeatable).")]),
         inspect.Parameter("yes", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
             bool, typer.Option("--yes", "-y", help="Ask nothing: take the defaults (and fail naming what is missing).")]),
+        inspect.Parameter("csv", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
+            bool, typer.Option("--csv", help="The workbook as a folder of CSV files (data/workbook/) instead of .xlsx.")]),
         inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
             bool, typer.Option("--force", help="Add the dataset to a folder that is not empty (never overwrites a file).")]),
     ]

@@ -27,7 +27,6 @@ PREFIXES = {
 #: IRI the endpoint's guard would read as a possible SERVICE keyword
 DESCRIPTION_PREFIXES = {**PREFIXES, "void": VOID, "sd": SD}
 
-NLOD = "http://data.norge.no/nlod/no/2.0"
 KLASS_MUNICIPALITIES = "urn:ssb:classification:klass:131"
 
 

@@ -132,7 +132,7 @@ def _s(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def render_toml(a: dict, languages: list[str], keywords: list[str]) -> str:
+def render_toml(a: dict, languages: list[str], keywords: list[str], workbooks: list[str] = ()) -> str:
     contact = [f"name = {_s(a['contact_name'])}"]
     if a.get("contact_email"):
         contact.append(f"email = {_s(a['contact_email'])}")
@@ -183,8 +183,10 @@ build = "build"
 release = "release"
 
 [inputs]
-sources = "data/sources/sources.yaml"   # source documents, each with the `layout` that reads it
-workbooks = []                          # workbooks (xlsx, or a folder of CSV files) to import
+# source documents, each with the `layout` that reads it
+sources = "data/sources/sources.yaml"
+# workbooks (xlsx, or a folder of CSV files), read by `kg import`
+workbooks = [{', '.join(_s(w) for w in workbooks)}]
 """
 
 
@@ -215,7 +217,12 @@ municipalities: []
 """
 
 
-def readme(a: dict) -> str:
+def readme(a: dict, workbooks: list[str] = ()) -> str:
+    book = workbooks[0] if workbooks else None
+    steps_nb = (f"fyll ut arbeidsboka `{book}` (i Excel eller LibreOffice) og kjør `kg import {book}`"
+                if book else "legg inn data (en arbeidsbok eller kildedokumenter)")
+    steps_en = (f"fill in the workbook `{book}` (in Excel or LibreOffice) and run `kg import {book}`"
+                if book else "add data (a workbook or source documents)")
     return f"""# {a['title_nb']}
 
 *Norsk (bokmål) først — English below.*
@@ -228,7 +235,7 @@ Denne mappen er et datasett for `kg`, utgitt av {a['publisher_name']}. `kg.toml`
 - `data/records/` — postene som bygges til lenkede data
 - `build/`, `release/` — det bygde datasettet og utgivelsene
 
-Slik går du fram: legg inn data (en arbeidsbok eller kildedokumenter), så `kg build`, `kg validate`
+Slik går du fram: {steps_nb}, så `kg build`, `kg validate`
 (retter feil med fil og linje), `kg publish` (en utgivelse i `release/`) og `kg serve` (se sidene).
 
 ## English
@@ -241,16 +248,16 @@ publisher, licence, base IRI); every `kg` command run here works on it.
 - `data/records/` — the records that are built into linked data
 - `build/`, `release/` — the built dataset and its releases
 
-Next: add data (a workbook or source documents), then `kg build`, `kg validate` (fix what it names,
+Next: {steps_en}, then `kg build`, `kg validate` (fix what it names,
 by file and line), `kg publish` (a release in `release/`) and `kg serve` (see the pages).
 """
 
 
-def files(a: dict, languages: list[str], keywords: list[str]) -> dict[str, str]:
-    """The files of a new dataset, by path relative to its folder."""
+def files(a: dict, languages: list[str], keywords: list[str], workbooks: list[str] = ()) -> dict[str, str]:
+    """The text files of a new dataset, by path relative to its folder."""
     return {
-        "kg.toml": render_toml(a, languages, keywords),
-        "README.md": readme(a),
+        "kg.toml": render_toml(a, languages, keywords, workbooks),
+        "README.md": readme(a, workbooks),
         "data/sources/sources.yaml": SOURCES_YAML,
         "data/authority/actors.yaml": ACTORS_YAML,
         "data/authority/municipalities.yaml": MUNICIPALITIES_YAML,
@@ -259,9 +266,11 @@ def files(a: dict, languages: list[str], keywords: list[str]) -> dict[str, str]:
 
 
 def create(folder: Path, answers: dict, languages: list[str], keywords: list[str], force: bool = False,
-           extra=None) -> dataset.Dataset:
-    """Write a new dataset into `folder`. `extra(tmp_folder)` may add files (e.g. the empty workbook)
-    before the folder is moved into place. Returns the dataset as every command will read it."""
+           workbooks: dict[str, object] | None = None) -> dataset.Dataset:
+    """Write a new dataset into `folder`. `workbooks` maps a path (relative to the folder, listed in
+    kg.toml's [inputs]) to a function writing that workbook there, run before the folder is moved into
+    place (the workbook code lives above this module). Returns the dataset as every command reads it."""
+    workbooks = workbooks or {}
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ScaffoldError(f"{folder}: is a file — give a folder for the new dataset")
@@ -269,7 +278,7 @@ def create(folder: Path, answers: dict, languages: list[str], keywords: list[str
         raise ScaffoldError(f"{folder}: not empty — choose a new folder, or pass --force to add a dataset here")
     if force and (folder / dataset.CONFIG).exists():
         raise ScaffoldError(f"{folder / dataset.CONFIG}: a dataset is here already — edit its kg.toml instead")
-    content = files(answers, languages, keywords)
+    content = files(answers, languages, keywords, list(workbooks))
     try:
         parsed = tomllib.loads(content["kg.toml"])
         dataset.parse(folder.resolve(), parsed, folder / dataset.CONFIG)
@@ -289,8 +298,8 @@ def create(folder: Path, answers: dict, languages: list[str], keywords: list[str
             path.write_text(text, encoding="utf-8")
         for name in ("build", "release"):
             (tmp / name).mkdir()
-        if extra is not None:
-            extra(tmp)
+        for rel, write in workbooks.items():
+            write(tmp / rel)
         os.chmod(tmp, 0o777 & ~_umask())
         if not folder.exists():
             os.replace(tmp, folder)

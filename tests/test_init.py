@@ -26,6 +26,10 @@ def restore_dataset():
     config.use(before)
 
 
+def ds_workbooks(folder):
+    return dataset.load(folder).workbook_paths()
+
+
 def init(*args, input=None):
     return CliRunner().invoke(app, ["init", *args], input=input)
 
@@ -37,7 +41,8 @@ def test_init_writes_a_dataset_every_command_reads(tmp_path, restore_dataset):
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")) == [
         "README.md", "build", "data", "data/authority", "data/authority/actors.yaml",
         "data/authority/municipalities.yaml", "data/records", "data/sources", "data/sources/sources.yaml",
-        "kg.toml", "release"]
+        "data/workbook.xlsx", "kg.toml", "release"]
+    assert ds_workbooks(folder) == [folder / "data" / "workbook.xlsx"]
     ds = dataset.load(folder)
     assert (ds.plan_id, ds.plan_slug) == ("regional-plan-for-proving", "regional-plan-for-proving")
     assert ds.publisher.source == "https://data.brreg.no/enhetsregisteret/oppslag/enheter/999999999"
@@ -47,6 +52,13 @@ def test_init_writes_a_dataset_every_command_reads(tmp_path, restore_dataset):
                         "en": "Action programmes of the regional plan for testing"}
     readme = (folder / "README.md").read_text(encoding="utf-8")
     assert "## English" in readme and "Testfylke fylkeskommune (test data)" in readme
+    assert "kg import data/workbook.xlsx" in readme
+    # the workbook is kg template's, with its sheets
+    from openpyxl import load_workbook
+
+    from kg.workbook.sheets import SHEETS
+    names = load_workbook(folder / "data" / "workbook.xlsx").sheetnames
+    assert [s.name for s in SHEETS] == [n for n in names if n != "Veiledning"]
     # the empty dataset builds: the ontology only, under the new base IRI
     config.use(ds)
     out = build.run(progress=False)
@@ -127,3 +139,44 @@ def test_asks_for_what_is_missing_in_a_terminal(tmp_path, monkeypatch):
     assert "Base IRI of the dataset's resources" in r.output
     ds = dataset.load(folder)
     assert ds.base_iri == "https://example.org/asked/" and ds.plan_slug == "regional-plan-for-proving"
+
+
+def test_csv_workbook(tmp_path):
+    folder = tmp_path / "csv"
+    r = init(str(folder), "--yes", "--csv", *FLAGS)
+    assert r.exit_code == 0, r.output
+    from kg.workbook.sheets import SHEETS
+    assert sorted(p.name for p in (folder / "data" / "workbook").iterdir()) == sorted(f"{s.name}.csv" for s in SHEETS)
+    assert ds_workbooks(folder) == [folder / "data" / "workbook"]
+
+
+def test_pages_of_a_new_dataset_show_its_own_texts(tmp_path, restore_dataset):
+    """Landing page and footer: the new dataset's plan, licence and publisher, none of the flagship's."""
+    import pyoxigraph as ox
+
+    from kg.web import i18n, pages
+
+    folder = tmp_path / "new"
+    assert init(str(folder), "--yes", *FLAGS, "--licence",
+                "http://publications.europa.eu/resource/authority/licence/CC_BY_4_0").exit_code == 0
+    config.use(dataset.load(folder))
+    for lang, intro, licence in (
+            ("nb", "Handlingsprogrammene til <em>Regional plan for prøving</em>",
+             "Creative Commons Navngivelse 4.0 Internasjonal"),
+            ("en", "The action programmes of the <em>regional plan for testing</em>",
+             "Creative Commons Attribution 4.0 International")):
+        token = i18n._lang.set(lang)
+        try:
+            html = pages.render_landing(ox.Store(), "https://example.org/testfylke/")
+        finally:
+            i18n._lang.reset(token)
+        assert intro in html and licence in html
+        ld = json.loads(html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0])
+        assert ld["name"] == "Handlingsprogram for Regional plan for prøving"   # schema.org Dataset
+        assert ld["publisher"] == {"@type": "Organization", "name": "Testfylke fylkeskommune (test data)",
+                                   "identifier": "999999999"}
+        assert 'href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>' in html
+        footer = html[html.index("<footer>"):]
+        assert "Testfylke fylkeskommune (test data)." in footer   # the publisher: no source documents
+        for flagship in ("Innlandet", "Nordland", "NLOD", "inkluderende"):
+            assert flagship not in html

@@ -59,6 +59,8 @@ def test_publisher_commands_without_posix_only_modules_or_processes(tmp_path):
          "--plan-title-nb", "Regional plan for prøving", "--plan-title-en", "regional plan for testing",
          "--base-iri", "https://example.org/provefylke/", "--county", "99", "--spatial-label", "Prøvefylke",
          "--contact-email", "post@example.org"],
+        ["template", str(tmp_path / "blank.xlsx")],
+        ["import", str(REPO / "tests" / "fixtures" / "workbook" / "testfylket"), "--dataset", str(ds)],
         ["build", "-q", "--dataset", str(ds)],
         ["validate", "--dataset", str(ds)],
         ["publish", "--version", "1.0", "--dataset", str(ds)],
@@ -70,8 +72,9 @@ def test_publisher_commands_without_posix_only_modules_or_processes(tmp_path):
                        capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
     assert [line.split()[1] for line in r.stdout.splitlines() if line.startswith("ok:")] == \
-        ["init", "build", "validate", "publish"]
-    assert (ds / "release" / "1.0" / "metadata" / "catalog.ttl").is_file()
+        ["init", "template", "import", "build", "validate", "publish"]
+    assert (ds / "release" / "1.0" / "metadata" / "catalog.ttl").is_file() and (tmp_path / "blank.xlsx").is_file()
+    assert "2026" in (ds / "release" / "1.0" / "tables" / "measures.csv").read_text(encoding="utf-8")   # the workbook's
 
 
 def test_serve_says_at_start_that_it_needs_linux(monkeypatch):

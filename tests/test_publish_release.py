@@ -253,3 +253,21 @@ def test_release_ships_the_records_schema(fx_release):
     text = (fx_release / "metadata" / "records.schema.json").read_text(encoding="utf-8")
     assert text == schema_text()
     assert _json.loads(text)["$schema"].startswith("https://json-schema.org/")
+
+
+def test_static_site_has_pages_for_default_graph_data(tmp_path):
+    """Data loaded without named graphs (a Turtle file) gets resource pages too."""
+    import pyoxigraph as ox
+
+    from kg.publish.site import resources, write_site
+
+    base = "https://example.org/other/"
+    store = ox.Store()
+    store.load(f"<{base}actor/a> <http://www.w3.org/2004/02/skos/core#prefLabel> \"A\"@nb .\n"
+               f"<{base}actor/b> <http://www.w3.org/2004/02/skos/core#prefLabel> \"B\"@nb .\n",
+               format=ox.RdfFormat.TURTLE)
+    store.add(ox.Quad(ox.NamedNode(f"{base}actor/c"), ox.NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel"),
+                      ox.Literal("C", language="nb"), ox.NamedNode(f"{base}graph/g")))
+    assert resources(store, base) == [f"{base}actor/{x}" for x in "abc"]
+    write_site(store, tmp_path / "site", base)
+    assert sorted(p.name for p in (tmp_path / "site" / "actor").glob("*.html")) == ["a.html", "b.html", "c.html"]

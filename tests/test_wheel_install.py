@@ -1,5 +1,5 @@
 """kg from a built wheel (not the checkout) in a fresh venv: `kg init` in an empty folder outside the
-repository, then `kg build` and `kg validate` there — the ontology, shapes and questions come from
+repository, then `kg build`, `kg validate` and `kg publish` there — the ontology, shapes and questions come from
 the installed package (kg/_res/, setup.py), the dataset's files from the folder.
 
 The venv gets the wheel (no dependencies); the dependencies are those of the interpreter running the
@@ -80,6 +80,7 @@ def test_init_build_validate_from_the_wheel_in_an_empty_folder(venv, tmp_path):
          "--county", "99", "--spatial-label", "Prøvefylke", "--contact-email", "post@example.org"], cwd=work, env=env)
     ds = work / "ds"
     assert (ds / "kg.toml").is_file() and (ds / "data" / "authority" / "actors.yaml").is_file()
+    assert (ds / "data" / "workbook.xlsx").is_file()   # kg template's empty workbook
 
     built = run([kg, "build", "-q"], cwd=ds, env=env)
     assert built.stdout == ""
@@ -87,6 +88,14 @@ def test_init_build_validate_from_the_wheel_in_an_empty_folder(venv, tmp_path):
     assert '"https://example.org/provefylke/graph/ontology"' in manifest
     checked = run([kg, "validate", "--lang", "en"], cwd=ds / "data", env=env)   # found from a subfolder
     assert "conforms" in checked.stdout and "0 violations" in checked.stdout, checked.stdout
+    run([kg, "publish", "--version", "0.1"], cwd=ds, env=env)
+    release = ds / "release" / "0.1"
+    catalog = (release / "metadata" / "catalog.ttl").read_text(encoding="utf-8")
+    assert "Prøvefylke fylkeskommune (test data)" in catalog and "999999999" in catalog
+    for path in release.rglob("*"):   # nothing of the flagship in another dataset's release
+        if path.is_file() and path.suffix in (".ttl", ".html", ".json", ".csv", ".md", ".trig", ".jsonld"):
+            text = path.read_text(encoding="utf-8")
+            assert "Innlandet" not in text and "920717152" not in text, path
 
     # outside any dataset: a clear message, exit 2
     r = subprocess.run([str(kg), "build"], cwd=work, env=env, capture_output=True, text=True, timeout=120)

@@ -73,8 +73,9 @@ def _relative(base: str, from_path: str, pages: set[str]):
 
 
 def resources(store: ox.Store, base: str) -> list[str]:
-    """IRIs under base that are described (are subjects) in the dataset; excludes the graph names."""
-    rows = store.query(f"""SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s ?p ?o }}
+    """IRIs under base that are described (are subjects) in the dataset, in a named graph or in the
+    default graph (a release of data loaded without graphs has pages too); excludes the graph names."""
+    rows = store.query(f"""SELECT DISTINCT ?s WHERE {{ {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }}
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{base}")) }}""")
     out = []
     for r in rows:

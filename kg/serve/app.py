@@ -29,6 +29,7 @@ from ..namespaces import SD, VOID
 from ..web import describe, docs, i18n, layout, links, pages
 from ..web.pages import STATIC
 from ..web.queries import builtin_views, load_queries
+from ..web.texts import licence_iri
 from ..web.void import void_graph
 from . import results
 from .downloads import Download, release_files
@@ -139,13 +140,13 @@ def _error(status: int, message: str, request: Request | None = None, vary: bool
 
 
 def _add_license(g) -> None:
-    """dct:license (NLOD 2.0) on every void:Dataset of an rdflib VoID graph that does not state one."""
+    """dct:license (the dataset's licence, kg.toml) on every void:Dataset of a VoID graph that states none."""
     from rdflib import RDF, URIRef
     from rdflib.namespace import DCTERMS
 
     for ds in set(g.subjects(RDF.type, URIRef(VOID + "Dataset"))):
         if (ds, DCTERMS.license, None) not in g:
-            g.add((ds, DCTERMS.license, URIRef(links.LICENSE)))
+            g.add((ds, DCTERMS.license, URIRef(licence_iri())))
 
 
 class KGApp:

@@ -88,7 +88,7 @@ class Labeler:
 
     def _attribution(self, node) -> str | None:
         """A qualified attribution (no label of its own, its IRI ends in a number) as a link text:
-        "K1 Inkluderende oppvekstmiljø – partner" (its measure and role)."""
+        "K1 <title> – partner" (its measure and role)."""
         of = [q.subject for q in self.store.quads_for_pattern(None, N(PROV + "qualifiedAttribution"), node, None)]
         roles = sorted({self.label(q.object) for q in self.store.quads_for_pattern(node, N(DCAT_ROLE), None, None)})
         if not of:

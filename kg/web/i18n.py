@@ -84,7 +84,7 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Regionale handlingsprogram · lenkede data": "Regional action programmes · linked data",
     "Oversikt": "Overview", "Spørringer": "Queries", "Ontologi": "Ontology", "Søk …": "Search …",
     "Søk i dataene": "Search the data", "Språk": "Language",
-    "Data: ": "Data: ", "Norsk lisens for offentlige data": "Norwegian Licence for Open Government Data",
+    "Data: ": "Data: ",
     "Kilder": "Sources",
     # errors
     "Forespørselen kunne ikke leses.": "The request could not be read.",
@@ -117,10 +117,6 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Alle egenskaper": "All properties", "Andre egenskaper": "Other properties", "Lenker hit": "Links here",
     # landing
     "Regionale handlingsprogram som lenkede data": "Regional action programmes as linked data",
-    "landing-intro": "The action programmes of the <em>Regional plan for the inclusive Innlandet</em> (2024 and 2025), "
-                     "with measures, responsible actors, partners, links, continuations and funding — extracted from "
-                     "the source documents with line references, validated against SHACL shapes and published as RDF "
-                     "with a SPARQL endpoint.",
     "counts-note": "Each source has its own named graph, and the same triple may be stated in several of them (an "
                    "actor named in both programmes, for example). “Statements in the named graphs” counts every "
                    "occurrence (as the lines of the N-Quads file do); “distinct triples” counts each triple once, as "

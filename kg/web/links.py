@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..namespaces import NLOD
-
-LICENSE = NLOD
 LINKABLE = ("http://", "https://", "mailto:")
 SCHEMA_ABOUT_PAGE = "https://schema.org/AboutPage"
 SCHEMA_DATASET = "https://schema.org/Dataset"

@@ -20,6 +20,7 @@ from .. import config
 from . import describe, followup, i18n, links
 from . import layout as page_layout
 from .queries import ReadyQuery
+from .texts import licence_iri, site_texts
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -65,7 +66,7 @@ def environment() -> jinja2.Environment:
         _env.filters["nok"] = _nok
         _env.filters["count"] = _count
         # one language per page: the request's (kg.web.i18n), Bokmål outside a request
-        _env.globals.update(_=i18n.t, lang=i18n.current, lang_url=i18n.switch_url)
+        _env.globals.update(_=i18n.t, lang=i18n.current, lang_url=i18n.switch_url, site_texts=site_texts)
     return _env
 
 
@@ -119,7 +120,7 @@ def resource_signposts(store: ox.Store, iri: str, self_href: str | None) -> list
         t = q.object
         if isinstance(t, ox.NamedNode) and links.linkable(t.value) and (t.value, "type", None) not in out:
             out.append((t.value, "type", None))
-    out.append((links.LICENSE, "license", None))
+    out.append((licence_iri(), "license", None))
     return out
 
 
@@ -214,20 +215,25 @@ def landing_signposts(base_iri: str, downloads: list = (), void: bool = False) -
         out.append(("./.well-known/void", "describedby", "text/turtle"))
     out += [(f"./download/{d.name}", "item", d.media_type) for d in downloads]
     out += [(links.SCHEMA_DATASET, "type", None), (links.SCHEMA_ABOUT_PAGE, "type", None),
-            (links.LICENSE, "license", None)]
+            (licence_iri(), "license", None)]
     return out
 
 
 def landing_json_ld(base_iri: str, stats: dict, downloads: list = (), dumps_base: str | None = None) -> dict:
     """schema.org Dataset description of the landing page (facts from the data and the release manifest)."""
     dumps_base = dumps_base or base_iri + "download/"
+    ds = config.dataset()   # who publishes what: the dataset's kg.toml
     return {
         "@context": {"@vocab": "https://schema.org/"},  # inline: a reader needs no remote context
         "@type": "Dataset",
         "@id": base_iri,
         "url": base_iri,
-        "name": "Regionale handlingsprogram som lenkede data",
-        "license": links.LICENSE,
+        "name": ds.title["nb"],
+        "description": ds.description["nb"],
+        "inLanguage": list(ds.languages),
+        "publisher": {"@type": "Organization", "name": ds.publisher.name, "identifier": ds.publisher.org_number},
+        "spatialCoverage": {"@type": "Place", "@id": ds.spatial.iri, "name": ds.spatial.label},
+        "license": licence_iri(),
         "isAccessibleForFree": True,
         "distribution": [{"@type": "DataDownload", "contentUrl": dumps_base + d.name, "encodingFormat": d.media_type,
                           "contentSize": str(d.bytes)} for d in downloads],
