@@ -146,7 +146,7 @@ def test_csv_workbook(tmp_path):
     r = init(str(folder), "--yes", "--csv", *FLAGS)
     assert r.exit_code == 0, r.output
     from kg.workbook.sheets import SHEETS
-    assert sorted(p.name for p in (folder / "data" / "workbook").iterdir()) == sorted(f"{s.name}.csv" for s in SHEETS)
+    assert sorted(p.name for p in (folder / "data" / "workbook").iterdir()) == sorted([f"{s.name}.csv" for s in SHEETS] + ["Veiledning.csv"])  # the guide too
     assert ds_workbooks(folder) == [folder / "data" / "workbook"]
 
 
