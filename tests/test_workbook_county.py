@@ -65,3 +65,41 @@ def test_another_county_imports_builds_and_validates_on_its_own(tmp_path, restor
     html = render_resource(store, f"{base}plan/testplan-testfylket/programme/2026/measure/T1", base)
     source = re.search(r'<td class="source">(.*?)</td>', html, re.S).group(1)
     assert re.sub(r"<[^>]+>", "", source) == "Arbeidsbok testfylket, ark Tiltak, rad 2"
+
+
+def test_another_county_publishes_its_own_release(tmp_path, restore_dataset):
+    """The county's release: its own DCAT (publisher, title), tables, pages and landing page — and not one
+    byte anywhere in it that names Innlandet, Nordland or the flagship's publisher."""
+    import pyoxigraph as ox
+
+    folder = tmp_path / "testfylket"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", str(folder), "--yes", *FLAGS]).exit_code == 0
+    for args in (["import", str(FIXTURE)], ["build"], ["publish", "--version", "1.0"]):
+        r = runner.invoke(app, [*args, "--dataset", str(folder)])
+        assert r.exit_code == 0, (args, r.output)
+    release = folder / "release" / "1.0"
+    assert release.is_dir(), sorted(p.name for p in (folder / "release").iterdir())
+    files = [p for p in release.rglob("*") if p.is_file()]
+    assert len(files) > 20
+    for p in files:
+        text = p.read_bytes().decode("utf-8", errors="replace").lower()
+        for flagship in ("innlandet", "nordland", "920717152", "inkluderende"):
+            assert flagship not in text, f"{p.relative_to(release)} names {flagship!r}"
+
+    dcat = ox.Store()
+    dcat.load(path=str(release / "metadata" / "catalog.ttl"), format=ox.RdfFormat.TURTLE)
+    rows = list(dcat.query(
+        "PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/> "
+        "PREFIX foaf: <http://xmlns.com/foaf/0.1/> "
+        "SELECT ?title ?name WHERE { ?d a dcat:Dataset ; dct:title ?title ; dct:publisher ?p . ?p foaf:name ?name }"))
+    titles = {r["title"].value for r in rows}
+    assert {r["name"].value for r in rows} == {"Testfylket fylkeskommune (test data)"}
+    assert any("Regional plan for et testfylke" in t for t in titles), titles
+    import csv
+
+    with open(release / "tables" / "measures.csv", encoding="utf-8", newline="") as f:
+        measures = list(csv.DictReader(f))
+    assert len(measures) == 3 and all(m["year"] == "2026" for m in measures), measures
+    landing = (release / "site" / "index.html").read_text(encoding="utf-8")
+    assert "Regional plan for et testfylke" in landing
