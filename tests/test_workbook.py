@@ -256,7 +256,11 @@ def test_template_command_writes_xlsx_and_csv(tmp_path):
 def test_another_county_fixture_imports_with_its_own_plan_and_actors(tmp_path):
     """tests/fixtures/workbook/testfylket: a fictitious county (test data), in the CSV form."""
     res = import_workbook(config.ROOT / "tests/fixtures/workbook/testfylket", tmp_path / "records", tmp_path / "actors.yaml")
-    assert res.warnings == [] and sorted(res.records) == ["hp2026.json"]
+    # imported while the flagship dataset is in use: its plan is not the dataset's, which is said (not refused)
+    (w,) = res.warnings
+    assert (w.check, w.sheet, w.row, w.value) == ("plan-id", "Program", 2, "testplan-testfylket")
+    assert "is not this dataset's plan 'inkluderende-innlandet'" in w.message
+    assert sorted(res.records) == ["hp2026.json"]
     rec = json.loads((tmp_path / "records" / "hp2026.json").read_text())
     assert rec["plan"]["id"] == "testplan-testfylket" and [f["code"] for f in rec["focus_areas"]] == ["T", "P"]
     assert [(m["id"], m["focus_area"], m["level"]) for m in rec["measures"]] == [

@@ -372,7 +372,19 @@ def check_reports(book: CheckedBook) -> list[CellIssue]:
     return out
 
 
-def check(raw: RawBook) -> CheckedBook:
+def check_plan_id(rows: list[Row], plan_id: str | None) -> list[CellIssue]:
+    """A programme of another plan than the dataset's (kg.toml [plan] id) is published under that plan's
+    IRIs: usually a slip when the sheet was filled in, so say so (a dataset may hold other plans too)."""
+    if not plan_id:
+        return []
+    return [_issue("warning", "plan-id", r, "plan_id",
+                   f"plan id {r.values['plan_id']!r} is not this dataset's plan {plan_id!r} (kg.toml [plan] id): "
+                   f"its measures will be published under plan/{r.values['plan_id']}/",
+                   f"write {plan_id!r} here, or change id in kg.toml if the workbook is right")
+            for r in rows if r.values.get("plan_id") and r.values["plan_id"] != plan_id]
+
+
+def check(raw: RawBook, plan_id: str | None = None) -> CheckedBook:
     """Run every check; returns the typed rows and the issues (errors first, each in sheet/row order)."""
     book = CheckedBook(raw, {})
     book.issues += check_sheets(raw)
@@ -390,6 +402,7 @@ def check(raw: RawBook) -> CheckedBook:
         book.issues.append(CellIssue("error", "programme", "Program", 2, None, None, "no programme",
                                      "fill in one row per programme year (Programår, Plan-id, Plantittel)"))
     book.issues += check_unique(r["Program"], ("year",), "programme year")
+    book.issues += check_plan_id(r["Program"], plan_id)
     book.issues += check_unique(r["Fokusområder"], ("year", "code"), "focus area")
     book.issues += check_unique(r["Tiltak"], ("year", "id"), "measure id")
     book.issues += check_measure_ids(r["Tiltak"])

@@ -88,9 +88,10 @@ def import_workbook(path, out_dir: Path | None = None, authority_file: Path | No
                     write: bool = True) -> ImportResult:
     """Read, check and convert ``path`` (xlsx or CSV folder); write the records to ``out_dir`` and the
     actors to ``authority_file`` in one atomic step (unless ``write`` is false)."""
-    from .. import config
+    from .. import config, dataset
 
-    result = convert(check(read_book(path)))
+    plan_id = dataset.current().plan_id if dataset.active() else None
+    result = convert(check(read_book(path), plan_id))
     if not write:
         return result
     out_dir = Path(out_dir or config.RECORDS)
