@@ -155,9 +155,34 @@ def _fail_hint(message: str, hint: str, code: int):
     raise typer.Exit(code)
 
 
+def _extract_failed(err: Exception):
+    """How `kg extract` (and step 1 of `kg up`) fails: 2 with 'path:line: message' and a hint on bad
+    input, 1 on a record the model refuses (an extractor bug)."""
+    from .errors import ExtractError
+    from .records.validate import RecordError
+    from .sources import SourceError
+
+    if isinstance(err, ExtractError):
+        _fail_hint(str(err), "registry" if Path(err.file).name == "sources.yaml" else "layout", ExitCode.ERROR)
+    if isinstance(err, RecordError):  # an extractor wrote something the records model does not allow: a bug
+        _fail_hint(str(err), "model", ExitCode.FOUND)
+    if isinstance(err, SourceError):
+        # "<path>: " (a problem of the whole file: line 1) or, when located, "<path>:<line>: " already
+        _fail_hint(str(err) if err.located else str(err).replace(": ", ":1: ", 1), "source", ExitCode.ERROR)
+    if isinstance(err, OSError):  # kg.io.WriteError names the file (full disk, no permission …)
+        _fail_hint(_os_error(err), "write", ExitCode.ERROR)
+    raise err
+
+
+def _report_extracted(files: dict) -> None:
+    for name, rec in sorted(files.items()):
+        n = len(rec.get("measures") or [])
+        a = len(rec.get("anomalies") or [])
+        typer.echo(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
+
+
 def _extract(paths, out, quiet: bool) -> None:
-    """`kg extract` (and step 1 of `kg up`): 2 with 'path:line: message' and a hint on bad input, 1 on a
-    record the model refuses (an extractor bug)."""
+    """`kg extract`: source documents → records."""
     from .errors import ExtractError
     from .extract import run
     from .records.validate import RecordError
@@ -165,20 +190,10 @@ def _extract(paths, out, quiet: bool) -> None:
 
     try:
         files = run(paths, out, progress=not quiet)
-    except ExtractError as err:
-        _fail_hint(str(err), "registry" if Path(err.file).name == "sources.yaml" else "layout", ExitCode.ERROR)
-    except RecordError as err:  # an extractor wrote something the records model does not allow: a bug, not input
-        _fail_hint(str(err), "model", ExitCode.FOUND)
-    except OSError as err:  # kg.io.WriteError names the file (full disk, no permission …)
-        _fail_hint(_os_error(err), "write", ExitCode.ERROR)
-    except SourceError as err:
-        # "<path>: " (a problem of the whole file: line 1) or, when located, "<path>:<line>: " already
-        _fail_hint(str(err) if err.located else str(err).replace(": ", ":1: ", 1), "source", ExitCode.ERROR)
+    except (ExtractError, RecordError, OSError, SourceError) as err:
+        _extract_failed(err)
     if not quiet:
-        for name, rec in sorted(files.items()):
-            n = len(rec.get("measures") or [])
-            a = len(rec.get("anomalies") or [])
-            typer.echo(f"{name}: {n} measures, {a} anomalies" if n else f"{name}: {a} anomalies")
+        _report_extracted(files)
 
 
 def _init(folder: Path, languages: List[str], keywords: List[str], yes: bool, force: bool, csv: bool,
@@ -285,15 +300,37 @@ def build(
 
     try:
         path = run(reason=reason, progress=not quiet, out_dir=out)
-    except (BuildError, RecordError) as e:
-        _fail(str(e))
-    except OSError as e:  # kg.io.WriteError names the file; nothing half-written is left
-        _fail(f"{_os_error(e)} — the previous build is unchanged")
+    except (BuildError, RecordError, OSError) as e:
+        _build_failed(e)
     if not quiet:
-        import json
+        _report_built(path)
 
-        manifest = json.loads((path.parent / "manifest.json").read_text())
-        typer.echo(f"built {path.parent}/dataset.trig and dataset.nq: {manifest['distinct_quads']} quads in {len(manifest['graphs'])} graphs")
+
+def _build_failed(e: Exception):
+    if isinstance(e, OSError):  # kg.io.WriteError names the file; nothing half-written is left
+        _fail(f"{_os_error(e)} — the previous build is unchanged")
+    _fail(str(e))
+
+
+def _report_built(path: Path) -> None:
+    import json
+
+    manifest = json.loads((path.parent / "manifest.json").read_text())
+    typer.echo(f"built {path.parent}/dataset.trig and dataset.nq: {manifest['distinct_quads']} quads "
+               f"in {len(manifest['graphs'])} graphs")
+
+
+def _built_first(quiet: bool = False) -> None:
+    """No build yet: build it first (kg.pipeline.ensure_built), reporting a failed build like `kg build`."""
+    from .build import BuildError, RecordError
+    from .pipeline import ensure_built
+
+    try:
+        ensure_built(note=(lambda m: None) if quiet else (lambda m: typer.echo(m, err=True)), progress=not quiet)
+    except (BuildError, RecordError) as e:
+        _fail(f"build failed: {e}")
+    except OSError as e:
+        _fail(f"build failed: {_os_error(e)}")
 
 
 @command()
@@ -327,9 +364,10 @@ def validate(
         _plain_fail(f"bad --lang {lang!r} (a language tag such as nb, en or de)")
     if fail_on not in FAIL_ON:
         _plain_fail(f"unknown --fail-on {fail_on!r} (use {', '.join(FAIL_ON)})")
+    if not files:
+        _built_first()
     try:
-        report = run(files or None, shapes_dir=shapes, inference=inference, engine=engine, ontology=ontology,
-                     note=lambda message: typer.echo(message, err=True))
+        report = run(files or None, shapes_dir=shapes, inference=inference, engine=engine, ontology=ontology)
     except (DataParseError, ValidationUsageError, ShapeFeatureError) as e:
         _plain_fail(str(e))
     except ValidationEngineError as e:
@@ -436,6 +474,8 @@ def serve(
     from .serve import serve as run_server
 
     _check_port(host, port)
+    if data is None:
+        _built_first(quiet)
     try:
         run_server(host, port, timeout, max_results, base_iri, data, service_allow, workers, quiet,
                    slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
@@ -705,17 +745,14 @@ def up(
     if not no_serve:  # before the long work, not after it
         _needs_linux("kg up (serving)")
         _check_port(host, port)
-    typer.secho("1/4 extract", bold=True)
-    _extract(None, None, False)
-    typer.secho("2/4 build", bold=True)
-    build(reason=reason, out=None, quiet=False)
-    typer.secho("3/4 validate", bold=True)
-    from .validate import ValidationUsageError, validate_build
+    from .pipeline import StepFailed, prepare
 
     try:
-        report = validate_build()
-    except ValidationUsageError as e:
-        _fail(str(e))
+        files, path, report = prepare(reason=reason, on_extracted=_report_extracted, on_built=_report_built,
+                                      on_step=lambda n, name: typer.secho(f"{n}/4 {name}", bold=True))
+    except StepFailed as failed:
+        fail = {"extract": _extract_failed, "build": _build_failed}.get(failed.step, lambda e: _fail(str(e)))
+        fail(failed.error)
     c = report.counts
     typer.echo(f"{c['Violation']} violations, {c['Warning']} warnings, {c['Info']} info "
                f"({report.seconds:.1f} s) — full report: kg validate; shown per resource on its page")

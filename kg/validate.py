@@ -556,10 +556,10 @@ def validate_build(shapes_dir: Path = SHAPES, inference: str = "none", engine: s
 
 # ---------------------------------------------------------------------- the verb
 def run(files: Sequence[Path] | None = None, shapes_dir: Path | None = None, inference: str = "none",
-        engine: str = DEFAULT_ENGINE, ontology: Path | None = None, note=lambda message: None) -> Report:
-    """``kg validate`` as a function: validate ``files`` (default: the built dataset, built first when
-    missing; then build/validation.ttl is written too). Raises ValidationUsageError (bad option, missing
-    shapes or ontology, a failed build), ShapeFeatureError, DataParseError or ValidationEngineError."""
+        engine: str = DEFAULT_ENGINE, ontology: Path | None = None) -> Report:
+    """``kg validate`` as a function: validate ``files`` (default: the built dataset; then
+    build/validation.ttl is written too). Raises ValidationUsageError (bad option, missing shapes,
+    ontology or build), ShapeFeatureError, DataParseError or ValidationEngineError."""
     shapes_dir = Path(shapes_dir) if shapes_dir else SHAPES
     if not shapes_dir.exists():
         raise ValidationUsageError(f"{shapes_dir}: no such shapes file or folder")
@@ -569,13 +569,8 @@ def run(files: Sequence[Path] | None = None, shapes_dir: Path | None = None, inf
         return validate_dataset(list(files), shapes_dir=shapes_dir, inference=inference, engine=engine,
                                 ontology=ontology if ontology is not None else "auto")
     dataset = config.BUILD / "dataset.nq"
-    if not dataset.exists():
-        note(f"{dataset} is missing: building it first")
-        try:
-            from . import build
-            dataset = build.run(progress=False, out_dir=config.BUILD)
-        except Exception as e:   # the build reports its own errors (record file and path)
-            raise ValidationUsageError(f"build failed: {e}") from None
+    if not dataset.exists():  # `kg validate` builds first (kg.pipeline.ensure_built); here it is an error
+        raise ValidationUsageError(f"{dataset}: no built dataset (run kg build)")
     if ontology is None:
         return validate_build(shapes_dir=shapes_dir, inference=inference, engine=engine)
     return validate_dataset([dataset], shapes_dir=shapes_dir, inference=inference, engine=engine, ontology=ontology)

@@ -39,7 +39,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
           workers: int = 2, quiet: bool = False, slow_workers: int = 2, fast_budget: float = 0.25,
           memory_limit_mb: int = 256, max_response_mb: float = 16, cache_mb: int = 64,
           slow_per_client: int = 1, header_timeout: float = 10.0) -> None:
-    """Load the dataset (building it first if there is none), fork the query workers, run uvicorn.
+    """Load the dataset, fork the query workers, run uvicorn.
     Raises ServeError (a named file, a torn build, a dataset that does not load) before listening."""
     import uvicorn
 
@@ -47,14 +47,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
     from .app import Settings, create_app
 
     path = Path(dataset) if dataset else dataset_path()
-    if not path.exists():
-        if dataset:
-            raise ServeError(f"{path}: no such dataset file")
-        if not quiet:
-            print(f"{path} is missing: building it first (kg build)…", file=sys.stderr)
-        from ..build import run as build_run
-
-        path = build_run(progress=not quiet)
+    if not path.exists():  # `kg serve` builds first (kg.pipeline.ensure_built); here it is an error
+        raise ServeError(f"{path}: no such dataset file" + ("" if dataset else " (run kg build)"))
     from ..buildinfo import BuildIntegrityError, verify_dataset
 
     try:  # never serve a torn build (a new dataset.trig beside an old dataset.nq): see kg/buildinfo.py
