@@ -18,12 +18,9 @@ MEASURE = re.compile(r"/programme/(\d{4})/measure/([A-Z0-9]+)$")
 
 
 @pytest.fixture(scope="module")
-def dataset() -> Path:
-    path = config.BUILD / "dataset.nq"
-    if not path.exists():
-        from kg import build
-        build.run(progress=False)
-    return path
+def dataset(built_dataset) -> Path:
+    """The session's build of the committed records (conftest.py), never a build/ left in the tree."""
+    return built_dataset
 
 
 @pytest.fixture(scope="module")
