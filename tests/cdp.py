@@ -64,8 +64,12 @@ class Browser:
             raise RuntimeError(f"{expression}: {r['exceptionDetails']}")
         return r["result"].get("value")
 
-    def open(self, url: str, width: int, height: int = 900, settle: str = "true", timeout: float = 30) -> None:
-        """Navigate at the given viewport; wait for load and until `settle` (a JS expression) is true."""
+    def open(self, url: str, width: int, height: int = 900, settle: str = "true", timeout: float = 30,
+             keep_cookies: bool = False) -> None:
+        """Navigate at the given viewport; wait for load and until `settle` (a JS expression) is true.
+        Each open is a fresh reader (the language switch's cookie is dropped) unless keep_cookies."""
+        if not keep_cookies:
+            self.send("Network.clearBrowserCookies")
         self.send("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1,
                   mobile=width < 600)
         self.send("Page.navigate", url=url)

@@ -17,6 +17,26 @@ from kg import build, config
 from kg.store import load_store
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_clients_keep_no_cookies():
+    """Every Starlette TestClient is a reader who sends each request afresh: the language switch's
+    `lang` cookie (kg.serve.middleware.Language) would otherwise carry one test's ?lang=en into the
+    next test's page. Tests of the cookie send it by hand."""
+    from http.cookiejar import DefaultCookiePolicy
+
+    from starlette import testclient
+
+    init = testclient.TestClient.__init__
+
+    def forgetful(self, *args, **kwargs):
+        init(self, *args, **kwargs)
+        self.cookies.jar.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+
+    testclient.TestClient.__init__ = forgetful
+    yield
+    testclient.TestClient.__init__ = init
+
+
 @pytest.fixture(scope="session")
 def built_dataset(tmp_path_factory):
     """Path of dataset.nq built from data/records into a temporary folder (the repo is untouched)."""

@@ -73,6 +73,24 @@ def test_lang_parameter_overrides_accept_language(real):
     assert 'href="./?lang=en"' in real.get("/", headers=HTML).text
 
 
+def test_the_switch_holds_for_the_pages_that_follow(real):
+    """?lang=en sets the `lang` cookie; a later page without ?lang (a facet, a link) sent with it stays in
+    English although the browser asks for nb; ?lang=nb switches back; HTML varies on the cookie. (Test
+    clients keep no cookies, conftest.py: the cookie is sent here by hand, as a browser would.)"""
+    nb_browser = {"Accept": "text/html", "Accept-Language": "nb-NO,nb;q=0.9"}
+    r = real.get(K1 + "?lang=en", headers=nb_browser)
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith("lang=en;") and "Path=/" in cookie and "SameSite=Lax" in cookie
+    assert "Cookie" in r.headers["vary"] and "Accept-Language" in r.headers["vary"]
+    r = real.get("/search?q=ungdom", headers={**nb_browser, "Cookie": "lang=en"})
+    assert '<html lang="en">' in r.text and "hits, showing" in r.text and "set-cookie" not in r.headers
+    r = real.get(K1 + "?lang=nb", headers={**nb_browser, "Cookie": "lang=en"})
+    assert '<html lang="nb">' in r.text and r.headers["set-cookie"].startswith("lang=nb;")
+    assert '<html lang="nb">' in real.get("/search?q=ungdom", headers={**EN, "Cookie": "x=1; lang=nb"}).text
+    assert '<html lang="en">' in real.get("/search?q=ungdom", headers={**EN, "Cookie": "lang=fr"}).text
+    assert "set-cookie" not in real.get("/sparql?query=ASK%7B%7D").headers  # data responses set no cookie
+
+
 @pytest.mark.parametrize("path,nb,en", [
     ("/", "Regionale handlingsprogram som lenkede data", "Regional action programmes as linked data"),
     ("/search?q=ungdom", "treff, viser", "hits, showing"),

@@ -62,7 +62,8 @@ class HeadAsGet:
 
 
 class Language:
-    """Sets the request's language (kg.web.i18n) and adds Accept-Language to the Vary of every HTML response."""
+    """Sets the request's language (kg.web.i18n), adds Accept-Language and Cookie to the Vary of every HTML
+    response, and keeps the switch's choice (?lang=) in the `lang` cookie."""
 
     def __init__(self, app):
         self.app = app
@@ -72,8 +73,10 @@ class Language:
             return await self.app(scope, receive, send)
         qs = scope.get("query_string", b"").decode("latin-1")
         al = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"accept-language"), None)
+        cookie = next((v.decode("latin-1") for k, v in scope.get("headers", []) if k == b"cookie"), None)
         raw = (scope.get("raw_path") or scope.get("path", "").encode()).decode("latin-1")
-        tokens = i18n.enter(qs, al, raw)
+        tokens = i18n.enter(qs, al, raw, cookie)
+        switched = i18n.asked(qs)
 
         async def send_vary(message):
             if message["type"] == "http.response.start":
@@ -85,10 +88,15 @@ class Language:
                     for i, (k, v) in enumerate(headers):
                         if k.lower() == b"vary":
                             vary = True
-                            if b"accept-language" not in v.lower():
-                                headers[i] = (k, v + b", Accept-Language")
-                    if not vary:  # every page (error pages too) depends on Accept and Accept-Language
-                        headers.append((b"vary", b"Accept, Accept-Language"))
+                            have = {t.strip().lower() for t in v.split(b",")}
+                            extra = [t for t in (b"Accept-Language", b"Cookie") if t.lower() not in have]
+                            if extra:
+                                headers[i] = (k, b", ".join([v, *extra]))
+                    if not vary:  # every page (error pages too) depends on Accept, Accept-Language and the cookie
+                        headers.append((b"vary", b"Accept, Accept-Language, Cookie"))
+                    if switched:  # the switch's choice holds for the pages that follow (a year; no other cookie)
+                        headers.append((b"set-cookie", f"{i18n.COOKIE}={switched}; Path=/; Max-Age=31536000; "
+                                                       "SameSite=Lax".encode("latin-1")))
                 message = {**message, "headers": headers}
             await send(message)
 

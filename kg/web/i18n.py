@@ -1,6 +1,7 @@
 """One language per page (nb or en): the request's choice, a message catalogue, label preference.
 
-The choice comes from `?lang=nb|en` (the header's switch links) or else Accept-Language; it is kept in
+The choice comes from `?lang=nb|en` (the header's switch links; the server then keeps it in a `lang`
+cookie for the pages that follow), else that cookie, else Accept-Language; it is kept in
 a context variable for the request (set by kg.serve.middleware.Language; anyio copies it into worker
 threads), so the templates, the labeler and the caches read it without every render function passing
 it on. Outside a request (a static site from `kg publish`) the language is Bokmål. Catalogue keys are the Bokmål texts.
@@ -46,11 +47,30 @@ def from_accept_language(header: str | None) -> str | None:
     return best[2] if best else None
 
 
-def choose(query_string: str, accept_language: str | None) -> str:
+#: the cookie that keeps the reader's choice of the switch (?lang=…) for the pages that follow
+COOKIE = "lang"
+
+
+def asked(query_string: str) -> str | None:
+    """The language the query string asks for (`?lang=en`), if it names one of LANGS."""
     for k, v in parse_qsl(query_string, keep_blank_values=True):
         if k == "lang" and v in LANGS:
             return v
-    return from_accept_language(accept_language) or DEFAULT
+    return None
+
+
+def from_cookie(header: str | None) -> str | None:
+    """The language kept in the `lang` cookie of a Cookie header, if it names one of LANGS."""
+    for part in (header or "").split(";"):
+        name, _, value = part.strip().partition("=")
+        if name == COOKIE and value.strip('"') in LANGS:
+            return value.strip('"')
+    return None
+
+
+def choose(query_string: str, accept_language: str | None, cookie: str | None = None) -> str:
+    """?lang= (the switch) first, then the choice the switch left in the cookie, then Accept-Language."""
+    return asked(query_string) or from_cookie(cookie) or from_accept_language(accept_language) or DEFAULT
 
 
 def switch_url(lang: str) -> str:
@@ -67,9 +87,9 @@ def t(text: str, lang: str | None = None) -> str:
     return MESSAGES.get(lang, {}).get(text, text)
 
 
-def enter(query_string: str, accept_language: str | None, raw_path: str) -> tuple:
+def enter(query_string: str, accept_language: str | None, raw_path: str, cookie: str | None = None) -> tuple:
     """Set the language (and what the switch links need) for one request; undo with `leave(tokens)`."""
-    return (_lang.set(choose(query_string, accept_language)), _query.set(query_string),
+    return (_lang.set(choose(query_string, accept_language, cookie)), _query.set(query_string),
             _leaf.set(raw_path.rsplit("/", 1)[-1].split("?", 1)[0]))
 
 
