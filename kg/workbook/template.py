@@ -103,8 +103,11 @@ def xlsx_bytes(rows: dict[str, list] | None = None) -> bytes:
                 cell.font = bold
     for letter_, width in zip("ABCDEFG", (16, 30, 60, 60, 8, 10, 40)):
         guide.column_dimensions[letter_].width = width
-    for r in (1, 2):
+    for r in (1, 2):   # the guide text across B:C, tall enough to read without resizing the row
+        guide.merge_cells(start_row=r, start_column=2, end_row=r, end_column=3)
+        guide.cell(r, 1).alignment = Alignment(vertical="top")
         guide.cell(r, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        guide.row_dimensions[r].height = 66
     guide.freeze_panes = "A5"
 
     head_fill = PatternFill("solid", fgColor="DDEBF7")
