@@ -12,8 +12,7 @@ from pathlib import Path
 
 from ..errors import ExtractError
 from ..records.model import SCHEMA_VERSION
-from ..records.validate import check
-from ..records.validate import load as load_record
+from ..records.validate import check, parse
 from . import actors, followup, successors, tables
 from .layouts import LAYOUTS
 
@@ -42,9 +41,17 @@ def _entry_line(registry: Path, source_id: str) -> int:
     return 1
 
 
+def _on_disk(path: Path) -> dict:
+    """A record already in the records folder, checked against the model and kept as the dict it is (the
+    linker and the CSV views read the extractors' dicts)."""
+    data = parse(path)
+    check(data, str(path))
+    return data
+
+
 def _read_existing(out_dir: Path, source_id: str) -> dict | None:
     path = out_dir / f"{source_id}.json"
-    return load_record(path) if path.exists() else None
+    return _on_disk(path) if path.exists() else None
 
 
 def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
@@ -85,7 +92,7 @@ def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
     for p in sorted(out_dir.glob("*.json")) if out_dir.exists() else []:
         sid = p.stem
         if sid not in all_records and p.name not in files:
-            all_records[sid] = load_record(p)  # records not re-extracted are read through the model too
+            all_records[sid] = _on_disk(p)  # records not re-extracted are read through the model too
     if "successors.json" in files:
         all_records["successors"] = files["successors.json"]
     for name, rec in files.items():  # the records model is the contract with `kg build`: check before writing

@@ -172,6 +172,12 @@ COLUMNS.update({
 })
 
 
+def _row(report: dict) -> tuple[str, int] | None:
+    """The (table, n) a status report restates, if any (kg.graph.followup.report_iri)."""
+    row = report.get("row")
+    return (row["table"], row["n"]) if row else None
+
+
 def status_rows(records_dir: Path, mint: Minter) -> list[dict]:
     from ..graph.followup import report_iri
 
@@ -179,7 +185,7 @@ def status_rows(records_dir: Path, mint: Minter) -> list[dict]:
     for year, rec in sorted(programme_records(records_dir).items()):
         programme = mint.programme(year, mint.plan_slug_for((rec.get("plan") or {}).get("id")))
         for r in rec.get("status_reports") or []:
-            rows.append({"programme_year": year, "report_iri": report_iri(programme, r),
+            rows.append({"programme_year": year, "report_iri": report_iri(programme, r.get("measure"), _row(r)),
                          "measure_iri": f"{programme}/measure/{r['measure']}" if r.get("measure") else None,
                          "source_line": r.get("line"),
                          **{k: r.get(k) for k in STATUS_COLUMNS if k in r}})
@@ -193,7 +199,7 @@ def money_cube_rows(records_dir: Path, mint: Minter) -> list[dict]:
     for year, rec in sorted(programme_records(records_dir).items()):
         programme = mint.programme(year, mint.plan_slug_for((rec.get("plan") or {}).get("id")))
         for r in rec.get("status_reports") or []:
-            node = report_iri(programme, r)
+            node = report_iri(programme, r.get("measure"), _row(r))
             for field, kind in money_kinds():
                 if r.get(field) is not None:
                     rows.append({"observation_iri": f"{node}/money/{kind}", "dataset_iri": f"{programme}/cube/money",

@@ -1,5 +1,7 @@
-"""Check a record against the model: `check(data, file)` → the record kind, or RecordError naming the
-file and the JSON path ($.measures[3].links.measures[0]). `load(path)` reads and checks a file."""
+"""Records through the model: `load(data, file)` checks a parsed record and returns its model object
+(kg.records.model), or raises RecordError naming the file and the JSON path ($.measures[3].links.measures[0]);
+`load_file(path)` reads a file and does the same. `check(data, file)` is the same check for a record
+that stays a dict (one about to be written): it returns the record's kind."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .anomalies import CATALOGUE
-from .model import MODELS, SCHEMA_VERSION
+from .model import MODELS, SCHEMA_VERSION, AnyRecord
 
 
 class RecordError(Exception):
@@ -50,8 +52,8 @@ def _json_path(loc: tuple) -> str:
     return out
 
 
-def check(data, file: str) -> str:
-    """Validate ``data`` (a parsed record) against its model; returns its kind."""
+def load(data, file: str) -> AnyRecord:
+    """Validate ``data`` (a parsed record) against its model and return the model object."""
     kind = record_kind(data)
     if not kind:
         raise RecordError(file, "$", "not a record: expected an object with measures, pairs, round or statements")
@@ -60,7 +62,7 @@ def check(data, file: str) -> str:
         raise RecordError(file, "$.schema_version", f"records schema version {version!r}; this kg reads version "
                           f"{SCHEMA_VERSION} (run `kg extract` to rewrite the records)")
     try:
-        MODELS[kind].model_validate(data)
+        record = MODELS[kind].model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
         # the model's aliases (from, class, with) are the record's keys; loc already uses them
@@ -72,33 +74,36 @@ def check(data, file: str) -> str:
         if an["severity"] not in CATALOGUE[an["kind"]].severities:
             raise RecordError(file, f"$.anomalies[{i}].severity",
                               f"{an['kind']!r} takes {' or '.join(CATALOGUE[an['kind']].severities)}, not {an['severity']!r}")
-    return kind
+    return record
 
 
-def load(path: Path, display: str | None = None) -> dict:
-    """Read and check one record file; errors name ``display`` (default: the path)."""
+def check(data, file: str) -> str:
+    """Validate ``data`` as `load` does; returns its kind (for a record that stays a dict)."""
+    load(data, file)
+    return record_kind(data)
+
+
+def parse(path: Path, display: str | None = None):
+    """The JSON of one record file, unchecked; a syntax error names ``display`` and the line."""
     path = Path(path)
-    name = display or str(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as e:
-        raise RecordSyntaxError(name, e) from None
-    check(data, name)
-    return data
+        raise RecordSyntaxError(display or str(path), e) from None
+
+
+def load_file(path: Path, display: str | None = None) -> AnyRecord:
+    """Read one record file as its model object; errors name ``display`` (default: the path)."""
+    return load(parse(path, display), display or str(path))
 
 
 def read(path: Path, display: str | None = None) -> dict:
     """Read a record that may come from an older release: checked against the model when it declares
     ``schema_version`` (any version other than the current one is an error); records written before
     the model existed (no ``schema_version``) are returned as they are, so releases stay comparable."""
-    path = Path(path)
-    name = display or str(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as e:
-        raise RecordSyntaxError(name, e) from None
+    data = parse(path, display)
     if isinstance(data, dict) and "schema_version" in data:
-        check(data, name)
+        check(data, display or str(path))
     return data
 
 
