@@ -1,7 +1,9 @@
 """Records through the model: `load(data, file)` checks a parsed record and returns its model object
 (kg.records.model), or raises RecordError naming the file and the JSON path ($.measures[3].links.measures[0]);
-`load_file(path)` reads a file and does the same. `check(data, file)` is the same check for a record
-that stays a dict (one about to be written): it returns the record's kind."""
+`load_file(path)` reads a file and does the same, `load_folder`/`load_programmes` a folder. `check(data,
+file)` is the same check for a record that stays a dict (one about to be written): it returns the kind.
+`read`/`read_folder`/`programmes` return dicts: `kg diff` compares releases made before the model too
+(records without ``schema_version``, which no model describes)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .anomalies import CATALOGUE
-from .model import MODELS, SCHEMA_VERSION, AnyRecord
+from .model import MODELS, SCHEMA_VERSION, AnyRecord, ProgrammeRecord
 
 
 class RecordError(Exception):
@@ -98,7 +100,7 @@ def load_file(path: Path, display: str | None = None) -> AnyRecord:
 
 
 def read(path: Path, display: str | None = None) -> dict:
-    """Read a record that may come from an older release: checked against the model when it declares
+    """Read a record as a dict, for `kg diff`, which also compares older releases: checked against the model when it declares
     ``schema_version`` (any version other than the current one is an error); records written before
     the model existed (no ``schema_version``) are returned as they are, so releases stay comparable."""
     data = parse(path, display)
@@ -117,6 +119,29 @@ def read_folder(folder: Path) -> dict[str, tuple[str, dict]]:
     return out
 
 
+def load_folder(folder: Path) -> dict[str, AnyRecord]:
+    """Every record of a records folder as its model object, {file stem: record}; a record that does not
+    follow the current model is an error (`read_folder` is the reader for older releases)."""
+    return {path.stem: load_file(path) for path in sorted(Path(folder).glob("*.json"))}
+
+
+def load_programmes(folder: Path) -> dict[int, ProgrammeRecord]:
+    """The programme records of a folder that carry their programme part, by programme year, as model
+    objects (as `programmes`, for a folder of current records)."""
+    out: dict[int, ProgrammeRecord] = {}
+    for name, rec in load_folder(folder).items():
+        if isinstance(rec, ProgrammeRecord) and rec.programme is not None:
+            _one_per_year(folder, name, rec.programme.year, out)
+            out[rec.programme.year] = rec
+    return out
+
+
+def _one_per_year(folder: Path, name: str, year: int, seen: dict) -> None:
+    if year in seen:
+        raise RecordError(f"{Path(folder) / name}.json", "$.programme.year",
+                          f"a second programme record for {year} — one record per programme year")
+
+
 def programmes(folder: Path) -> dict[int, dict]:
     """The programme records of a folder that carry their programme part, by programme year (a second
     capture of a programme without that part, such as a fields-only page, is left out)."""
@@ -124,8 +149,6 @@ def programmes(folder: Path) -> dict[int, dict]:
     for name, (kind, data) in read_folder(folder).items():
         if kind == "programme" and data.get("programme"):
             year = int(data["programme"]["year"])
-            if year in out:
-                raise RecordError(f"{Path(folder) / name}.json", "$.programme.year",
-                                  f"a second programme record for {year} — one record per programme year")
+            _one_per_year(folder, name, year, out)
             out[year] = data
     return out
