@@ -2,8 +2,8 @@
 (kg.records.model), or raises RecordError naming the file and the JSON path ($.measures[3].links.measures[0]);
 `load_file(path)` reads a file and does the same, `load_folder`/`load_programmes` a folder. `check(data,
 file)` is the same check for a record that stays a dict (one about to be written): it returns the kind.
-`read`/`read_folder`/`programmes` return dicts: `kg diff` compares releases made before the model too
-(records without ``schema_version``, which no model describes)."""
+`read`/`programmes` are for `kg diff`, which compares releases made before the model too: a record
+without ``schema_version`` (which no model describes) is returned as the dict it is."""
 
 from __future__ import annotations
 
@@ -99,35 +99,26 @@ def load_file(path: Path, display: str | None = None) -> AnyRecord:
     return load(parse(path, display), display or str(path))
 
 
-def read(path: Path, display: str | None = None) -> dict:
-    """Read a record as a dict, for `kg diff`, which also compares older releases: checked against the model when it declares
-    ``schema_version`` (any version other than the current one is an error); records written before
-    the model existed (no ``schema_version``) are returned as they are, so releases stay comparable."""
+def read(path: Path, display: str | None = None) -> AnyRecord | dict:
+    """Read a record that may come from an older release (`kg diff`): one that declares ``schema_version``
+    is loaded as its model object (any version other than the current one is an error); one written
+    before the model existed (no ``schema_version``) is returned as the dict it is, so releases on
+    either side of the model stay comparable."""
     data = parse(path, display)
     if isinstance(data, dict) and "schema_version" in data:
-        check(data, display or str(path))
+        return load(data, display or str(path))
     return data
-
-
-def read_folder(folder: Path) -> dict[str, tuple[str, dict]]:
-    """Every record of a records folder: {file stem: (kind, record)}, read as `read` does. A record's kind
-    comes from its shape (`record_kind`), never from its file name."""
-    out = {}
-    for path in sorted(Path(folder).glob("*.json")):
-        data = read(path)
-        out[path.stem] = (record_kind(data), data)
-    return out
 
 
 def load_folder(folder: Path) -> dict[str, AnyRecord]:
     """Every record of a records folder as its model object, {file stem: record}; a record that does not
-    follow the current model is an error (`read_folder` is the reader for older releases)."""
+    follow the current model is an error (`programmes` reads older releases)."""
     return {path.stem: load_file(path) for path in sorted(Path(folder).glob("*.json"))}
 
 
 def load_programmes(folder: Path) -> dict[int, ProgrammeRecord]:
     """The programme records of a folder that carry their programme part, by programme year, as model
-    objects (as `programmes`, for a folder of current records)."""
+    objects (a second capture of a programme without that part, such as a fields-only page, is left out)."""
     out: dict[int, ProgrammeRecord] = {}
     for name, rec in load_folder(folder).items():
         if isinstance(rec, ProgrammeRecord) and rec.programme is not None:
@@ -136,19 +127,24 @@ def load_programmes(folder: Path) -> dict[int, ProgrammeRecord]:
     return out
 
 
+def programmes(folder: Path) -> dict[int, ProgrammeRecord | dict]:
+    """As `load_programmes`, for a folder that may come from an older release: each record read as
+    `read` does (a pre-model programme record stays a dict). Kind by shape, never by file name."""
+    out: dict[int, ProgrammeRecord | dict] = {}
+    for path in sorted(Path(folder).glob("*.json")):
+        rec = read(path)
+        if isinstance(rec, ProgrammeRecord) and rec.programme is not None:
+            year = rec.programme.year
+        elif isinstance(rec, dict) and record_kind(rec) == "programme" and rec.get("programme"):
+            year = int(rec["programme"]["year"])
+        else:
+            continue
+        _one_per_year(folder, path.stem, year, out)
+        out[year] = rec
+    return out
+
+
 def _one_per_year(folder: Path, name: str, year: int, seen: dict) -> None:
     if year in seen:
         raise RecordError(f"{Path(folder) / name}.json", "$.programme.year",
                           f"a second programme record for {year} — one record per programme year")
-
-
-def programmes(folder: Path) -> dict[int, dict]:
-    """The programme records of a folder that carry their programme part, by programme year (a second
-    capture of a programme without that part, such as a fields-only page, is left out)."""
-    out: dict[int, dict] = {}
-    for name, (kind, data) in read_folder(folder).items():
-        if kind == "programme" and data.get("programme"):
-            year = int(data["programme"]["year"])
-            _one_per_year(folder, name, year, out)
-            out[year] = data
-    return out
