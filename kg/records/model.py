@@ -6,11 +6,12 @@ JSON Schema (docs/records.schema.json) and the reference (docs/records.md) are g
 classes by kg.records.docs; tests fail when either is stale.
 
 The extractors build plain dicts and `dumps_json` writes them, so the files stay byte-stable (the
-model never reorders or fills in anything on disk). Everything that reads a record reads it as an
-instance of these classes: `kg.records.validate.load(data, file)` checks a parsed record and returns
-its model object, and `kg build`'s graph mappers (kg.graph) use its attributes (``prog.year``,
-``m.responsible.mentions``). A field the mappers need is required here, so a record without it fails
-at the boundary with the file and the JSON path, not inside a mapper.
+model never reorders or fills in anything on disk). What reads a record reads it as an instance of
+these classes: `kg.records.validate.load(data, file)` checks a parsed record and returns its model
+object; `kg build`'s graph mappers (kg.graph), `kg export`, the CSV tables and `kg diff` use its
+attributes (``prog.year``, ``m.responsible.mentions``). A field the mappers need is required here,
+so a record without it fails at the boundary with the file and the JSON path, not inside a mapper.
+(Only `kg diff` also reads records from before this model, as dicts: kg.records.validate.read.)
 """
 
 from __future__ import annotations
