@@ -11,19 +11,22 @@ import hashlib
 import json
 from collections import Counter
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
 from . import buildinfo, config, sources
 from .graph import followup, grants, plan_statements
 from .graph.authority import map_actors, map_municipalities
-from .graph.common import Rec, RecordError, Sink, lit
+from .graph.common import RecordError, Sink, lit
 from .graph.programme import Actors, map_anomalies, map_programme
 from .graph.successors import map_successors
 from .io import atomic_write_json, atomic_write_many, remove_stale_temps
 from .namespaces import DCT, PREFIXES, PROV, RP, SKOS, XSD
 from .rdfbridge import from_rdflib, to_rdflib
-from .records.validate import check as check_record
+from .records.model import AnyRecord, PlanStatementsRecord, ProgrammeRecord, SuccessorsRecord
+from .records.validate import load as load_record
+from .records.validate import record_kind
 from .uris import Minter
 
 #: record kind (kg.records.validate.record_kind) → the mapper of a record that is neither a programme nor successors
@@ -39,10 +42,18 @@ def _shown(path: Path) -> str:
     return str(path.relative_to(root) if path.is_relative_to(root) else path)
 
 
-def load_records(records_dir: Path) -> list[tuple[str, str, Rec]]:
-    """Every record file of the folder as (name, kind, record), checked against the records model (kind
-    by the record's shape, kg.records.validate.record_kind), in build order: programmes by year (newest
-    first), then captures of a programme without its own programme part, successors, grants and plans."""
+class Loaded(NamedTuple):
+    """A record file as the build reads it: its name (file stem), kind, file as shown, and model object."""
+    name: str
+    kind: str
+    file: str
+    record: AnyRecord
+
+
+def load_records(records_dir: Path) -> list[Loaded]:
+    """Every record file of the folder, read through the records model (kind by the record's shape,
+    kg.records.validate.record_kind), in build order: programmes by year (newest first), then captures
+    of a programme without its own programme part, successors, grants and plans."""
     out = []
     for path in sorted(records_dir.glob("*.json")):
         shown = _shown(path)
@@ -52,27 +63,26 @@ def load_records(records_dir: Path) -> list[tuple[str, str, Rec]]:
             raise BuildError(f"{shown}:{e.lineno}: not valid JSON: {e.msg}") from None
         except UnicodeDecodeError as e:
             raise BuildError(f"{shown}: not UTF-8 text (byte offset {e.start})") from None
-        kind = check_record(data, shown)  # the records model (kg/records/model.py): RecordError names file and JSON path
-        out.append((path.stem, kind, Rec(data, shown)))
+        record = load_record(data, shown)  # kg/records/model.py: a RecordError names the file and JSON path
+        out.append(Loaded(path.stem, record_kind(data), shown, record))
 
-    def order(item: tuple[str, str, Rec]):
-        name, kind, rec = item
-        if kind == "programme":
-            prog = rec.data.get("programme")
-            return (0, -prog["year"], name) if prog else (1, 0, name)
-        return ({"successors": 2, "grants": 3, "plan-statements": 4}[kind], 0, name)
+    def order(item: Loaded):
+        rec = item.record
+        if isinstance(rec, ProgrammeRecord):
+            return (0, -rec.programme.year, item.name) if rec.programme else (1, 0, item.name)
+        return ({"successors": 2, "grants": 3, "plan-statements": 4}[item.kind], 0, item.name)
     return sorted(out, key=order)
 
 
-def _capture_year(name: str, rec: Rec) -> int:
+def _capture_year(item: Loaded) -> int:
     """The programme year of a capture without a programme part (hp2024-fields): from its source entry."""
-    sid = (rec.data.get("source") or {}).get("id")
+    sid = item.record.source.id
     try:
         src = sources.registry().get(sid)
     except sources.SourceError as e:
-        raise BuildError(f"{rec.file}: a capture without a programme part needs its source's programme_year: {e}") from None
+        raise BuildError(f"{item.file}: a capture without a programme part needs its source's programme_year: {e}") from None
     if src is None or src.programme_year is None:
-        raise BuildError(f"{rec.file}: record {name!r} has measures but no programme part, and its source "
+        raise BuildError(f"{item.file}: record {item.name!r} has measures but no programme part, and its source "
                          f"{sid!r} has no programme_year in {config.dataset().source_registry} — add one")
     return src.programme_year
 
@@ -142,35 +152,33 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
     _describe_sources(sink, run)
 
     measures: dict[tuple[int, str], str] = {}
-    records = load_records(records_dir)
-    for name, kind, rec in records:
+    for item in load_records(records_dir):
+        name, kind, file, rec = item
         step(name)
-        source_id = (rec.data.get("source") or {}).get("id") or name
-        if kind == "programme" and rec.data.get("programme"):
+        source_id = rec.source.id or name
+        if isinstance(rec, ProgrammeRecord) and rec.programme is not None:
             sink.use_graph(name, source_id=source_id, run=run)
-            ids = map_programme(rec, sink, actors, municipality_numbers)
-            year = rec.sub("programme", required=True).req("year")
-            measures.update({(year, mid): iri for mid, iri in ids.items()})
-            map_anomalies(rec, sink, ids, name)
-            followup.map_status_reports(rec, sink, ids)
-        elif kind == "programme":  # a second capture corroborates the measures of its year: cite it too
+            ids = map_programme(rec, file, sink, actors, municipality_numbers)
+            measures.update({(rec.programme.year, mid): iri for mid, iri in ids.items()})
+            map_anomalies(rec.anomalies, sink, ids, name)
+            followup.map_status_reports(rec, file, sink, ids)
+        elif isinstance(rec, ProgrammeRecord):  # a second capture corroborates the measures of its year: cite it too
             sink.use_graph(name, source_id=source_id, run=run)
-            year = _capture_year(name, rec)
+            year = _capture_year(item)
             ids_year = {mid: iri for (y, mid), iri in measures.items() if y == year}
-            for mr in rec.items("measures"):
-                mid = mr.opt("id")
-                if mid in ids_year:
-                    sink.provenance(ids_year[mid], None)
-            map_anomalies(rec, sink, ids_year, name)
-        elif kind == "successors":
+            for mr in rec.measures:
+                if mr.id in ids_year:
+                    sink.provenance(ids_year[mr.id], None)
+            map_anomalies(rec.anomalies, sink, ids_year, name)
+        elif isinstance(rec, SuccessorsRecord):
             sink.use_graph(name, run=run)
-            map_successors(rec, sink, measures)
-            map_anomalies(rec, sink, {}, name)
+            map_successors(rec, file, sink, measures)
+            map_anomalies(rec.anomalies, sink, {}, name)
         else:
             sink.use_graph(name, source_id=source_id, run=run)
-            MAPPERS[kind](rec, sink, actors, municipality_numbers)
-            map_anomalies(rec, sink, {}, name)
-            if rec.opt("statements") is not None:
+            MAPPERS[kind](rec, file, sink, actors, municipality_numbers)
+            map_anomalies(rec.anomalies, sink, {}, name)
+            if isinstance(rec, PlanStatementsRecord):
                 followup.map_plan_followup(rec, sink)
     return sink.quads
 

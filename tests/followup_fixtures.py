@@ -10,7 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg import config
-from kg.graph.common import Rec, Sink
+from kg.graph.common import Sink
 from kg.graph.followup import map_indicators
 from kg.records.model import IndicatorRecord
 from kg.uris import Minter
@@ -25,9 +25,8 @@ def ontology_triples() -> list:
 def fixture_quads() -> list:
     """The TEST-DATA indicators through the records model and the real graph mapper."""
     data = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    for ind in data["indicators"]:
-        IndicatorRecord.model_validate(ind)
+    indicators = [IndicatorRecord.model_validate(ind) for ind in data["indicators"]]
     sink = Sink(Minter("https://example.org/testdata/"))
     sink.use_graph("testdata")
-    map_indicators(Rec({"indicators": data["indicators"]}, str(FIXTURE)), sink, data["plan"])
+    map_indicators(indicators, sink, data["plan"])
     return sink.quads

@@ -107,15 +107,16 @@ def test_records_name_the_measures_of_their_anomalies():
 
 
 def test_concerns_comes_from_the_measures_field_not_the_subject():
-    from kg.graph.common import Rec, Sink
+    from kg.graph.common import Sink
     from kg.graph.programme import map_anomalies
     from kg.namespaces import RP
+    from kg.records.model import Anomaly
     from kg.uris import Minter
 
     def concerns(an: dict) -> set[str]:
         sink = Sink(Minter())
         sink.use_graph("hp2025", source_id="hp2025")
-        map_anomalies(Rec({"anomalies": [an]}, "x.json"), sink, {"K1": "urn:k1", "K2": "urn:k2"}, "hp2025")
+        map_anomalies([Anomaly.model_validate(an)], sink, {"K1": "urn:k1", "K2": "urn:k2"}, "hp2025")
         return {q.object.value for q in sink.quads if q.predicate.value == RP + "concerns"}
 
     base = {"kind": "typo", "severity": "info", "message": "m", "lines": [1, 1], "correction": None}

@@ -11,9 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import ExtractError
-from ..records.model import SCHEMA_VERSION
-from ..records.validate import check
-from ..records.validate import load as load_record
+from ..records.model import SCHEMA_VERSION, AnyRecord
+from ..records.validate import check, load, load_file, parse
 from . import actors, followup, successors, tables
 from .layouts import LAYOUTS
 
@@ -42,9 +41,17 @@ def _entry_line(registry: Path, source_id: str) -> int:
     return 1
 
 
+def _on_disk(path: Path) -> dict:
+    """A record already in the records folder, checked against the model and kept as the dict it is (the
+    successor linker works on the extractors' dicts)."""
+    data = parse(path)
+    check(data, str(path))
+    return data
+
+
 def _read_existing(out_dir: Path, source_id: str) -> dict | None:
     path = out_dir / f"{source_id}.json"
-    return load_record(path) if path.exists() else None
+    return _on_disk(path) if path.exists() else None
 
 
 def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
@@ -80,20 +87,18 @@ def run(paths=None, out_dir=None, progress: bool = True) -> dict[str, dict]:
             successors.apply_titles(records["hp2024"], linked)
         files["successors.json"] = linked
 
-    # tables cover every record: fresh ones plus those on disk that were not re-extracted
-    all_records = dict(records)
-    for p in sorted(out_dir.glob("*.json")) if out_dir.exists() else []:
-        sid = p.stem
-        if sid not in all_records and p.name not in files:
-            all_records[sid] = load_record(p)  # records not re-extracted are read through the model too
-    if "successors.json" in files:
-        all_records["successors"] = files["successors.json"]
-    for name, rec in files.items():  # the records model is the contract with `kg build`: check before writing
+    # the records model is the contract with `kg build`: check before writing; the tables read the
+    # model objects and cover every record: fresh ones plus those on disk that were not re-extracted
+    models: dict[str, AnyRecord] = {}
+    for name, rec in files.items():
         rec["schema_version"] = SCHEMA_VERSION
-        check(rec, str(out_dir / name))
+        models[Path(name).stem] = load(rec, str(out_dir / name))
+    for p in sorted(out_dir.glob("*.json")) if out_dir.exists() else []:
+        if p.stem not in models:
+            models[p.stem] = load_file(p)
     payload = {name: dumps_json(rec).encode("utf-8") for name, rec in files.items()}
-    payload["measures.csv"] = tables.measures_csv(all_records).encode("utf-8")
-    payload["anomalies.csv"] = tables.anomalies_csv(all_records).encode("utf-8")
+    payload["measures.csv"] = tables.measures_csv(models).encode("utf-8")
+    payload["anomalies.csv"] = tables.anomalies_csv(models).encode("utf-8")
     _write_all(out_dir, payload)
     return files
 

@@ -1,4 +1,4 @@
-"""CSV views of the records, for review in a spreadsheet (the JSON records stay the reference).
+"""CSV views of the records (read as model objects, kg.records.model), for review in a spreadsheet (the JSON records stay the reference).
 
 measures.csv — one row per measure of every programme record (hp2024, hp2025), document order:
   year                      programme year
@@ -27,6 +27,8 @@ import csv
 import io
 import json
 
+from ..records.model import AnyRecord, FieldText, ProgrammeRecord
+
 MEASURE_COLUMNS = ["year", "id", "id_derived", "title", "title_derived", "status", "level", "focus_area", "is_new",
                    "is_continued", "responsible", "responsible_actor_ids", "partners", "partner_actor_ids", "links",
                    "other_links", "horizon", "status_phrase", "money_nok_total_mentioned", "source", "first_line",
@@ -38,51 +40,49 @@ def _b(v) -> str:
     return "" if v is None else "1" if v else "0"
 
 
-def _ids(field: dict | None) -> str:
+def _ids(field: FieldText | None) -> str:
     out: list[str] = []
-    for m in (field or {}).get("mentions") or []:
-        ident = m.get("actor") or (f"group:{m['group']}" if m.get("group") else None)
+    for m in field.mentions if field else []:
+        ident = m.actor or (f"group:{m.group}" if m.group else None)
         if ident and ident not in out:
             out.append(ident)
     return ";".join(out)
 
 
-def _programme_records(records: dict[str, dict]):
-    progs = [(r.get("programme", {}).get("year"), sid, r) for sid, r in records.items()
-             if isinstance(r, dict) and r.get("programme") and r.get("measures") is not None]
-    return sorted(progs, key=lambda t: (t[0] or 0, t[1]))
+def _programme_records(records: dict[str, AnyRecord]) -> list[tuple[int, str, ProgrammeRecord]]:
+    progs = [(r.programme.year, sid, r) for sid, r in records.items()
+             if isinstance(r, ProgrammeRecord) and r.programme is not None]
+    return sorted(progs, key=lambda t: (t[0], t[1]))
 
 
-def measures_csv(records: dict[str, dict]) -> str:
+def measures_csv(records: dict[str, AnyRecord]) -> str:
+    """``records``: {source id: record (model object)}; the programme records with their programme part count."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(MEASURE_COLUMNS)
     for year, sid, rec in _programme_records(records):
-        for m in rec["measures"]:
-            links = m.get("links") or {}
-            prio = m.get("priority") or {}
-            lines = m.get("lines") or [None, None]
-            w.writerow([year, m.get("id"), _b(m.get("id_derived")), m.get("title"), _b(m.get("title_derived")),
-                        m.get("status"), m.get("level"), m.get("focus_area"), _b(m.get("is_new")), _b(m.get("is_continued")),
-                        (m.get("responsible") or {}).get("text"), _ids(m.get("responsible")),
-                        (m.get("partners") or {}).get("text"), _ids(m.get("partners")),
-                        ";".join(links.get("measures") or []), ";".join(links.get("other") or []),
-                        prio.get("horizon"), prio.get("status_phrase"),
-                        sum(x.get("amount") or 0 for x in m.get("money") or []), sid, lines[0], lines[-1]])
+        for m in rec.measures:
+            links, prio, resp, part = m.links, m.priority, m.responsible, m.partners
+            lines = m.lines or [None, None]
+            w.writerow([year, m.id, _b(m.id_derived), m.title, _b(m.title_derived),
+                        m.status, m.level, m.focus_area, _b(m.is_new), _b(m.is_continued),
+                        resp.text if resp else None, _ids(resp), part.text if part else None, _ids(part),
+                        ";".join(links.measures if links else []), ";".join(links.other if links else []),
+                        prio.horizon if prio else None, prio.status_phrase if prio else None,
+                        sum(x.amount for x in m.money), sid, lines[0], lines[-1]])
     return buf.getvalue()
 
 
-def anomalies_csv(records: dict[str, dict]) -> str:
+def anomalies_csv(records: dict[str, AnyRecord]) -> str:
+    """``records``: {source id: record (model object)}."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(ANOMALY_COLUMNS)
     for sid in sorted(records):
-        rec = records[sid]
-        if not isinstance(rec, dict):
-            continue
-        for a in rec.get("anomalies") or []:
-            span = a.get("lines") or [None, None]
-            corr = a.get("correction")
-            w.writerow([sid, a.get("kind"), a.get("severity"), a.get("subject"), a.get("message"), span[0], span[-1],
-                        "" if corr is None else json.dumps(corr, ensure_ascii=False, sort_keys=True)])
+        for a in records[sid].anomalies:
+            span = a.lines or [None, None]
+            corr = a.correction
+            w.writerow([sid, a.kind, a.severity, a.subject, a.message, span[0], span[-1],
+                        "" if corr is None else json.dumps(corr.model_dump(by_alias=True), ensure_ascii=False,
+                                                           sort_keys=True)])
     return buf.getvalue()

@@ -1,4 +1,4 @@
-"""Shared helpers for the record → RDF mappers: a quad sink, literals, provenance, record paths."""
+"""Shared helpers for the record → RDF mappers: a quad sink, literals, provenance, where a record part is."""
 
 from __future__ import annotations
 
@@ -9,34 +9,29 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..namespaces import PROV, RDF, RP, XSD
+from ..records.model import WorkbookRow
 from ..records.validate import RecordError
 from ..uris import Minter
 
 
-class Rec:
-    """A record dict that knows where it is, so the mappers' errors name the file and the JSON path.
+class At:
+    """Where a part of a record is — its file and JSON path — so that a mapper's error names both.
 
-    Types are not checked here: every record has passed the records model (kg.records) before it is
-    mapped. ``req`` only states that the mapper needs a value the model leaves optional."""
+    The mappers read records as model objects (kg.records.model): types and required fields are the
+    model's to check, and a record that breaks them never reaches a mapper. What is left for the
+    mappers to report is what the model cannot know: an actor id that is not in the authority file, a
+    duplicate measure id, a link to a measure that no programme record holds."""
 
-    def __init__(self, data: Any, file: str, path: str = "$"):
-        self.data, self.file, self.path = data, file, path
+    __slots__ = ("file", "path")
 
-    def req(self, key: str) -> Any:
-        if key not in self.data or self.data[key] is None:
-            raise RecordError(self.file, f"{self.path}.{key}", "required field is missing")
-        return self.data[key]
+    def __init__(self, file: str, path: str = "$"):
+        self.file, self.path = file, path
 
-    def opt(self, key: str, default: Any = None) -> Any:
-        value = self.data.get(key)
-        return default if value is None else value
+    def key(self, key: str) -> At:
+        return At(self.file, f"{self.path}.{key}")
 
-    def sub(self, key: str, required: bool = False) -> Rec | None:
-        value = self.req(key) if required else self.opt(key)
-        return None if value is None else Rec(value, self.file, f"{self.path}.{key}")
-
-    def items(self, key: str) -> list[Rec]:
-        return [Rec(v, self.file, f"{self.path}.{key}[{i}]") for i, v in enumerate(self.opt(key, []))]
+    def item(self, key: str, i: int) -> At:
+        return At(self.file, f"{self.path}.{key}[{i}]")
 
     def error(self, message: str, key: str | None = None) -> RecordError:
         return RecordError(self.file, f"{self.path}.{key}" if key else self.path, message)
@@ -114,7 +109,7 @@ class Sink:
         """Facts of the current graph come from this source (a workbook record names its own)."""
         self.source = nn(self.mint.source(source_id))
 
-    def provenance(self, s: Any, lines: Iterable[int] | None, row: dict | None = None) -> None:
+    def provenance(self, s: Any, lines: Iterable[int] | None, row: WorkbookRow | None = None) -> None:
         """prov:wasDerivedFrom the current source, with the line span (a document) or the sheet and row
         (a workbook), and the extraction run."""
         if self.source is not None:
@@ -127,9 +122,9 @@ class Sink:
         if self.run is not None:
             self.add(s, RP + "extractionRun", self.run)
 
-    def row(self, s: Any, row: dict | None) -> None:
+    def row(self, s: Any, row: WorkbookRow | None) -> None:
         """rp:sourceSheet / rp:sourceRow of a fact imported from a workbook."""
-        if row:
-            self.add(s, RP + "sourceSheet", lit(row["sheet"]))
-            self.add(s, RP + "sourceRow", posint(row["row"]))
+        if row is not None:
+            self.add(s, RP + "sourceSheet", lit(row.sheet))
+            self.add(s, RP + "sourceRow", posint(row.row))
 

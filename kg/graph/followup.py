@@ -11,8 +11,9 @@ their cube B plan/{plan}/cube/indicators with observations {indicator}/value/{ty
 from __future__ import annotations
 
 from ..namespaces import DCT, QB, RP, SKOS
+from ..records.model import IndicatorRecord, PlanStatementsRecord, ProgrammeRecord
 from ..uris import concept
-from .common import Rec, Sink, decimal, gyear, lit, posint
+from .common import At, Sink, decimal, gyear, lit, posint
 
 MONEY = (("allocated", "allocated", "allocated"), ("used", "used", "used"),
          ("carried_over", "carriedOver", "carried-over"), ("decided", "decided", "decided"))
@@ -25,12 +26,11 @@ KIND_LABELS = {"status-note": ("Statusnotat", "Status note"), "report": ("Rappor
                "revision": ("Rullering", "Revision"), "indicator-update": ("Indikatoroppdatering", "Indicator update")}
 
 
-def report_iri(programme: str, report: dict) -> str:
-    """IRI of a status report (a record dict): by its table row, else by its measure."""
-    row = report.get("row")
+def report_iri(programme: str, measure: str | None, row: tuple[str, int] | None = None) -> str:
+    """IRI of a status report: by its table row (table, n), else by its measure."""
     if row:
-        return f"{programme}/status-report/{row['table']}-{row['n']}"
-    return f"{programme}/status-report/{report['measure']}"
+        return f"{programme}/status-report/{row[0]}-{row[1]}"
+    return f"{programme}/status-report/{measure}"
 
 
 def money_kinds() -> tuple[tuple[str, str], ...]:
@@ -38,56 +38,56 @@ def money_kinds() -> tuple[tuple[str, str], ...]:
     return tuple((field, kind) for field, _, kind in MONEY)
 
 
-def map_status_reports(rec: Rec, sink: Sink, measure_iris: dict[str, str]) -> None:
+def map_status_reports(rec: ProgrammeRecord, file: str, sink: Sink, measure_iris: dict[str, str]) -> None:
     """The record's status_reports (if any) and the programme's money cube."""
-    reports = rec.items("status_reports")
+    reports = rec.status_reports
     if not reports:
         return
-    plan_rec = rec.sub("plan")
-    plan_slug = sink.mint.plan_slug_for(plan_rec.opt("id") if plan_rec else None)
-    year = rec.sub("programme", required=True).req("year")
+    at = At(file)
+    if rec.programme is None:
+        raise at.error("required field is missing", "programme")
+    plan_slug = sink.mint.plan_slug_for(rec.plan.id if rec.plan else None)
+    year = rec.programme.year
     programme = sink.mint.programme(year, plan_slug)
     cube = f"{programme}/cube/money"
     seen: set[str] = set()
     observations = 0
-    for r in reports:
-        if r.opt("row") is None and r.opt("measure") is None:
-            raise r.error("a status report needs a measure or a table row", "measure")
-        node = report_iri(programme, r.data)
+    for i, r in enumerate(reports):
+        where = at.item("status_reports", i)
+        row = r.row
+        node = report_iri(programme, r.measure, (row.table, row.n) if row else None)
         if node in seen:
-            raise r.error(f"a second status report for the same measure and kind ({node})")
+            raise where.error(f"a second status report for the same measure and kind ({node})")
         seen.add(node)
         sink.a(node, RP + "StatusReport")
         sink.add(node, RP + "reportedIn", programme)
-        sink.add(node, RP + "reportKind", concept("report-kind", r.req("kind")))
-        period = r.req("period")
-        sink.add(node, RP + "reportingPeriod", gyear(period))
-        mid = r.opt("measure")
+        sink.add(node, RP + "reportKind", concept("report-kind", r.kind))
+        sink.add(node, RP + "reportingPeriod", gyear(r.period))
+        mid = r.measure
         if mid is not None:
             if mid not in measure_iris:
-                raise r.error(f"measure {mid!r} is not a measure of the {year} programme", "measure")
+                raise where.error(f"measure {mid!r} is not a measure of the {year} programme", "measure")
             sink.add(node, RP + "reportsOn", measure_iris[mid])
-        if r.opt("focus_area"):
-            sink.add(node, RP + "reportFocusArea", sink.mint.focus_area(r.opt("focus_area"), plan_slug))
-        if r.opt("title_in_source"):
-            sink.add(node, RP + "reportedTitle", lit(r.opt("title_in_source")))
-        if r.opt("status"):
-            sink.add(node, RP + "progressStatus", concept("progress", r.opt("status")))
-        sink.text(node, RP + "statusText", r.opt("status_text"))
-        if r.opt("status_rule"):
-            sink.add(node, RP + "statusRule", lit(r.opt("status_rule")))
-        if r.opt("decision"):
-            sink.add(node, RP + "decisionText", lit(r.opt("decision")))
-        if r.opt("decision_reference"):
-            sink.add(node, RP + "decisionCase", lit(r.opt("decision_reference")))
-        row = r.opt("row")
+        if r.focus_area:
+            sink.add(node, RP + "reportFocusArea", sink.mint.focus_area(r.focus_area, plan_slug))
+        if r.title_in_source:
+            sink.add(node, RP + "reportedTitle", lit(r.title_in_source))
+        if r.status:
+            sink.add(node, RP + "progressStatus", concept("progress", r.status))
+        sink.text(node, RP + "statusText", r.status_text)
+        if r.status_rule:
+            sink.add(node, RP + "statusRule", lit(r.status_rule))
+        if r.decision:
+            sink.add(node, RP + "decisionText", lit(r.decision))
+        if r.decision_reference:
+            sink.add(node, RP + "decisionCase", lit(r.decision_reference))
         if row:
-            sink.add(node, RP + "restatesRow", f"{programme}/{ROW_TABLES[row['table']]}/row/{row['n']}")
-        what = mid or r.opt("title_in_source") or "?"
-        sink.add(node, SKOS + "prefLabel", lit(f"Status {period}: {what}", lang="nb"))
-        sink.add(node, SKOS + "prefLabel", lit(f"Status {period}: {what}", lang="en"))
+            sink.add(node, RP + "restatesRow", f"{programme}/{ROW_TABLES[row.table]}/row/{row.n}")
+        what = mid or r.title_in_source or "?"
+        sink.add(node, SKOS + "prefLabel", lit(f"Status {r.period}: {what}", lang="nb"))
+        sink.add(node, SKOS + "prefLabel", lit(f"Status {r.period}: {what}", lang="en"))
         for field, prop, kind in MONEY:
-            value = r.opt(field)
+            value = getattr(r, field)
             if value is None:
                 continue
             sink.add(node, RP + prop, decimal(value))
@@ -96,10 +96,10 @@ def map_status_reports(rec: Rec, sink: Sink, measure_iris: dict[str, str]) -> No
             sink.add(obs, QB + "dataSet", cube)
             sink.add(obs, RP + "statusReport", node)
             sink.add(obs, RP + "moneyKind", concept("money-kind", kind))
-            sink.add(obs, RP + "refPeriod", gyear(period))
+            sink.add(obs, RP + "refPeriod", gyear(r.period))
             sink.add(obs, RP + "amountNOK", decimal(value))
             observations += 1
-        sink.provenance(node, r.opt("lines") or ([r.opt("line")] if r.opt("line") else None), r.opt("sheet_row"))
+        sink.provenance(node, r.lines or ([r.line] if r.line else None), r.sheet_row)
     if observations:
         sink.a(cube, QB + "DataSet")
         sink.add(cube, QB + "structure", RP + "moneyStructure")
@@ -111,74 +111,72 @@ def map_status_reports(rec: Rec, sink: Sink, measure_iris: dict[str, str]) -> No
         sink.provenance(cube, None)
 
 
-def map_plan_followup(rec: Rec, sink: Sink) -> None:
+def map_plan_followup(rec: PlanStatementsRecord, sink: Sink) -> None:
     """A plan page's schedule and indicators (plan statements record)."""
-    plan = sink.mint.plan(rec.sub("plan", required=True).req("id"))
-    entries = rec.items("schedule")
+    plan = sink.mint.plan(rec.plan.id)
+    entries = rec.schedule or []
     if entries:
         sched = f"{plan}/follow-up-schedule"
         sink.a(sched, RP + "FollowUpSchedule")
         sink.add(plan, RP + "followUpSchedule", sched)
         sink.add(sched, SKOS + "prefLabel", lit("Oppfølging og rapportering", lang="nb"))
         sink.add(sched, SKOS + "prefLabel", lit("Follow-up and reporting", lang="en"))
-        sink.provenance(sched, sorted({e.req("line") for e in entries}))
+        sink.provenance(sched, sorted({e.line for e in entries}))
         for k, e in enumerate(entries, start=1):
             node = f"{sched}/{k}"
-            kind = e.req("kind")
             sink.a(node, RP + "ScheduleEntry")
             sink.add(sched, RP + "scheduleEntry", node)
-            sink.add(node, RP + "scheduleKind", concept("schedule-kind", kind))
-            sink.text(node, RP + "reportedWhat", e.req("what"))
-            sink.text(node, RP + "reportDocument", e.opt("document"))
-            sink.text(node, RP + "reporterText", e.opt("reporter"))
-            sink.text(node, RP + "recipientText", e.opt("recipient"))
-            sink.text(node, RP + "recipientBasis", e.opt("recipient_basis"), lang="en")
-            if e.opt("frequency"):
-                sink.add(node, RP + "frequency", concept("frequency", e.opt("frequency")))
-            month = e.opt("month")
-            if month:
-                sink.add(node, RP + "month", posint(month))
-            sink.add(node, RP + "statedIn", f"{plan}/statement/{e.req('statement')}")
-            sink.add(node, RP + "sourceText", lit(e.req("text")))
-            nb, en = KIND_LABELS[kind]
-            if month:
-                nb, en = f"{nb} i {MONTHS_NB[month - 1]}", f"{en} in {MONTHS_EN[month - 1]}"
+            sink.add(node, RP + "scheduleKind", concept("schedule-kind", e.kind))
+            sink.text(node, RP + "reportedWhat", e.what)
+            sink.text(node, RP + "reportDocument", e.document)
+            sink.text(node, RP + "reporterText", e.reporter)
+            sink.text(node, RP + "recipientText", e.recipient)
+            sink.text(node, RP + "recipientBasis", e.recipient_basis, lang="en")
+            if e.frequency:
+                sink.add(node, RP + "frequency", concept("frequency", e.frequency))
+            if e.month:
+                sink.add(node, RP + "month", posint(e.month))
+            sink.add(node, RP + "statedIn", f"{plan}/statement/{e.statement}")
+            sink.add(node, RP + "sourceText", lit(e.text))
+            nb, en = KIND_LABELS[e.kind]
+            if e.month:
+                nb, en = f"{nb} i {MONTHS_NB[e.month - 1]}", f"{en} in {MONTHS_EN[e.month - 1]}"
             sink.add(node, SKOS + "prefLabel", lit(nb, lang="nb"))
             sink.add(node, SKOS + "prefLabel", lit(en, lang="en"))
-            sink.provenance(node, [e.req("line")])
-    map_indicators(rec, sink, plan)
+            sink.provenance(node, [e.line])
+    map_indicators(rec.indicators or [], sink, plan)
 
 
-def map_indicators(rec: Rec, sink: Sink, owner: str) -> None:
+def map_indicators(indicators: list[IndicatorRecord], sink: Sink, owner: str) -> None:
     cube = f"{owner}/cube/indicators"
     observations = 0
-    for ind in rec.items("indicators"):
-        node = f"{owner}/indicator/{ind.req('id')}"
+    for ind in indicators:
+        node = f"{owner}/indicator/{ind.id}"
         sink.a(node, RP + "Indicator")
         sink.add(node, RP + "indicatorOf", owner)
-        sink.text(node, DCT + "title", ind.req("title"))
-        sink.text(node, SKOS + "prefLabel", ind.req("title"))
-        sink.add(node, RP + "indicatorState", concept("indicator-state", ind.req("state")))
-        sink.text(node, SKOS + "definition", ind.opt("definition"))
-        sink.text(node, RP + "unitText", ind.opt("unit"))
-        if ind.opt("direction"):
-            sink.add(node, RP + "direction", concept("direction", ind.opt("direction")))
-        for n in ind.opt("statements", []):
+        sink.text(node, DCT + "title", ind.title)
+        sink.text(node, SKOS + "prefLabel", ind.title)
+        sink.add(node, RP + "indicatorState", concept("indicator-state", ind.state))
+        sink.text(node, SKOS + "definition", ind.definition)
+        sink.text(node, RP + "unitText", ind.unit)
+        if ind.direction:
+            sink.add(node, RP + "direction", concept("direction", ind.direction))
+        for n in ind.statements:
             sink.add(node, RP + "statedIn", f"{owner}/statement/{n}")
-        sink.add(node, RP + "sourceText", lit(ind.req("text")))
-        sink.provenance(node, [ind.req("line")])
-        values = [("baseline", v) for v in ([ind.sub("baseline")] if ind.opt("baseline") else [])]
-        values += [("target", v) for v in ind.items("targets")] + [("actual", v) for v in ind.items("observations")]
+        sink.add(node, RP + "sourceText", lit(ind.text))
+        sink.provenance(node, [ind.line])
+        values = [("baseline", ind.baseline)] if ind.baseline else []
+        values += [("target", v) for v in ind.targets] + [("actual", v) for v in ind.observations]
         for vtype, v in values:
-            obs = f"{node}/value/{vtype}/{v.req('period')}"
+            obs = f"{node}/value/{vtype}/{v.period}"
             sink.a(obs, QB + "Observation")
             sink.add(obs, QB + "dataSet", cube)
             sink.add(obs, RP + "indicator", node)
-            sink.add(obs, RP + "refPeriod", gyear(v.req("period")))
+            sink.add(obs, RP + "refPeriod", gyear(v.period))
             sink.add(obs, RP + "valueType", concept("value-type", vtype))
-            sink.add(obs, RP + "indicatorValue", decimal(v.req("value")))
-            sink.add(obs, RP + "sourceText", lit(v.req("text")))
-            sink.provenance(obs, [v.req("line")])
+            sink.add(obs, RP + "indicatorValue", decimal(v.value))
+            sink.add(obs, RP + "sourceText", lit(v.text))
+            sink.provenance(obs, [v.line])
             observations += 1
     if observations:
         sink.a(cube, QB + "DataSet")

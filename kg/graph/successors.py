@@ -3,26 +3,26 @@
 from __future__ import annotations
 
 from ..namespaces import DCT, RP, SKOS
-from .common import Rec, Sink, decimal, lit
+from ..records.model import SuccessorsRecord
+from .common import At, Sink, decimal, lit
 
 
-def _ref(rec: Rec, key: str, measures: dict[tuple[int, str], str]) -> tuple[int, str]:
-    value = rec.req(key)
-    try:
-        year, mid = value.split("/", 1)
-        ref = (int(year), mid)
-    except ValueError:
-        raise rec.error(f"expected 'YEAR/ID', found {value!r}", key) from None
+def _ref(value: str, at: At, measures: dict[tuple[int, str], str]) -> tuple[int, str]:
+    """A pair's 'YEAR/ID' (the model checks the form) as (year, id), which must be a programme's measure."""
+    year, mid = value.split("/", 1)
+    ref = (int(year), mid)
     if ref not in measures:
-        raise rec.error(f"{value!r} is not a measure in the programme records", key)
+        raise at.error(f"{value!r} is not a measure in the programme records")
     return ref
 
 
-def map_successors(rec: Rec, sink: Sink, measures: dict[tuple[int, str], str]) -> None:
+def map_successors(rec: SuccessorsRecord, file: str, sink: Sink, measures: dict[tuple[int, str], str]) -> None:
     """measures: {(year, id): IRI} of every programme. Every measure gets a lineage."""
     prev: dict[tuple[int, str], tuple[int, str]] = {}
-    for i, pair in enumerate(rec.items("pairs"), start=1):
-        a, b = _ref(pair, "from", measures), _ref(pair, "to", measures)
+    at = At(file)
+    for i, pair in enumerate(rec.pairs):
+        where = at.item("pairs", i)
+        a, b = _ref(pair.from_, where.key("from"), measures), _ref(pair.to, where.key("to"), measures)
         prev[b] = a
         sink.add(measures[b], RP + "continues", measures[a])
         sink.add(measures[a], RP + "continuedBy", measures[b])
@@ -31,11 +31,9 @@ def map_successors(rec: Rec, sink: Sink, measures: dict[tuple[int, str], str]) -
         sink.add(node, RP + "predecessor", measures[a])
         sink.add(node, RP + "successor", measures[b])
         sink.add(measures[b], RP + "succession", node)
-        score = pair.opt("score")
-        if score is not None:
-            sink.add(node, RP + "similarity", decimal(round(float(score), 4)))
-        if pair.opt("reason"):
-            sink.add(node, RP + "reason", lit(pair.opt("reason"), lang="en"))
+        sink.add(node, RP + "similarity", decimal(round(float(pair.score), 4)))
+        if pair.reason:
+            sink.add(node, RP + "reason", lit(pair.reason, lang="en"))
         sink.add(node, SKOS + "prefLabel", lit(f"{a[0]} {a[1]} → {b[0]} {b[1]}", lang="nb"))
     for ref in sorted(measures):
         first = ref

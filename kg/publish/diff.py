@@ -15,6 +15,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from ..authority import AuthorityError, load_authority
+from ..records.model import AnyRecord, FieldText, Measure, SuccessorsRecord
 from ..records.validate import RecordError, programmes
 from ..records.validate import read as read_record
 from ..uris import Minter
@@ -27,39 +28,51 @@ class DiffError(Exception):
     """Input the diff cannot read (message names the file)."""
 
 
-def _mentions(f: dict | None) -> list[str]:
-    out = []
-    for m in (f or {}).get("mentions") or []:
-        out.append(m.get("actor") or (f"group:{m['group']}" if m.get("group") else f"text:{m.get('text')}"))
-    return out
+def _view(title, status, level, focus_area, responsible: list[str], partners: list[str], links: list[str],
+          horizon, money: list[str]) -> dict:
+    return {"title": title, "status": status, "level": level, "focus_area": focus_area, "responsible": responsible,
+            "partners": partners, "links": links, "horizon": horizon, "money": money}
 
 
-def _text_only(f: dict | None) -> list[str]:
-    """A field's raw text when it names no actor or group (kept so a change of wording shows)."""
-    return [f["text"]] if (f or {}).get("text") else []
+def _when(period, year) -> str:
+    return f"{period[0]}–{period[1]}" if period else str(year or "")
 
 
-def _money(items: list[dict] | None) -> list[str]:
-    out = []
-    for m in items or []:
-        when = (f"{m['period'][0]}–{m['period'][1]}" if m.get("period") else str(m.get("year") or ""))
-        parts = (m.get("amount"), m.get("currency") or "NOK", when, m.get("basis") or "")
-        out.append(" ".join(str(x) for x in parts if x).strip())
-    return out
+def _amount(amount, currency, when: str, basis) -> str:
+    return " ".join(str(x) for x in (amount, currency or "NOK", when, basis or "") if x).strip()
 
 
-def measure_view(m: dict) -> dict:
-    """The comparable fields of one measure record (see docs/design.md, MEASURE)."""
+def _field(f: FieldText | None) -> list[str]:
+    """A field's actors and groups, or its text when it names none (so a change of wording shows)."""
+    if f is None:
+        return []
+    ids = [m.actor or (f"group:{m.group}" if m.group else f"text:{m.text}") for m in f.mentions]
+    return ids or ([f.text] if f.text else [])
+
+
+def measure_view(m: Measure | dict) -> dict:
+    """The comparable fields of one measure (see docs/design.md, MEASURE): a model object, or the dict of
+    a programme record from before the records model (an older release; `_legacy_view`)."""
+    if isinstance(m, dict):
+        return _legacy_view(m)
+    return _view(m.title, m.status, m.level, m.focus_area, _field(m.responsible), _field(m.partners),
+                 (m.links.measures + m.links.other) if m.links else [], m.priority.horizon if m.priority else None,
+                 [_amount(x.amount, x.currency, _when(x.period, x.year), x.basis) for x in m.money])
+
+
+def _legacy_view(m: dict) -> dict:
+    """measure_view of a pre-model measure dict (no model describes it: every key may be missing)."""
+    def field(f: dict | None) -> list[str]:
+        ids = [x.get("actor") or (f"group:{x['group']}" if x.get("group") else f"text:{x.get('text')}")
+               for x in (f or {}).get("mentions") or []]
+        return ids or ([f["text"]] if (f or {}).get("text") else [])
+
     links = m.get("links") or {}
-    return {
-        "title": m.get("title"), "status": m.get("status"), "level": m.get("level"),
-        "focus_area": m.get("focus_area"),
-        "responsible": _mentions(m.get("responsible")) or _text_only(m.get("responsible")),
-        "partners": _mentions(m.get("partners")) or _text_only(m.get("partners")),
-        "links": list(links.get("measures") or []) + list(links.get("other") or []),
-        "horizon": (m.get("priority") or {}).get("horizon"),
-        "money": _money(m.get("money")),
-    }
+    return _view(m.get("title"), m.get("status"), m.get("level"), m.get("focus_area"), field(m.get("responsible")),
+                 field(m.get("partners")), list(links.get("measures") or []) + list(links.get("other") or []),
+                 (m.get("priority") or {}).get("horizon"),
+                 [_amount(x.get("amount"), x.get("currency"), _when(x.get("period"), x.get("year")), x.get("basis"))
+                  for x in m.get("money") or []])
 
 
 @dataclass
@@ -84,8 +97,8 @@ class Snapshot:
     records_dir: Path | None = None
 
 
-def _read_json(path: Path) -> dict:
-    """A record file, through the records model (kg.records.validate.read: pre-model releases as they are)."""
+def _read_json(path: Path) -> AnyRecord | dict:
+    """A record file, through the records model (kg.records.validate.read: pre-model releases as dicts)."""
     try:
         return read_record(path)
     except FileNotFoundError:
@@ -109,22 +122,34 @@ def _actors(authority_file: Path) -> dict[str, dict]:
     return out
 
 
-def programme_records(records_dir: Path, years: list[int] | None = None) -> list[dict]:
-    """The measure records of the dataset's programme records (found by the record's kind, not its file
-    name) of the given years, each with its `_year`."""
-    out = []
+def programme_records(records_dir: Path, years: list[int] | None = None) -> list[tuple[int, Measure | dict]]:
+    """(year, measure) of the dataset's programme records (found by the record's kind, not its file name)
+    of the given years: model objects, or dicts of a pre-model record (kg.records.validate.programmes)."""
+    out: list[tuple[int, Measure | dict]] = []
     try:
         by_year = programmes(records_dir)
     except RecordError as e:
         raise DiffError(str(e)) from None
     for year, rec in sorted(by_year.items()):
         if years is None or year in years:
-            out += [{**m, "_year": year} for m in rec.get("measures", [])]
+            out += [(year, m) for m in (rec.get("measures") or [] if isinstance(rec, dict) else rec.measures)]
     return out
 
 
+def _id(m: Measure | dict) -> str:
+    return m["id"] if isinstance(m, dict) else m.id
+
+
+def _continues(m: Measure | dict) -> tuple[str | None, int | None]:
+    """The measure (id, year) a measure names in ``continues`` (a workbook's 'Viderefører')."""
+    if isinstance(m, dict):
+        ref = m.get("continues") or {}
+        return ref.get("id"), ref.get("year")
+    return (m.continues.id, m.continues.year) if m.continues else (None, None)
+
+
 def programme_measures(records_dir: Path, years: list[int] | None = None) -> dict[str, dict]:
-    return {f"{m['_year']}/{m['id']}": measure_view(m) for m in programme_records(records_dir, years)}
+    return {f"{year}/{_id(m)}": measure_view(m) for year, m in programme_records(records_dir, years)}
 
 
 def release_snapshot(release_dir: Path) -> Snapshot:
@@ -184,23 +209,30 @@ def successor_pairs(records_dir: Path, year_a: int, year_b: int) -> list[tuple[s
     pairs = []
     if path.exists():
         rec = _read_json(path)
-        for i, p in enumerate(rec.get("pairs") or []):
-            try:
-                src, dst = p["from"], p["to"]
-            except (KeyError, TypeError):
-                raise DiffError(f"{path}: pairs[{i}] has no from/to") from None
+        for i, (src, dst) in enumerate(_pairs(rec)):
+            if src is None or dst is None:
+                raise DiffError(f"{path}: pairs[{i}] has no from/to")
             if src.startswith(f"{year_a}/") and dst.startswith(f"{year_b}/"):
                 pairs.append((src, dst))
-    for m in programme_records(records_dir, [year_b]):
-        ref = m.get("continues") or {}
-        if ref.get("id") and (ref.get("year") or year_b - 1) == year_a:
-            pair = (f"{year_a}/{ref['id']}", f"{year_b}/{m['id']}")
+    for _, m in programme_records(records_dir, [year_b]):
+        cont, cont_year = _continues(m)
+        if cont and (cont_year or year_b - 1) == year_a:
+            pair = (f"{year_a}/{cont}", f"{year_b}/{_id(m)}")
             if pair not in pairs:
                 pairs.append(pair)
     if not pairs:
         raise DiffError(f"{records_dir}: no successor links from {year_a} to {year_b} (successors.json, or "
                         f"'Viderefører' in a workbook)")
     return pairs
+
+
+def _pairs(rec: AnyRecord | dict) -> list[tuple[str | None, str | None]]:
+    """(from, to) of a successors record: the model's pairs, or a pre-model record's (keys may be missing)."""
+    if isinstance(rec, SuccessorsRecord):
+        return [(p.from_, p.to) for p in rec.pairs]
+    if not isinstance(rec, dict):
+        return []   # a record of another kind: no pairs
+    return [(p.get("from"), p.get("to")) if isinstance(p, dict) else (None, None) for p in rec.get("pairs") or []]
 
 
 def diff_years(records_dir: Path, year_a: int, year_b: int) -> list[Change]:

@@ -23,7 +23,8 @@ import pyoxigraph as ox
 from .. import buildinfo, config
 from ..io import WriteError, default_mode, dumps_json, pid_alive, show
 from ..records.docs import schema_text
-from ..records.validate import programmes, read_folder
+from ..records.model import GrantsRecord
+from ..records.validate import load_folder, load_programmes
 from ..web import docs
 from ..web.void import graph_names
 from . import checksums, dcat, diff, dumps, site, tables, validation, void
@@ -109,9 +110,9 @@ def _distributions(tmp: Path) -> list[dcat.Distribution]:
 def coverage(records_dir: Path) -> tuple[str, str] | None:
     """The years the data covers (dct:temporal): its programme years and the years its grant rounds were
     published, as first and last day; None for a dataset without either."""
-    years = set(programmes(records_dir))
-    for kind, data in read_folder(records_dir).values():
-        published = str((data.get("round") or {}).get("published") or "") if kind == "grants" else ""
+    years = set(load_programmes(records_dir))
+    for rec in load_folder(records_dir).values():
+        published = rec.round.published if isinstance(rec, GrantsRecord) else ""
         if published[:4].isdigit():
             years.add(int(published[:4]))
     return (f"{min(years)}-01-01", f"{max(years)}-12-31") if years else None

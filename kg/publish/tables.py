@@ -1,4 +1,5 @@
-"""Flat CSV tables of a release, derived from the records the build was made from.
+"""Flat CSV tables of a release, derived from the records the build was made from (read as model
+objects, kg.records.model).
 
 Columns are documented in COLUMNS (written to tables/README.md). Money in full NOK.
 """
@@ -11,7 +12,8 @@ from pathlib import Path
 
 from ..authority import load_authority
 from ..extract.tables import measures_csv
-from ..records.validate import programmes, read_folder
+from ..records.model import FieldText, PlanStatementsRecord, ProgrammeRecord, StatusReport
+from ..records.validate import load_folder, load_programmes
 from ..uris import Minter
 
 ACTOR_COLUMNS = ["kind", "id", "iri", "label", "type", "parent", "aliases", "former_names",
@@ -49,18 +51,18 @@ def _csv(columns: list[str], rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def programme_records(records_dir: Path) -> dict[int, dict]:
+def programme_records(records_dir: Path) -> dict[int, ProgrammeRecord]:
     """Every programme record of the folder by year, by kind (not by file name; kg.records.validate)."""
-    return programmes(records_dir)
+    return load_programmes(records_dir)
 
 
-def _mention_ids(field: dict | None) -> set[tuple[str, str]]:
+def _mention_ids(field: FieldText | None) -> set[tuple[str, str]]:
     ids = set()
-    for m in (field or {}).get("mentions") or []:
-        if m.get("actor"):
-            ids.add(("actor", m["actor"]))
-        elif m.get("group"):
-            ids.add(("group", m["group"]))
+    for m in field.mentions if field else []:
+        if m.actor:
+            ids.add(("actor", m.actor))
+        elif m.group:
+            ids.add(("group", m.group))
     return ids
 
 
@@ -69,10 +71,10 @@ def actor_rows(authority_file: Path, records_dir: Path, mint: Minter) -> list[di
     data = {"actors": list(auth.actors.values()), "groups": list(auth.groups.values())}
     counts: dict[tuple[str, str], dict[str, int]] = {}
     for year, rec in programme_records(records_dir).items():
-        for m in rec.get("measures", []):
+        for m in rec.measures:
             for role in ("responsible", "partners"):
                 col = f"{'responsible' if role == 'responsible' else 'partner'}_{year}"
-                for key in _mention_ids(m.get(role)):
+                for key in _mention_ids(getattr(m, role)):
                     counts.setdefault(key, {}).setdefault(col, 0)
                     counts[key][col] += 1
     rows = []
@@ -93,12 +95,12 @@ def allocation_rows(records_dir: Path, mint: Minter) -> list[dict]:
     rows = []
     for year, rec in sorted(programme_records(records_dir).items()):
         for table, key in (("allocation-status", "allocation_status"), ("distribution", "distribution")):
-            for r in rec.get(key) or []:
-                rows.append({"programme_year": year, "table": table, "measure": r.get("measure"),
-                             "measure_iri": mint.measure(year, r["measure"]) if r.get("measure") else None,
-                             "source_line": r.get("line"),
-                             **{k: r.get(k) for k in ("title_in_table", "allocated", "used", "carried_over",
-                                                       "amount", "decision", "status")}})
+            for r in getattr(rec, key) or []:   # a row has its table's columns; the other table's are empty
+                rows.append({"programme_year": year, "table": table, "measure": r.measure,
+                             "measure_iri": mint.measure(year, r.measure) if r.measure else None,
+                             "source_line": r.line,
+                             **{k: getattr(r, k, None) for k in ("title_in_table", "allocated", "used",
+                                                                  "carried_over", "amount", "decision", "status")}})
     return rows
 
 
@@ -106,8 +108,7 @@ def write_tables(out_dir: Path, records_dir: Path, authority_file: Path, base: s
     out_dir.mkdir(parents=True, exist_ok=True)
     mint = Minter(base)
     # from the dataset's own records, as `kg extract` writes data/records/measures.csv (same columns)
-    records = {name: data for name, (_, data) in read_folder(records_dir).items()}
-    (out_dir / "measures.csv").write_text(measures_csv(records), encoding="utf-8")
+    (out_dir / "measures.csv").write_text(measures_csv(load_folder(records_dir)), encoding="utf-8")
     (out_dir / "actors.csv").write_text(_csv(ACTOR_COLUMNS, actor_rows(authority_file, records_dir, mint)),
                                         encoding="utf-8")
     (out_dir / "allocations.csv").write_text(_csv(ALLOCATION_COLUMNS, allocation_rows(records_dir, mint)),
@@ -172,56 +173,62 @@ COLUMNS.update({
 })
 
 
-def status_rows(records_dir: Path, mint: Minter) -> list[dict]:
+#: the status-reports.csv columns a status report states as they are
+REPORT_FIELDS = ("kind", "measure", "focus_area", "title_in_source", "period", "status", "status_text", "status_rule",
+                 "allocated", "used", "carried_over", "decided", "decision", "decision_reference")
+
+
+def _report_iri(programme: str, r: StatusReport) -> str:
     from ..graph.followup import report_iri
 
+    return report_iri(programme, r.measure, (r.row.table, r.row.n) if r.row else None)
+
+
+def status_rows(records_dir: Path, mint: Minter) -> list[dict]:
     rows = []
     for year, rec in sorted(programme_records(records_dir).items()):
-        programme = mint.programme(year, mint.plan_slug_for((rec.get("plan") or {}).get("id")))
-        for r in rec.get("status_reports") or []:
-            rows.append({"programme_year": year, "report_iri": report_iri(programme, r),
-                         "measure_iri": f"{programme}/measure/{r['measure']}" if r.get("measure") else None,
-                         "source_line": r.get("line"),
-                         **{k: r.get(k) for k in STATUS_COLUMNS if k in r}})
+        programme = mint.programme(year, mint.plan_slug_for(rec.plan.id if rec.plan else None))
+        for r in rec.status_reports or []:
+            rows.append({"programme_year": year, "report_iri": _report_iri(programme, r),
+                         "measure_iri": f"{programme}/measure/{r.measure}" if r.measure else None,
+                         "source_line": r.line, **{k: getattr(r, k) for k in REPORT_FIELDS}})
     return rows
 
 
 def money_cube_rows(records_dir: Path, mint: Minter) -> list[dict]:
-    from ..graph.followup import money_kinds, report_iri
+    from ..graph.followup import money_kinds
 
     rows = []
     for year, rec in sorted(programme_records(records_dir).items()):
-        programme = mint.programme(year, mint.plan_slug_for((rec.get("plan") or {}).get("id")))
-        for r in rec.get("status_reports") or []:
-            node = report_iri(programme, r)
+        programme = mint.programme(year, mint.plan_slug_for(rec.plan.id if rec.plan else None))
+        for r in rec.status_reports or []:
+            node = _report_iri(programme, r)
             for field, kind in money_kinds():
-                if r.get(field) is not None:
+                amount = getattr(r, field)
+                if amount is not None:
                     rows.append({"observation_iri": f"{node}/money/{kind}", "dataset_iri": f"{programme}/cube/money",
-                                 "report_iri": node, "money_kind": kind, "period": r["period"],
-                                 "amount_nok": r[field], "measure": r.get("measure"),
-                                     "focus_area": r.get("focus_area")})
+                                 "report_iri": node, "money_kind": kind, "period": r.period,
+                                 "amount_nok": amount, "measure": r.measure, "focus_area": r.focus_area})
     return rows
 
 
 def indicator_rows(records_dir: Path, mint: Minter) -> list[dict]:
     rows = []
-    for kind, rec in read_folder(records_dir).values():
-        if kind != "plan-statements":
+    for rec in load_folder(records_dir).values():
+        if not isinstance(rec, PlanStatementsRecord):
             continue
-        plan = mint.plan(mint.plan_slug_for(rec["plan"]["id"]))
-        for ind in rec.get("indicators") or []:
-            node = f"{plan}/indicator/{ind['id']}"
-            head = {"plan_iri": plan, "indicator_iri": node, "id": ind["id"], "title": ind["title"],
-                "state": ind["state"],
-                    "unit": ind.get("unit"), "direction": ind.get("direction")}
-            values = ([("baseline", ind["baseline"])] if ind.get("baseline") else []) + \
-                [("target", v) for v in ind.get("targets") or []] + [("actual",
-                    v) for v in ind.get("observations") or []]
+        plan = mint.plan(mint.plan_slug_for(rec.plan.id))
+        for ind in rec.indicators or []:
+            node = f"{plan}/indicator/{ind.id}"
+            head = {"plan_iri": plan, "indicator_iri": node, "id": ind.id, "title": ind.title, "state": ind.state,
+                    "unit": ind.unit, "direction": ind.direction}
+            values = ([("baseline", ind.baseline)] if ind.baseline else []) + \
+                [("target", v) for v in ind.targets] + [("actual", v) for v in ind.observations]
             if not values:
-                rows.append({**head, "source_line": ind.get("line")})
+                rows.append({**head, "source_line": ind.line})
             for vtype, v in values:
-                rows.append({**head, "value_type": vtype, "period": v["period"], "value": v["value"],
-                    "source_line": v["line"]})
+                rows.append({**head, "value_type": vtype, "period": v.period, "value": v.value,
+                             "source_line": v.line})
     return rows
 
 

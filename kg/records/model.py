@@ -5,8 +5,13 @@ a record that drifts from the contract fails at the boundary with the file and t
 JSON Schema (docs/records.schema.json) and the reference (docs/records.md) are generated from these
 classes by kg.records.docs; tests fail when either is stale.
 
-The models validate; the records stay plain dicts (the extractors build them, `dumps_json` writes
-them), so validation never reorders or fills in anything and the files stay byte-stable.
+The extractors build plain dicts and `dumps_json` writes them, so the files stay byte-stable (the
+model never reorders or fills in anything on disk). What reads a record reads it as an instance of
+these classes: `kg.records.validate.load(data, file)` checks a parsed record and returns its model
+object; `kg build`'s graph mappers (kg.graph), `kg export`, the CSV tables and `kg diff` use its
+attributes (``prog.year``, ``m.responsible.mentions``). A field the mappers need is required here,
+so a record without it fails at the boundary with the file and the JSON path, not inside a mapper.
+(Only `kg diff` also reads records from before this model, as dicts: kg.records.validate.read.)
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 #: Bump when a record field is renamed, removed or changes meaning (adding an optional field does not).
 SCHEMA_VERSION = 1
 
-Span = Annotated[list[int], Field(min_length=2, max_length=2, description="[first, last] 1-based source lines")]
+#: a 1-based line of the source document
+Line = Annotated[int, Field(ge=1)]
+Span = Annotated[list[Line], Field(min_length=2, max_length=2, description="[first, last] 1-based source lines")]
 #: a focus area's code (e.g. K, A, L) and a measure id: the code, a number, an optional letter (K2A)
 FocusCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}$")]
 MeasureId = Annotated[str, StringConstraints(pattern=r"^[A-Z]{1,3}[0-9]{1,3}[A-Z]?$")]
@@ -132,7 +139,7 @@ class Mention(Base):
 class Unit(Base):
     text: str
     item: str
-    line: int
+    line: Line
 
 
 class FieldText(Located):
@@ -170,7 +177,7 @@ class Money(Located):
     purpose_basis: Literal["text", "measure-title"] | None = None
     amount_text: str | None = None
     text: str
-    line: int | None = None
+    line: Line | None = None
 
 
 class Heading(Base):
@@ -189,12 +196,12 @@ class Item(Base):
     lines: Span
     responsible: FieldText
     url: str | None
-    url_line: int | None = None
+    url_line: Line | None = None
 
 
 class UrlLine(Base):
     url: str
-    line: int
+    line: Line
 
 
 class Measure(Located):
@@ -233,22 +240,22 @@ class Plan(Located):
     vision: str | None = None
     main_goal: str | None = None
     lines: Span | None = None
-    title_line: int | None = None
+    title_line: Line | None = None
     vision_lines: Span | None = None
-    main_goal_line: int | None = None
+    main_goal_line: Line | None = None
 
 
 class Decision(Located):
     case: str
     date: str
-    line: int | None = None
+    line: Line | None = None
 
 
 class PreviousProgramme(Located):
     year: int
     adopted: str
     adopted_by: str
-    line: int | None = None
+    line: Line | None = None
 
 
 class Programme(Located):
@@ -275,14 +282,14 @@ class Centrality(Located):
     municipality: str
     class_: int = Field(alias="class", ge=1, le=6)
     class_label: str
-    line: int | None = None
+    line: Line | None = None
 
 
 class ProgrammeRegion(Located):
     name: str
     municipalities: list[str] | None
     note: str | None = None
-    line: int | None = None
+    line: Line | None = None
 
 
 class ReferencedDocument(Located):
@@ -308,7 +315,7 @@ class AllocationRow(Located):
     decision: str | None
     status: str | None
     remark: str
-    line: int | None = None
+    line: Line | None = None
     lines: Span | None = None
     title_reconstructed: bool | None = None
 
@@ -316,12 +323,12 @@ class AllocationRow(Located):
 class StatedComponent(Base):
     label: str
     amount: int
-    line: int
+    line: Line
 
 
 class AllocationTotals(Base):
     stated_allocated: int | None
-    stated_allocated_line: int | None = None
+    stated_allocated_line: Line | None = None
     stated_components: list[StatedComponent]
     stated_totals: dict[str, dict[str, Any]] | None = None
     stated_totals_lines: Span | None = None
@@ -336,13 +343,13 @@ class DistributionRow(Located):
     title_matches: str | None = None
     amount: int
     remark: str
-    line: int | None = None
+    line: Line | None = None
     lines: Span | None = None
 
 
 class DistributionTotals(Base):
     stated: dict[str, int] | None = None
-    stated_line: int | None = None
+    stated_line: Line | None = None
     sum: int | None = None
     sum_measures: int | None = None
     sum_other: int | None = None
@@ -396,8 +403,14 @@ class StatusReport(Located):
     decision: str | None = Field(description="the decision as written ('Fylkesutvalget 09.05.2023')")
     decision_reference: str | None = Field(description="case number of the decision ('PS 59/2023', Elements '2023/11949')")
     row: TableRowRef | None
-    line: int | None = None
+    line: Line | None = None
     lines: Span | None = None
+
+    @model_validator(mode="after")
+    def _subject(self):
+        if self.measure is None and self.row is None:
+            raise ValueError("a status report needs a measure or a table row (its IRI is minted from one)")
+        return self
 
 
 class ScheduleEntry(Base):
@@ -412,7 +425,7 @@ class ScheduleEntry(Base):
     month: int | None = Field(ge=1, le=12)
     statement: int = Field(description="the plan statement (n) that states it")
     text: str
-    line: int
+    line: Line
 
 
 class IndicatorValue(Base):
@@ -420,7 +433,7 @@ class IndicatorValue(Base):
     period: int
     value: float
     text: str
-    line: int
+    line: Line
 
 
 class IndicatorRecord(Base):
@@ -437,7 +450,7 @@ class IndicatorRecord(Base):
     observations: list[IndicatorValue]
     statements: list[int] = Field(description="plan statements (n) about the indicator(s)")
     text: str
-    line: int
+    line: Line
 
 
 class ProgrammeRecord(Envelope):
@@ -460,9 +473,13 @@ class ProgrammeRecord(Envelope):
 
 # --- successors ---------------------------------------------------------------------------------
 
+#: a measure of a given programme year, as successors.json names it: '2024/K1'
+YearMeasure = Annotated[str, StringConstraints(pattern=r"^[0-9]{4}/[A-Z]{1,3}[0-9]{1,3}[A-Z]?$")]
+
+
 class Pair(Base):
-    from_: str = Field(alias="from", description="'2024/K1'")
-    to: str
+    from_: YearMeasure = Field(alias="from", description="'2024/K1'")
+    to: YearMeasure
     score: float
     evidence: dict[str, float]
     reason: str
@@ -510,7 +527,7 @@ class GrantRound(Base):
     funder_text: str
     county: str
     published: str
-    published_line: int
+    published_line: Line
     amount_granted: int
     amount_applied: int
     applications: int
@@ -559,7 +576,7 @@ class Grant(Base):
     cofunders: list[Cofunder] | None = None
     partners: GrantPartners | None = None
     text: str
-    line: int
+    line: Line
 
 
 class Register(Base):
@@ -582,7 +599,7 @@ class PlanPage(Base):
     id: str
     kind: str
     title: str
-    title_line: int
+    title_line: Line
     page_title: str
     publisher: str | None
     publisher_text: str
@@ -594,15 +611,20 @@ class PlanPage(Base):
 
 class Section(Base):
     heading: str
-    line: int
+    line: Line
+
+
+#: what a plan statement speaks to (the build maps each to an aspect concept, kg.graph.plan_statements)
+Topic = Literal["pilots", "indicators", "follow-up-system", "status-reporting", "annual-revision",
+                "communication", "adoption"]
 
 
 class Statement(Base):
     n: int
     section: str
     text: str
-    line: int
-    topics: list[str]
+    line: Line
+    topics: list[Topic]
     completed: bool | None = None
     frequency: str | None = None
     month: int | None = Field(None, ge=1, le=12)
