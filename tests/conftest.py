@@ -165,3 +165,48 @@ def browser(tmp_path_factory):
     b = Browser(tmp_path_factory.mktemp("chromium-profile"))
     yield b
     b.close()
+
+
+# ---------------------------------------------------------------------- the publisher's workbook
+@pytest.fixture(scope="session")
+def next_year_workbook(tmp_path_factory):
+    """A factory: write to `dst` the flagship's workbook (kg export-template) with 2025 copied into a 2026
+    programme, then K1 withdrawn, a new measure L30 (test data), A1's responsible actor changed to NAV, and
+    every copied measure continuing its 2025 namesake ('Viderefører'). Returns the workbook (openpyxl) so a
+    test may change more before saving again."""
+    from openpyxl import load_workbook
+
+    from kg.workbook import template
+    from kg.workbook.export import export_dataset
+    from kg.workbook.sheets import BY_NAME
+
+    src = tmp_path_factory.mktemp("workbook") / "innlandet.xlsx"
+    template.write(src, export_dataset(config.RECORDS, config.AUTHORITY / "actors.yaml"))
+
+    def make(dst: Path):
+        wb = load_workbook(src)
+        for name in ("Program", "Fokusområder", "Tiltak", "Koblinger", "Økonomi"):
+            ws, spec = wb[name], BY_NAME[name]
+            for row in [[c.value for c in r] for r in ws.iter_rows(min_row=2) if r[0].value == 2025]:
+                if name == "Økonomi" and (row[1] is None or row[2] != "bevilgning"):
+                    continue            # the 2025 distribution table and the programme's own grant are 2025's
+                row[0] = 2026
+                if name == "Tiltak":
+                    row[[c.key for c in spec.columns].index("continues")] = row[1]
+                ws.append(row)
+        ws, spec = wb["Tiltak"], BY_NAME["Tiltak"]
+        col = {c.key: i for i, c in enumerate(spec.columns, start=1)}
+        rows = {(r[0].value, r[1].value): r[0].row for r in ws.iter_rows(min_row=2)}
+        ws.cell(rows[(2026, "K1")], col["withdrawn"], "ja")
+        ws.cell(rows[(2026, "A1")], col["responsible"], "NAV")
+        ws.cell(rows[(2026, "A1")], col["responsible_text"], "NAV")
+        new = [None] * len(spec.columns)
+        for key, value in (("year", 2026), ("id", "L30"), ("level", "fylke"), ("focus_area", "L"),
+                           ("title", "Testtiltak (testdata, ikke fra noen kilde)"),
+                           ("responsible", "Innlandet fylkeskommune"), ("horizon", "kort sikt"), ("is_new", "ja")):
+            new[col[key] - 1] = value
+        ws.append(new)
+        wb.save(dst)
+        return wb
+
+    return make

@@ -6,46 +6,14 @@ from __future__ import annotations
 
 import shutil
 
-from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from kg import config
 from kg.cli import app
-from kg.workbook import template
-from kg.workbook.export import export_dataset
 from kg.workbook.importing import import_workbook
-from kg.workbook.sheets import BY_NAME
 
 
-def _next_year_workbook(src, dst) -> None:
-    """2025 copied into a 2026 programme, then: K1 withdrawn, a new measure L30 (test data), A1's responsible
-    actor changed to NAV; every copied measure continues its 2025 namesake ('Viderefører')."""
-    wb = load_workbook(src)
-    for name in ("Program", "Fokusområder", "Tiltak", "Koblinger", "Økonomi"):
-        ws, spec = wb[name], BY_NAME[name]
-        for row in [[c.value for c in r] for r in ws.iter_rows(min_row=2) if r[0].value == 2025]:
-            if name == "Økonomi" and (row[1] is None or row[2] != "bevilgning"):
-                continue            # the 2025 distribution table and the programme's own grant are 2025's
-            row[0] = 2026
-            if name == "Tiltak":
-                row[[c.key for c in spec.columns].index("continues")] = row[1]
-            ws.append(row)
-    ws, spec = wb["Tiltak"], BY_NAME["Tiltak"]
-    col = {c.key: i for i, c in enumerate(spec.columns, start=1)}
-    rows = {(r[0].value, r[1].value): r[0].row for r in ws.iter_rows(min_row=2)}
-    ws.cell(rows[(2026, "K1")], col["withdrawn"], "ja")
-    ws.cell(rows[(2026, "A1")], col["responsible"], "NAV")
-    ws.cell(rows[(2026, "A1")], col["responsible_text"], "NAV")
-    new = [None] * len(spec.columns)
-    for key, value in (("year", 2026), ("id", "L30"), ("level", "fylke"), ("focus_area", "L"),
-                       ("title", "Testtiltak (testdata, ikke fra noen kilde)"), ("responsible", "Innlandet fylkeskommune"),
-                       ("horizon", "kort sikt"), ("is_new", "ja")):
-        new[col[key] - 1] = value
-    ws.append(new)
-    wb.save(dst)
-
-
-def test_next_year_import_build_validate_and_diff(tmp_path, monkeypatch):
+def test_next_year_import_build_validate_and_diff(tmp_path, monkeypatch, next_year_workbook):
     from kg import authority
     from kg.build import run as build
     from kg.namespaces import RP
@@ -53,8 +21,7 @@ def test_next_year_import_build_validate_and_diff(tmp_path, monkeypatch):
     from kg.uris import Minter
     from kg.validate import run as validate
 
-    template.write(tmp_path / "innlandet.xlsx", export_dataset(config.RECORDS, config.AUTHORITY / "actors.yaml"))
-    _next_year_workbook(tmp_path / "innlandet.xlsx", tmp_path / "2026.xlsx")
+    next_year_workbook(tmp_path / "2026.xlsx")
     records = tmp_path / "records"
     res = import_workbook(tmp_path / "2026.xlsx", records, tmp_path / "actors.yaml")
     assert sorted(res.records) == ["hp2024.json", "hp2025.json", "hp2026.json"] and res.warnings == []

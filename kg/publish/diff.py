@@ -1,7 +1,11 @@
 """Data-level differences between two releases or two programme years (the changelog).
 
 Measures are compared field by field (title, status, level, focus area, responsible, partners, links,
-horizon, money). Between two programme years measures are paired by the successor links in
+horizon, money), and by what the programme reports on them in follow-up (its status reports,
+kg/records/model.py StatusReport): ``follow_up_status`` (the status concept and the text as written) and
+``follow_up_money`` (allocated / used / carried over / decided per period). Follow-up is compared when the
+later side reports it: a new programme that states no status for a measure does not change its status.
+Between two programme years measures are paired by the successor links in
 `successors.json` (an id such as K5 does not prove identity across years); between two releases the
 same programme year's measures are paired by id. Actors are compared by authority id.
 """
@@ -15,13 +19,17 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, XSD
 
 from ..authority import AuthorityError, load_authority
-from ..records.model import AnyRecord, FieldText, Measure, SuccessorsRecord
+from ..records.model import AnyRecord, FieldText, Measure, ProgrammeRecord, SuccessorsRecord
 from ..records.validate import RecordError, programmes
 from ..records.validate import read as read_record
 from ..uris import Minter
 
 CS = Namespace("http://purl.org/vocab/changeset/schema#")
-FIELDS = ("title", "status", "level", "focus_area", "responsible", "partners", "links", "horizon", "money")
+FIELDS = ("title", "status", "level", "focus_area", "responsible", "partners", "links", "horizon", "money",
+          "follow_up_status", "follow_up_money")
+#: compared only when the later side states them (see the module docstring)
+FOLLOW_UP = ("follow_up_status", "follow_up_money")
+_MONEY = (("allocated", "allocated"), ("used", "used"), ("carried_over", "carried over"), ("decided", "decided"))
 
 
 class DiffError(Exception):
@@ -50,14 +58,39 @@ def _field(f: FieldText | None) -> list[str]:
     return ids or ([f.text] if f.text else [])
 
 
-def measure_view(m: Measure | dict) -> dict:
-    """The comparable fields of one measure (see docs/design.md, MEASURE): a model object, or the dict of
-    a programme record from before the records model (an older release; `_legacy_view`)."""
+def _nok(n: int) -> str:
+    return f"{n:,}".replace(",", " ") + " NOK"
+
+
+def follow_up_view(reports: list) -> dict:
+    """``follow_up_status`` and ``follow_up_money`` of one measure from its status reports (model objects,
+    or dicts of a pre-model record): the status as 'concept (text as written)', the money as
+    'period: allocated 500 000 NOK, used …' per report, in the order the record lists them."""
+    def get(r, key):
+        return r.get(key) if isinstance(r, dict) else getattr(r, key)
+
+    status, money = [], []
+    for r in reports:
+        if get(r, "kind") == "programme-status" and (get(r, "status") or get(r, "status_text")):
+            text = get(r, "status_text")
+            status.append(f"{get(r, 'status') or '?'}" + (f" ({text})" if text else ""))
+        amounts = [f"{label} {_nok(get(r, key))}" for key, label in _MONEY if get(r, key) is not None]
+        if amounts:
+            said = get(r, "status_text") if get(r, "kind") != "programme-status" else None
+            money.append(f"{get(r, 'period')}: " + ", ".join(amounts) + (f" ({said})" if said else ""))
+    return {"follow_up_status": status, "follow_up_money": money}
+
+
+def measure_view(m: Measure | dict, reports: list | None = None) -> dict:
+    """The comparable fields of one measure (see docs/design.md, MEASURE) and its follow-up (``reports``:
+    the status reports its programme gives about it): a model object, or the dict of a programme record
+    from before the records model (an older release; `_legacy_view`)."""
     if isinstance(m, dict):
-        return _legacy_view(m)
-    return _view(m.title, m.status, m.level, m.focus_area, _field(m.responsible), _field(m.partners),
+        return {**_legacy_view(m), **follow_up_view(reports or [])}
+    return {**_view(m.title, m.status, m.level, m.focus_area, _field(m.responsible), _field(m.partners),
                  (m.links.measures + m.links.other) if m.links else [], m.priority.horizon if m.priority else None,
-                 [_amount(x.amount, x.currency, _when(x.period, x.year), x.basis) for x in m.money])
+                 [_amount(x.amount, x.currency, _when(x.period, x.year), x.basis) for x in m.money]),
+            **follow_up_view(reports or [])}
 
 
 def _legacy_view(m: dict) -> dict:
@@ -122,17 +155,30 @@ def _actors(authority_file: Path) -> dict[str, dict]:
     return out
 
 
-def programme_records(records_dir: Path, years: list[int] | None = None) -> list[tuple[int, Measure | dict]]:
-    """(year, measure) of the dataset's programme records (found by the record's kind, not its file name)
-    of the given years: model objects, or dicts of a pre-model record (kg.records.validate.programmes)."""
-    out: list[tuple[int, Measure | dict]] = []
+def _programmes(records_dir: Path, years: list[int] | None) -> list[tuple[int, ProgrammeRecord | dict]]:
     try:
         by_year = programmes(records_dir)
     except RecordError as e:
         raise DiffError(str(e)) from None
-    for year, rec in sorted(by_year.items()):
-        if years is None or year in years:
-            out += [(year, m) for m in (rec.get("measures") or [] if isinstance(rec, dict) else rec.measures)]
+    return [(year, rec) for year, rec in sorted(by_year.items()) if years is None or year in years]
+
+
+def programme_records(records_dir: Path, years: list[int] | None = None) -> list[tuple[int, Measure | dict]]:
+    """(year, measure) of the dataset's programme records (found by the record's kind, not its file name)
+    of the given years: model objects, or dicts of a pre-model record (kg.records.validate.programmes)."""
+    out: list[tuple[int, Measure | dict]] = []
+    for year, rec in _programmes(records_dir, years):
+        out += [(year, m) for m in (rec.get("measures") or [] if isinstance(rec, dict) else rec.measures)]
+    return out
+
+
+def _reports_by_measure(rec: ProgrammeRecord | dict) -> dict[str, list]:
+    reports = (rec.get("status_reports") if isinstance(rec, dict) else rec.status_reports) or []
+    out: dict[str, list] = {}
+    for r in reports:
+        mid = r.get("measure") if isinstance(r, dict) else r.measure
+        if mid:
+            out.setdefault(mid, []).append(r)
     return out
 
 
@@ -149,7 +195,12 @@ def _continues(m: Measure | dict) -> tuple[str | None, int | None]:
 
 
 def programme_measures(records_dir: Path, years: list[int] | None = None) -> dict[str, dict]:
-    return {f"{year}/{_id(m)}": measure_view(m) for year, m in programme_records(records_dir, years)}
+    out = {}
+    for year, rec in _programmes(records_dir, years):
+        reports = _reports_by_measure(rec)
+        for m in rec.get("measures") or [] if isinstance(rec, dict) else rec.measures:
+            out[f"{year}/{_id(m)}"] = measure_view(m, reports.get(_id(m)))
+    return out
 
 
 def release_snapshot(release_dir: Path) -> Snapshot:
@@ -165,7 +216,8 @@ def _compare_measures(a: dict, b: dict, pairs: list[tuple[str, str]], changes: l
     paired_b = {y for _, y in pairs}
     for x, y in pairs:
         va, vb = a[x], b[y]
-        diff = {f: {"from": va[f], "to": vb[f]} for f in FIELDS if va[f] != vb[f]}
+        diff = {f: {"from": va[f], "to": vb[f]} for f in FIELDS
+                if va[f] != vb[f] and (f not in FOLLOW_UP or vb[f])}
         if vb["status"] == "withdrawn" and va["status"] != "withdrawn":
             changes.append(Change("withdrawn", y, x, vb["title"], diff))
         elif diff:
