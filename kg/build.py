@@ -162,6 +162,7 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
             measures.update({(rec.programme.year, mid): iri for mid, iri in ids.items()})
             map_anomalies(rec.anomalies, sink, ids, name)
             followup.map_status_reports(rec, file, sink, ids)
+            followup.map_programme_indicators(rec, file, sink)
         elif isinstance(rec, ProgrammeRecord):  # a second capture corroborates the measures of its year: cite it too
             sink.use_graph(name, source_id=source_id, run=run)
             year = _capture_year(item)

@@ -147,6 +147,19 @@ def map_plan_followup(rec: PlanStatementsRecord, sink: Sink) -> None:
     map_indicators(rec.indicators or [], sink, plan)
 
 
+def map_programme_indicators(rec: ProgrammeRecord, file: str, sink: Sink) -> None:
+    """The indicators a programme record carries (a workbook's Indikatorer): indicators of its plan."""
+    if not rec.indicators:
+        return
+    at = At(file)
+    seen: set[str] = set()
+    for i, ind in enumerate(rec.indicators):
+        if ind.id in seen:
+            raise at.item("indicators", i).error(f"a second indicator {ind.id!r} in this record")
+        seen.add(ind.id)
+    map_indicators(rec.indicators, sink, sink.mint.plan(sink.mint.plan_slug_for(rec.plan.id if rec.plan else None)))
+
+
 def map_indicators(indicators: list[IndicatorRecord], sink: Sink, owner: str) -> None:
     cube = f"{owner}/cube/indicators"
     observations = 0
@@ -163,8 +176,9 @@ def map_indicators(indicators: list[IndicatorRecord], sink: Sink, owner: str) ->
             sink.add(node, RP + "direction", concept("direction", ind.direction))
         for n in ind.statements:
             sink.add(node, RP + "statedIn", f"{owner}/statement/{n}")
-        sink.add(node, RP + "sourceText", lit(ind.text))
-        sink.provenance(node, [ind.line])
+        if ind.text:
+            sink.add(node, RP + "sourceText", lit(ind.text))
+        sink.provenance(node, [ind.line] if ind.line else None, ind.sheet_row)
         values = [("baseline", ind.baseline)] if ind.baseline else []
         values += [("target", v) for v in ind.targets] + [("actual", v) for v in ind.observations]
         for vtype, v in values:
@@ -175,8 +189,9 @@ def map_indicators(indicators: list[IndicatorRecord], sink: Sink, owner: str) ->
             sink.add(obs, RP + "refPeriod", gyear(v.period))
             sink.add(obs, RP + "valueType", concept("value-type", vtype))
             sink.add(obs, RP + "indicatorValue", decimal(v.value))
-            sink.add(obs, RP + "sourceText", lit(v.text))
-            sink.provenance(obs, [v.line])
+            if v.text:
+                sink.add(obs, RP + "sourceText", lit(v.text))
+            sink.provenance(obs, [v.line] if v.line else None, v.sheet_row)
             observations += 1
     if observations:
         sink.a(cube, QB + "DataSet")

@@ -134,7 +134,7 @@ STATUS_COLUMNS = ["programme_year", "kind", "report_iri", "measure", "measure_ir
 MONEY_CUBE_COLUMNS = ["observation_iri", "dataset_iri", "report_iri", "money_kind", "period", "amount_nok",
                       "measure", "focus_area"]
 INDICATOR_COLUMNS = ["plan_iri", "indicator_iri", "id", "title", "state", "unit", "direction", "value_type",
-                     "period", "value", "source_line"]
+                     "period", "value", "source_line", "source_sheet", "source_row"]
 COLUMNS.update({
     "status-reports.csv": {
         "programme_year": "year of the action programme that prints the report",
@@ -169,6 +169,8 @@ COLUMNS.update({
         "value_type": "baseline / target / actual (empty: the source states no value)",
         "period": "year of the value", "value": "the value (rp:indicatorValue)",
         "source_line": "1-based line in the source document",
+        "source_sheet": "the workbook sheet, for a value recorded in a workbook (kg import)",
+        "source_row": "the row of that sheet",
     },
 })
 
@@ -212,12 +214,19 @@ def money_cube_rows(records_dir: Path, mint: Minter) -> list[dict]:
     return rows
 
 
+def _sheet_row(fact) -> dict:
+    return {"source_sheet": fact.sheet_row.sheet, "source_row": fact.sheet_row.row} if fact.sheet_row else {}
+
+
 def indicator_rows(records_dir: Path, mint: Minter) -> list[dict]:
     rows = []
     for rec in load_folder(records_dir).values():
-        if not isinstance(rec, PlanStatementsRecord):
+        if isinstance(rec, PlanStatementsRecord):
+            plan = mint.plan(mint.plan_slug_for(rec.plan.id))
+        elif isinstance(rec, ProgrammeRecord) and rec.programme is not None:   # a workbook's Indikatorer
+            plan = mint.plan(mint.plan_slug_for(rec.plan.id if rec.plan else None))
+        else:
             continue
-        plan = mint.plan(mint.plan_slug_for(rec.plan.id))
         for ind in rec.indicators or []:
             node = f"{plan}/indicator/{ind.id}"
             head = {"plan_iri": plan, "indicator_iri": node, "id": ind.id, "title": ind.title, "state": ind.state,
@@ -225,10 +234,10 @@ def indicator_rows(records_dir: Path, mint: Minter) -> list[dict]:
             values = ([("baseline", ind.baseline)] if ind.baseline else []) + \
                 [("target", v) for v in ind.targets] + [("actual", v) for v in ind.observations]
             if not values:
-                rows.append({**head, "source_line": ind.line})
+                rows.append({**head, "source_line": ind.line, **_sheet_row(ind)})
             for vtype, v in values:
                 rows.append({**head, "value_type": vtype, "period": v.period, "value": v.value,
-                             "source_line": v.line})
+                             "source_line": v.line, **_sheet_row(v)})
     return rows
 
 

@@ -428,15 +428,15 @@ class ScheduleEntry(Base):
     line: Line
 
 
-class IndicatorValue(Base):
+class IndicatorValue(Located):
     """A baseline, target or observed value the source states for an indicator."""
     period: int
     value: float
-    text: str
-    line: Line
+    text: str | None = Field(description="the value as written (null when a workbook row gives only the number)")
+    line: Line | None = None
 
 
-class IndicatorRecord(Base):
+class IndicatorRecord(Located):
     """A result indicator. ``state: announced`` = the source says indicators will be defined; then no
     definition, unit or values (none are stated)."""
     id: str = Field(pattern=r"^[a-z0-9-]+$")
@@ -449,8 +449,14 @@ class IndicatorRecord(Base):
     targets: list[IndicatorValue]
     observations: list[IndicatorValue]
     statements: list[int] = Field(description="plan statements (n) about the indicator(s)")
-    text: str
-    line: Line
+    text: str | None = Field(description="the indicator as written (null when a workbook row defines it)")
+    line: Line | None = None
+
+    @model_validator(mode="after")
+    def _announced_has_no_values(self):
+        if self.state == "announced" and (self.baseline or self.targets or self.observations):
+            raise ValueError("an indicator only announced has no baseline, targets or observations")
+        return self
 
 
 class ProgrammeRecord(Envelope):
@@ -469,6 +475,8 @@ class ProgrammeRecord(Envelope):
     reconciliation: list[Reconciliation] | None = None
     reconciled_with: SourceRef | None = None
     status_reports: list[StatusReport] | None = Field(None, description="follow-up: status and money per measure and period")
+    indicators: list[IndicatorRecord] | None = Field(None, description="follow-up: result indicators of the programme's "
+                                                                        "plan, with their values (a workbook's Indikatorer)")
 
 
 # --- successors ---------------------------------------------------------------------------------

@@ -372,6 +372,51 @@ def check_reports(book: CheckedBook) -> list[CellIssue]:
     return out
 
 
+def check_indicators(indicators: list[Row], values: list[Row]) -> list[CellIssue]:
+    """Indicator ids are well formed; an only announced indicator has no definition or values; each value
+    names an indicator of its year; one baseline per indicator, one value per kind and period."""
+    out = []
+    known = {}
+    for r in indicators:
+        v = r.values
+        if v.get("id") and not re.fullmatch(r"[a-z0-9-]+", v["id"]):
+            out.append(_issue("error", "indicator-id", r, "id", f"bad indicator id {v['id']!r}",
+                              "use lower-case letters, digits and '-' only (e.g. andel-unge-i-arbeid)"))
+        if v.get("year") is not None and v.get("id"):
+            known[(v["year"], v["id"])] = v.get("state")
+        if v.get("state") == "announced":
+            for key in ("definition", "unit", "direction"):
+                if v.get(key) is not None:
+                    out.append(_issue("error", "indicator-announced", r, key,
+                                      f"indicator {v.get('id')!r} is only announced (varslet) but has a {key}",
+                                      "set Tilstand to definert, or leave the cell empty"))
+    seen: dict[tuple, Row] = {}
+    for r in values:
+        v = r.values
+        key = (v.get("year"), v.get("indicator"))
+        if None in key:
+            continue
+        if key not in known:
+            ids = sorted(i for y, i in known if y == key[0])
+            near = _suggest(key[1], ids)
+            out.append(_issue("error", "indicator-ref", r, "indicator", f"unknown indicator {key[1]!r} for {key[0]}",
+                              (f"did you mean {near!r}? " if near else "")
+                              + f"add it to Indikatorer for {key[0]} or fix the id"))
+            continue
+        if known[key] == "announced":
+            out.append(_issue("error", "indicator-announced", r, "value",
+                              f"indicator {key[1]!r} is only announced (varslet): it has no values yet",
+                              "set its Tilstand to definert in Indikatorer, or remove this row"))
+        slot = (*key, "baseline") if v.get("type") == "baseline" else (*key, v.get("type"), v.get("period"))
+        if slot in seen:
+            what = "a second baseline" if v.get("type") == "baseline" else "a second value of this kind and period"
+            out.append(_issue("error", "indicator-duplicate", r, "period", f"{what} for {key[1]!r} "
+                              f"(first in row {seen[slot].row})", "keep one of the two rows"))
+        else:
+            seen[slot] = r
+    return out
+
+
 def check_plan_id(rows: list[Row], plan_id: str | None) -> list[CellIssue]:
     """A programme of another plan than the dataset's (kg.toml [plan] id) is published under that plan's
     IRIs: usually a slip when the sheet was filled in, so say so (a dataset may hold other plans too)."""
@@ -416,6 +461,8 @@ def check(raw: RawBook, plan_id: str | None = None) -> CheckedBook:
     book.issues += check_status(r["Statustabell"])
     book.issues += check_status([x for x in r["Status"] if x.values.get("kind") == "allocation-status"])
     book.issues += check_reports(book)
+    book.issues += check_unique(r["Indikatorer"], ("year", "id"), "indicator id")
+    book.issues += check_indicators(r["Indikatorer"], r["Indikatorverdier"])
     order = {s.name: i for i, s in enumerate(SHEETS)}
     book.issues.sort(key=lambda i: (i.severity != "error", order.get(i.sheet, -1), i.row or 0, i.column or ""))
     return book

@@ -99,6 +99,14 @@ def _programme_rows(rec: ProgrammeRecord, predecessor: dict[tuple[int, str], str
         rows["Regioner"].append({"year": year, "name": g.name, "municipalities": g.municipalities, "note": g.note})
     for d in rec.referenced_documents or []:
         rows["Dokumenter"].append({"year": year, **_fields(d, ("key", "identifier", "title", "scope", "series"))})
+    for ind in rec.indicators or []:
+        rows["Indikatorer"].append({"year": year, **_fields(ind, ("id", "title", "state", "definition", "unit",
+                                                                  "direction", "text"))})
+        values = [("baseline", ind.baseline)] if ind.baseline else []
+        values += [("target", v) for v in ind.targets] + [("actual", v) for v in ind.observations]
+        for kind, v in values:
+            rows["Indikatorverdier"].append({"year": year, "indicator": ind.id, "type": kind, "period": v.period,
+                                             "value": v.value, "text": v.text})
 
 
 def _actor_rows(auth: Authority) -> list[dict]:

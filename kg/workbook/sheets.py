@@ -51,7 +51,12 @@ VOCABS = {v.name: v for v in (
     Vocab("report-kind", {"programme-status": "programstatus", "allocation-status": "tildelingsstatus",
                           "money-decided": "vedtatte midler"}),
     Vocab("report-table", {"allocation-status": "statustabell", "distribution": "fordeling"}),
+    # result indicators (issue 10): state, direction and the kind of a value (concept schemes of ontology/followup.ttl)
+    Vocab("indicator-state", {"announced": "varslet", "defined": "definert"}),
+    Vocab("direction", {"increase": "økende", "decrease": "synkende"}),
+    Vocab("value-type", {"baseline": "utgangsverdi", "target": "mål", "actual": "måling"}),
     Vocab("focus-area", sheet_column=("Fokusområder", "code")),
+    Vocab("indicator", sheet_column=("Indikatorer", "id")),
     Vocab("actor", sheet_column=("Aktører", "name")),
 )}
 
@@ -212,6 +217,36 @@ SHEETS: tuple[Sheet, ...] = (
         C("status_rule", "Statusregel", "Which rule turned the text into the status code (docs/followup.md); blank when set by hand.", "Hvilken regel som gjorde teksten om til statuskoden (docs/followup.md); tom når den er satt for hånd.", width=14),
         C("table", "Tabell", "statustabell or fordeling: the table whose row the report restates.", "statustabell eller fordeling: tabellen rapporten gjengir en rad fra.", "code", False, "report-table", 12),
         C("table_row", "Tabellrad", "Number of that row: the n-th row of the year in Statustabell, or the n-th fordeling row in Økonomi.", "Radens nummer: n-te rad for året i Statustabell, eller n-te fordeling-rad i Økonomi.", "int", width=9),
+    )),
+    Sheet("Indikatorer", "Result indicators", "Resultatindikatorer for planen: hva som måles, i hvilken enhet og retning.",
+          "Result indicators of the plan: what is measured, in which unit and direction.", (
+        YEAR,
+        C("id", "Id", "Short id: lower-case letters, digits and '-' (andel-unge-i-arbeid).",
+          "Kort id: små bokstaver, sifre og '-' (andel-unge-i-arbeid).", required=True, width=22),
+        C("title", "Indikator", "The indicator's name.", "Indikatorens navn.", required=True, width=34),
+        C("state", "Tilstand", "definert, or varslet when the plan says indicators will come but defines none (then "
+          "leave definition, unit and values empty).", "definert, eller varslet når planen sier at indikatorer skal "
+          "komme uten å definere dem (la da definisjon, enhet og verdier stå tomme).", "code", True,
+          "indicator-state", 11),
+        C("definition", "Definisjon", "What exactly is measured.", "Hva som måles, presist.", width=40),
+        C("unit", "Enhet", "Unit of the values (prosent, personer, kroner …).", "Verdienes enhet (prosent, personer, "
+          "kroner …).", width=12),
+        C("direction", "Retning", "økende when more is better, synkende when less is better.",
+          "økende når mer er bedre, synkende når mindre er bedre.", "code", False, "direction", 11),
+        C("text", "Som skrevet", "The indicator as the plan words it.", "Indikatoren slik planen skriver den.", width=40),
+    )),
+    Sheet("Indikatorverdier", "Indicator values", "Utgangsverdi, mål og målinger per indikator og periode.",
+          "Baseline, targets and measured values per indicator and period.", (
+        YEAR,
+        C("indicator", "Indikator", "The indicator's id from the sheet Indikatorer.", "Indikatorens id fra arket "
+          "Indikatorer.", "code", True, "indicator", 22),
+        C("type", "Slag", "utgangsverdi (baseline, one per indicator), mål (target) or måling (measured value).",
+          "utgangsverdi (én per indikator), mål eller måling.", "code", True, "value-type", 13),
+        C("period", "Periode", "The year the value is for.", "Året verdien gjelder.", "year", True, width=9),
+        C("value", "Verdi", "The number, in the indicator's unit.", "Tallet, i indikatorens enhet.", "float", True,
+          width=10),
+        C("text", "Som skrevet", "The value as the source words it (optional).", "Verdien slik kilden skriver den "
+          "(valgfritt).", width=30),
     )),
     Sheet("Statustabell", "Allocation status table", "Statustabellen for tildelte midler slik programmet trykker den, rad for rad.",
           "The status table of allocated money as the programme prints it, row by row.", (

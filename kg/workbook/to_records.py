@@ -206,6 +206,8 @@ def records(book: CheckedBook) -> dict[int, dict]:
             "allocation_status": [_status(s) for s in _of_year(book, "Statustabell", year)],
             "distribution": [_distribution(x) for x in money if x.values.get("kind") == "distribution"],
             "status_reports": [_report(s) for s in _of_year(book, "Status", year)],
+            "indicators": [_indicator(i, _of_year(book, "Indikatorverdier", year))
+                           for i in _of_year(book, "Indikatorer", year)],
         }
         rec.update({k: v for k, v in optional.items() if v})
         out[year] = rec
@@ -244,3 +246,20 @@ def _distribution(x: Row) -> dict:
         if v.get(key) is not None:
             row[key] = v[key]
     return row
+
+
+def _indicator(i: Row, values: list[Row]) -> dict:
+    """A row of Indikatorer with its rows of Indikatorverdier → an indicator (kg.records.model.IndicatorRecord)."""
+    v = i.values
+    mine = [x for x in values if x.values.get("indicator") == v["id"]]
+
+    def value(x: Row) -> dict:
+        return {"period": x.values["period"], "value": x.values["value"], "text": x.values.get("text"),
+                "sheet_row": _at(x)}
+
+    baseline = next((value(x) for x in mine if x.values["type"] == "baseline"), None)
+    return {"id": v["id"], "title": v["title"], "state": v["state"], "definition": v.get("definition"),
+            "unit": v.get("unit"), "direction": v.get("direction"), "baseline": baseline,
+            "targets": [value(x) for x in mine if x.values["type"] == "target"],
+            "observations": [value(x) for x in mine if x.values["type"] == "actual"],
+            "statements": [], "text": v.get("text"), "sheet_row": _at(i)}
