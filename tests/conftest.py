@@ -210,3 +210,25 @@ def next_year_workbook(tmp_path_factory):
         return wb
 
     return make
+
+
+# ---------------------------------------------------------------------- follow-up: the indicator TEST DATA
+@pytest.fixture(scope="session")
+def indicator_testdata() -> list:
+    """The follow-up ontology's triples and the TEST-DATA indicators (tests/fixtures/followup/indicators.json:
+    invented values, never in a build) through the records model and the real graph mapper, as quads."""
+    import json
+
+    import pyoxigraph as ox
+
+    from kg.graph.common import Sink
+    from kg.graph.followup import map_indicators
+    from kg.records.model import IndicatorRecord
+    from kg.uris import Minter
+
+    data = json.loads((Path(__file__).parent / "fixtures" / "followup" / "indicators.json").read_text(encoding="utf-8"))
+    sink = Sink(Minter("https://example.org/testdata/"))
+    sink.use_graph("testdata")
+    map_indicators([IndicatorRecord.model_validate(ind) for ind in data["indicators"]], sink, data["plan"])
+    ontology = list(ox.parse(path=str(config.ONTOLOGY / "followup.ttl"), format=ox.RdfFormat.TURTLE))
+    return ontology + sink.quads

@@ -8,12 +8,11 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 from datacube_ic import PREFIXES, normalized, violations
-from followup_fixtures import fixture_quads, ontology_triples
 
 
 @pytest.fixture(scope="module")
-def fixture_store() -> ox.Store:
-    return normalized(ontology_triples() + fixture_quads())
+def fixture_store(indicator_testdata) -> ox.Store:
+    return normalized(indicator_testdata)
 
 
 def count(store, where: str) -> int:
@@ -79,10 +78,10 @@ BREAKS = [
 
 
 @pytest.mark.parametrize("name,update", [(b[0], b[1:]) for b in BREAKS], ids=[b[0].split()[0] for b in BREAKS])
-def test_each_constraint_catches_its_violation(name, update):
+def test_each_constraint_catches_its_violation(name, update, indicator_testdata):
     """Each break is one or more SPARQL updates on the valid fixture; the named constraint must then fail."""
     store = ox.Store()
-    for t in ontology_triples() + fixture_quads():
+    for t in indicator_testdata:
         store.add(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
     for op in update:
         store.update(PREFIXES + op)

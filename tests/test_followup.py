@@ -153,12 +153,11 @@ def test_nordland_schedule_in_the_graph(store):
     assert got == {"indicator-update": None, "report": "12", "revision": None, "status-note": "6"}
 
 
-def test_indicators_against_target_on_the_fixture():
+def test_indicators_against_target_on_the_fixture(indicator_testdata):
     import pyoxigraph as ox
-    from followup_fixtures import fixture_quads, ontology_triples
 
     s = ox.Store()
-    for t in ontology_triples() + fixture_quads():
+    for t in indicator_testdata:
         s.add(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
     rows = {r["indicator"]: r for r in ask(s, "indicators-against-target")}
     work = rows["TESTDATA: andel unge i arbeid"]     # fixture: latest 2025 74.5 < target 2026 80, higher is better

@@ -85,13 +85,11 @@ def test_nordland_plan_page_shows_its_schedule(store, lang):
     assert "June, yearly" in en and "December" in en and "announced, not yet defined" in en
 
 
-def test_indicator_chart_on_the_fixture(lang):
-    from followup_fixtures import fixture_quads, ontology_triples
-
+def test_indicator_chart_on_the_fixture(lang, indicator_testdata):
     lang("nb")
     st = ox.Store()
     plan = ox.NamedNode("https://example.org/testdata/plan/testplan")
-    for t in ontology_triples() + fixture_quads():
+    for t in indicator_testdata:
         st.add(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
     st.add(ox.Quad(plan, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
                    ox.NamedNode("https://w3id.org/regplan/ontology#RegionalPlan"), ox.DefaultGraph()))

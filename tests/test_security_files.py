@@ -23,13 +23,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from publish_fixtures import FIXTURE, free_port
+from local_stores import free_port
 from typer.testing import CliRunner
 
 from kg import config
 from kg.cli import app
 
 REPO = Path(__file__).resolve().parents[1]
+FIXTURE = Path(__file__).parent / "fixtures" / "publish"   # the small hand-written release input
 
 
 def kg(*args, env=None, timeout=120, cwd=None) -> subprocess.CompletedProcess:
@@ -294,7 +295,7 @@ def test_sigterm_during_publish_removes_its_temporary_folder(tmp_path):
     assert "Traceback" not in err, err
 
 
-def test_full_disk_during_publish_names_the_file_and_leaves_nothing(tmp_path, monkeypatch):
+def test_full_disk_during_publish_names_the_file_and_leaves_nothing(tmp_path, monkeypatch, fixture_inputs):
     from kg.publish import checksums
     from kg.publish import release as rel
 
@@ -304,7 +305,7 @@ def test_full_disk_during_publish_names_the_file_and_leaves_nothing(tmp_path, mo
         raise OSError(errno.ENOSPC, "No space left on device", str(Path(folder) / "SHA256SUMS"))
 
     monkeypatch.setattr(checksums, "write_sums", full_disk)
-    monkeypatch.setattr(rel.Inputs, "default", classmethod(lambda cls: __import__("publish_fixtures").fixture_inputs()))
+    monkeypatch.setattr(rel.Inputs, "default", classmethod(lambda cls: fixture_inputs()))
     r = CliRunner().invoke(app, ["publish", "--version", "1.0", "--out", str(root / "1.0"), "--force"])
     assert r.exit_code == 2, r.output
     assert "SHA256SUMS: cannot write: No space left on device — nothing was published" in r.output
@@ -487,7 +488,7 @@ def test_bnode_safe_chunks_never_split_a_node():
 
 @pytest.fixture(scope="module")
 def oxigraph_server(tmp_path_factory):
-    from publish_fixtures import start_oxigraph, stop
+    from local_stores import start_oxigraph, stop
 
     proc, url = start_oxigraph(tmp_path_factory.mktemp("oxigraph-sec"))
     yield url
