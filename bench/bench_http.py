@@ -235,7 +235,8 @@ def report(res: dict) -> str:
             lines.append(f"{head} failed: {r['error'][:150]} | | | | | | |")
         else:
             spread = (f"{r['rounds']}: {r['rps_min']:,.0f}–{r['rps_max']:,.0f}"
-                      + (f", {r['failed_rounds']} failed" if r.get("failed_rounds") else "")) if r.get("rounds", 1) > 1 else "1"
+                      + (f", {r['failed_rounds']} failed" if r.get("failed_rounds") else "")) if r.get("rounds",
+                                                                                                       1) > 1 else "1"
             lines.append(f"{head} {r['rps']:,.0f} | {spread} | {ms(r['p50'])} | {ms(r['p99'])} | {r['requests']:,} | "
                          f"{r['non2xx']} | {r['errors']} |")
     lines.append("")

@@ -156,7 +156,8 @@ def run_worker_engine(engine: str, data: Path, clients, repeat, budget, limit, l
     while skip < len(names):
         if time.monotonic() > t_end:
             for n in names[skip:]:
-                out["questions"].setdefault(n, {"warm": {}})["error"] = f"not run: {engine} time budget ({total:g} s) used up"
+                out["questions"].setdefault(n,
+                                            {"warm": {}})["error"] = f"not run: {engine} time budget ({total:g} s) used up"
             break
         cmd = [sys.executable, __file__, "--_worker", engine, "--_skip", str(skip), "--_data", str(data),
                "--clients", ",".join(map(str, clients)), "--repeat", str(repeat), "--budget", str(budget)]
@@ -238,9 +239,11 @@ def _fixtures():
 
 
 def _isql(workdir: Path, sql: str) -> str:
-    port = re.search(r"\[Parameters\]\s*ServerPort = 127\.0\.0\.1:(\d+)", (workdir / "virtuoso.ini").read_text()).group(1)
+    port = re.search(r"\[Parameters\]\s*ServerPort = 127\.0\.0\.1:(\d+)",
+                     (workdir / "virtuoso.ini").read_text()).group(1)
     exe = shutil.which("isql-vt") or shutil.which("isql")
-    r = subprocess.run([exe, f"127.0.0.1:{port}", "dba", "dba", f"exec={sql}"], capture_output=True, text=True, timeout=1800)
+    r = subprocess.run([exe, f"127.0.0.1:{port}", "dba", "dba", f"exec={sql}"], capture_output=True, text=True,
+                       timeout=1800)
     if r.returncode != 0 or "*** Error" in r.stdout + r.stderr:
         raise RuntimeError(f"isql {sql!r}: {(r.stdout + r.stderr)[-400:]}")
     return r.stdout
@@ -451,9 +454,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--clients", default="1,8")
     ap.add_argument("--engines", default="oxigraph,rdflib,virtuoso")
-    ap.add_argument("--virtuoso-port", type=int, help="use a running Virtuoso (data already loaded) instead of a private one")
+    ap.add_argument("--virtuoso-port", type=int,
+                    help="use a running Virtuoso (data already loaded) instead of a private one")
     ap.add_argument("--limit", type=float, default=120.0, help="seconds a query step may take (rdflib killed after)")
-    ap.add_argument("--budget", type=float, default=3.0, help="seconds of warm repeats per question, engine and client count")
+    ap.add_argument("--budget", type=float, default=3.0,
+                    help="seconds of warm repeats per question, engine and client count")
     ap.add_argument("--rdflib-total", type=float, default=0,
                     help="seconds rdflib may take per dataset in all (0 = no cap); later questions are marked not run")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/kg-bench-queries"))

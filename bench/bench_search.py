@@ -83,7 +83,8 @@ def report(results: list[dict], repeat: int) -> str:
     lines += ["| data | triples | documents | index build | index size |", "|---|---:|---:|---:|---:|"]
     for r in results:
         lines.append(f"| {r['name']} | {r['triples']:,} | {r['docs']:,} | {r['build_s']:.2f} s | {r['bytes'] / 1e6:.1f} MB |")
-    lines += ["", "| data | query kind | queries | hits (min–max) | p50 ms | p95 ms | max ms |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines += ["", "| data | query kind | queries | hits (min–max) | p50 ms | p95 ms | max ms |",
+              "|---|---|---:|---:|---:|---:|---:|"]
     for r in results:
         for kind, ts in r["times"].items():
             tot = r["totals"][kind]

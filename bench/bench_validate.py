@@ -166,7 +166,8 @@ def bench_size(n: int, args, work: Path) -> dict:
 def bench_real(work: Path) -> dict:
     out = work / "real-build"
     b = run([PY, "-m", "kg.cli", "build", "--quiet", "--out", str(out)], 600, work / "real-build.log")
-    v = run([PY, "-m", "kg.cli", "validate", str(out / "dataset.nq"), "--format", "json"], 600, work / "real-validate.json")
+    v = run([PY, "-m", "kg.cli", "validate", str(out / "dataset.nq"), "--format", "json"], 600,
+            work / "real-validate.json")
     v2 = run([PY, "-m", "kg.cli", "validate", str(out / "dataset.nq")], 600, work / "real-validate.txt")
     v["wall_text"] = v2["wall"]
     counts = json.loads((work / "real-validate.json").read_text())["counts"] if v.get("code") in (0, 1) else None
@@ -246,7 +247,8 @@ def main(argv=None) -> int:
                      f"{'/'.join(str(r['expected'][k]) for k in SEVS)} | {same} |")
     agree = all(r["kg"].get("counts") == r["expected"]
                 and all(e.get("identical_to_kg", True) for e in (r["pyshacl"], r["jena"])) for r in rows)
-    lines += ["", f"kg matches the expectation, and its result set is identical to every other validator that finished: "
+    lines += ["",
+              f"kg matches the expectation, and its result set is identical to every other validator that finished: "
               f"**{'yes' if agree else 'NO'}**."]
     lines += ["", "Jena's counts are of distinct results: Jena 4.5 evaluates the SPARQL constraint of a property shape",
               "once per value node rather than once per focus node, so a measure with a self-link among five links",

@@ -164,10 +164,13 @@ def generate(triples: int, out: Path, seed: int = 1, error_rate: float = 0.003) 
                     if err != "missing-title":
                         w.t(s, iri(DCT + "title"), lit(title, "nb"))
                     w.t(s, iri(RP + "inProgramme"), iri(prog))
-                    w.t(s, iri(RP + "level"), iri(f"{C}horizon/short" if err == "bad-level" else f"{C}level/{rnd.choice(LEVELS)}"))
+                    w.t(s, iri(RP + "level"),
+                        iri(f"{C}horizon/short" if err == "bad-level" else f"{C}level/{rnd.choice(LEVELS)}"))
                     w.t(s, iri(RP + "focusArea"), iri(fas[i % 3]))
                     w.t(s, iri(DCT + "description"), lit(f"Beskrivelse av {title.lower()}.", "nb"))
-                    w.t(s, iri(RP + "isNew"), lit("yes") if err == "wrong-datatype" else lit(rnd.choice(["true", "false"]), dt="boolean"))
+                    w.t(s, iri(RP + "isNew"), lit("yes") if err == "wrong-datatype" else lit(rnd.choice(["true",
+                                                                                                         "false"]),
+                                                                                                         dt="boolean"))
                     w.t(s, iri(RP + "measureStatus"), iri(f"{C}status/active"))
                     w.t(s, iri(RP + "horizon"), iri(f"{C}horizon/{rnd.choice(['short', 'long', 'short-and-long'])}"))
                     w.t(s, iri(PROV + "wasDerivedFrom"), src)

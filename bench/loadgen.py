@@ -50,7 +50,8 @@ class ClassStats:
     def summary(self, duration: float, keep: bool = False) -> dict:
         lat = sorted(self.latencies)
         return {**({"latencies": lat, "waited": sorted(self.waited)} if keep else {}),
-                "unanswered": len(self.waited), "max_wait": max(self.waited) if self.waited else None, "requests": len(lat), "rps": len(lat) / duration if duration else 0.0,
+                "unanswered": len(self.waited), "max_wait": max(self.waited) if self.waited else None,
+                "requests": len(lat), "rps": len(lat) / duration if duration else 0.0,
                 "p50": pct(lat, 50), "p99": pct(lat, 99), "max": lat[-1] if lat else None,
                 "status": {str(k): v for k, v in sorted(self.status.items(), key=lambda kv: str(kv[0]))},
                 "retry_after_503": self.retry_after_503, "bytes": self.bytes,
@@ -208,7 +209,8 @@ async def _connection(loop, port: int, group: Group, conn_no: int, deadline: flo
         key = (group.name, conn_no)
         inflight[key] = (cls, t0)
         try:
-            st, ra, size = await asyncio.wait_for(proto.request(data), max(0.001, min(timeout, deadline + timeout - t0)))
+            st, ra, size = await asyncio.wait_for(proto.request(data), max(0.001, min(timeout,
+                                                                                      deadline + timeout - t0)))
         except (asyncio.TimeoutError, ConnectionError, OSError) as e:
             # stays in `inflight` while we look whether the server is gone (the run may end meanwhile)
             if not isinstance(e, asyncio.TimeoutError) and not await _alive(alive):
@@ -273,7 +275,8 @@ async def run_async(port: int, groups: list[Group], duration: float, warmup: flo
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    return {"duration": duration, "stopped_early": stopped_early is not None, "classes": {k: v.summary(duration, keep_latencies)
+    return {"duration": duration, "stopped_early": stopped_early is not None, "classes": {k: v.summary(duration,
+                                                                                                       keep_latencies)
                                                                              for k, v in sorted(stats.items())},
             "unfinished_at_end": dict(unfinished)}
 

@@ -54,7 +54,8 @@ class Question:
                              f"known: {', '.join(p.name for p in self.params) or 'none'}")
         text = self.body
         for p in sorted(self.params, key=lambda p: -len(p.name)):
-            text = re.sub(r"\$" + re.escape(p.name) + r"\b", lambda _m, p=p: term(p, values.get(p.name, p.default)), text)
+            text = re.sub(r"\$" + re.escape(p.name) + r"\b", lambda _m, p=p: term(p, values.get(p.name, p.default)),
+                          text)
         return text
 
 
@@ -104,7 +105,8 @@ def parse(path: Path) -> Question:
     if "title" not in meta:
         raise QueryError(f"{path}:1: missing '# title:' header")
     titles = {"en": meta["title"], **langs["title"]}
-    descriptions = {"en": meta.get("description", ""), **langs["description"]} if meta.get("description") else langs["description"]
+    descriptions = {"en": meta.get("description", ""),
+                    **langs["description"]} if meta.get("description") else langs["description"]
     return Question(path.stem, path, meta["title"], meta.get("description", ""), params, text, titles, descriptions)
 
 

@@ -201,7 +201,8 @@ class Report:
                 by_focus[r.focus].append(r)
             for focus in sorted(by_focus, key=lambda n: (self.focus_label(n, lang), str(n))):
                 label = self.focus_label(focus, lang)
-                ident = "" if isinstance(focus, BNode) or label in (str(focus), qname(str(focus)), self._q(str(focus))) else f"  <{focus}>"
+                ident = "" if isinstance(focus, BNode) or label in (str(focus), qname(str(focus)),
+                                                                    self._q(str(focus))) else f"  <{focus}>"
                 lines.append(f"  {label}{ident}")
                 for r in sorted(by_focus[focus], key=lambda r: (self.path_text(r.path), str(r.value), str(r.shape))):
                     where = self.path_text(r.path)
@@ -257,7 +258,8 @@ def _term_text(t, q=qname) -> str:
 
 def sort_results(results: Iterable[Result]) -> list[Result]:
     order = {SH.Violation: 0, SH.Warning: 1, SH.Info: 2}
-    return sorted(results, key=lambda r: (order.get(r.severity, 3), str(r.focus), str(r.path), str(r.value), str(r.shape)))
+    return sorted(results, key=lambda r: (order.get(r.severity, 3), str(r.focus), str(r.path), str(r.value),
+                                          str(r.shape)))
 
 
 # ---------------------------------------------------------------------- data graph assembly
@@ -546,7 +548,8 @@ def validate_build(shapes_dir: Path = SHAPES, inference: str = "none", engine: s
 
     try:  # never validate (and vouch for) a torn build; the report joins the build's manifest
         buildinfo.verify_build(config.BUILD, skip=("validation.ttl",))
-        report = validate_dataset([config.BUILD / "dataset.nq"], shapes_dir=shapes_dir, inference=inference, engine=engine)
+        report = validate_dataset([config.BUILD / "dataset.nq"], shapes_dir=shapes_dir, inference=inference,
+                                  engine=engine)
         atomic_write_text(config.BUILD / "validation.ttl", report.to_turtle())
         buildinfo.add_file(config.BUILD, "validation.ttl")
     except (buildinfo.BuildIntegrityError, OSError) as e:

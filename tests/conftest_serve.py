@@ -112,6 +112,7 @@ def run_server(tmp: Path, *extra: str, nquads: bytes | None = None):
 #: marks of the headless-browser tests (tests/cdp.py drives Debian's chromium)
 BROWSER_MARKS = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's `chromium` is not installed (apt-get install -y chromium)"),
+    pytest.mark.skipif(shutil.which("chromium") is None,
+                       reason="Debian's `chromium` is not installed (apt-get install -y chromium)"),
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"

@@ -28,7 +28,8 @@ CASES = yaml.safe_load((FIX / "cases.yaml").read_text(encoding="utf-8"))
 def variant(tmp_path: Path, update: str | None, name: str) -> Path:
     """base.ttl changed by a SPARQL update (rdflib keeps datatypes such as xsd:positiveInteger as written)."""
     g = Graph().parse(FIX / "base.ttl")
-    for op in re.split(r"(?<=\})\s*;\s*(?=INSERT|DELETE)", update or ""):   # rdflib forgets the prologue after ';': one op at a time
+    for op in re.split(r"(?<=\})\s*;\s*(?=INSERT|DELETE)",
+                       update or ""):   # rdflib forgets the prologue after ';': one op at a time
         if op.strip():
             g.update(PREFIXES + op)
     out = tmp_path / f"{name}.nt"

@@ -123,7 +123,8 @@ def test_unknown_name():
      ["kommuner og regioner", "skoler", "lokalsamfunn", "Innlandet fylkeskommune", "KS", "NAV"]),
     ("videregående skoler, Karriere Innlandet, NAV, og partene i arbeidslivet.",
      ["videregående skoler", "Karriere Innlandet", "NAV", "partene i arbeidslivet"]),
-    ("Studentsamskipnaden i Gjøvik, Ålesund og Trondheim (Sit)", ["Studentsamskipnaden i Gjøvik, Ålesund og Trondheim (Sit)"]),
+    ("Studentsamskipnaden i Gjøvik, Ålesund og Trondheim (Sit)",
+     ["Studentsamskipnaden i Gjøvik, Ålesund og Trondheim (Sit)"]),
     ("universitets- og høgskolesektoren", ["universitets- og høgskolesektoren"]),
     ("Fagskolen i Innlandet. Innovasjon Norge Innlandet", ["Fagskolen i Innlandet", "Innovasjon Norge Innlandet"]),
     ("Statens vegvesen, Jernbanedirek- toratet", ["Statens vegvesen", "Jernbanedirektoratet"]),
@@ -148,7 +149,8 @@ def test_composite_missing_comma():
 
 
 def test_groups_are_not_organisations():
-    for text in ("kommunene", "kommuner og regioner", "frivillige organisasjoner", "arbeidslivet", "De fire pilotkommunene"):
+    for text in ("kommunene", "kommuner og regioner", "frivillige organisasjoner", "arbeidslivet",
+                 "De fire pilotkommunene"):
         got = actors.resolve(text)
         assert got and got["kind"] == "group", text
 
@@ -193,7 +195,8 @@ def test_annotate_mentions_and_anomalies():
 
 
 def test_annotate_clean_record_has_no_anomalies():
-    rec = _annotated("Statsforvalteren", "kommuner og regioner, skoler og lokalsamfunn, Innlandet fylkeskommune, KS og NAV")
+    rec = _annotated("Statsforvalteren",
+                     "kommuner og regioner, skoler og lokalsamfunn, Innlandet fylkeskommune, KS og NAV")
     assert rec["anomalies"] == []
     assert rec["measures"][0]["responsible"]["mentions"][0]["actor"] == "statsforvalteren-innlandet"
 
@@ -218,11 +221,13 @@ def _write(tmp_path: Path, text: str) -> Path:
     ("actors: [\n  - {id: a", "not valid YAML"),
     ("actors:\n  - {id: nav, label: NAV, type: state-agency}\n  - {id: nav, label: Nav2, type: state-agency}\n",
      "'nav': duplicate id"),
-    ("actors:\n  - {id: nav-innlandet, label: NAV Innlandet, type: state-agency, parent: nav}\n", "unknown parent 'nav'"),
+    ("actors:\n  - {id: nav-innlandet, label: NAV Innlandet, type: state-agency, parent: nav}\n",
+     "unknown parent 'nav'"),
     ("actors:\n  - {id: a, label: A, type: state-agency, aliases: [X]}\n  - {id: b, label: B, type: company, aliases: [x]}\n",
      "alias 'x' is already claimed by actor 'a'"),
     ("actors:\n  - {id: a, label: A, type: spaceship}\n", "type 'spaceship'"),
-    ("actors:\n  - {id: a, label: A, type: other}\ncomposites:\n  - {text: A og B, parts: [a, b]}\n", "unknown actor or group 'b'"),
+    ("actors:\n  - {id: a, label: A, type: other}\ncomposites:\n  - {text: A og B, parts: [a, b]}\n",
+     "unknown actor or group 'b'"),
 ])
 def test_authority_errors_name_file_and_entry(tmp_path, text, needle):
     path = _write(tmp_path, text)
@@ -238,7 +243,8 @@ def test_real_authority_file_loads_and_cites():
 
 
 def test_authority_error_gives_entry_line(tmp_path):
-    path = _write(tmp_path, "actors:\n  - {id: a, label: A, type: other}\n  - {id: b, label: B, type: other, parent: zz}\n")
+    path = _write(tmp_path,
+                  "actors:\n  - {id: a, label: A, type: other}\n  - {id: b, label: B, type: other, parent: zz}\n")
     with pytest.raises(actors.AuthorityError) as exc:
         actors.load_authority(path)
     assert str(exc.value).startswith(f"{path}:3: actor 'b': unknown parent 'zz'")

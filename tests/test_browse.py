@@ -75,7 +75,8 @@ def test_municipality_filter_via_actor_group(real):
 
 def test_new_horizon_and_status_filters_match_the_records(real):
     ms = record("2025")["measures"]
-    assert sorted(ids(real.get(P25 + "&new=yes&sort=id", headers=HTML).text)) == sorted(m["id"] for m in ms if m["is_new"])
+    assert sorted(ids(real.get(P25 + "&new=yes&sort=id",
+                               headers=HTML).text)) == sorted(m["id"] for m in ms if m["is_new"])
     long_ids = sorted(m["id"] for m in ms if (m.get("priority") or {}).get("horizon") == "long")
     assert long_ids and sorted(ids(real.get(P25 + "&horizon=long", headers=HTML).text)) == long_ids
     # hp2024 line 304: "Prioritering: tas ut av handlingsprogrammet for 2024" (L8)

@@ -16,7 +16,8 @@ import pytest
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(shutil.which("chromium") is None, reason="Debian's `chromium` is not installed (apt-get install -y chromium)"),
+    pytest.mark.skipif(shutil.which("chromium") is None,
+                       reason="Debian's `chromium` is not installed (apt-get install -y chromium)"),
 ]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

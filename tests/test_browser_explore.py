@@ -107,7 +107,8 @@ def test_query_page_for_people(real_server, browser, width):
     from kg import queries
 
     q = queries.get("measures-per-responsible")
-    browser.open(real_server + "/query?q=measures-per-responsible&run=1", width, settle="document.querySelector('table.results')")
+    browser.open(real_server + "/query?q=measures-per-responsible&run=1", width,
+                 settle="document.querySelector('table.results')")
     assert browser.eval("document.getElementById('qtitle').textContent") == q.titles["nb"]
     assert browser.eval("document.getElementById('qdesc').textContent") == q.descriptions["nb"]
     assert browser.eval("document.getElementById('sparql-toggle').open") is False  # the SPARQL is one click away
@@ -128,11 +129,13 @@ def test_query_page_for_people(real_server, browser, width):
 def test_query_page_numbers_and_sorted_lists(real_server, browser):
     # K3, hp2025 line 149: "… bevilgning 2.0 mill. kr. for perioden 2025-2028." → 2 000 000 with a separator
     assert "2.0 mill. kr" in src_line(149)
-    browser.open(real_server + "/query?q=money-by-measure&run=1", 1280, settle="document.querySelector('table.results')")
+    browser.open(real_server + "/query?q=money-by-measure&run=1", 1280,
+                 settle="document.querySelector('table.results')")
     cells = [c for row in results(browser) for c in row]
     assert "2\u00a0000\u00a0000" in cells
     assert "2025" in cells and "2\u00a0025" not in cells  # years keep their four digits
-    browser.open(real_server + "/query?q=measures-by-focus-area&run=1", 1280, settle="document.querySelector('table.results')")
+    browser.open(real_server + "/query?q=measures-by-focus-area&run=1", 1280,
+                 settle="document.querySelector('table.results')")
     for row in results(browser):
         ids = row[-1].split(", ")
         import re as _re
@@ -172,7 +175,8 @@ def test_money_chart_keeps_bases_apart(real_server, browser):
     # hp2025 K3 line 149 "Årlig bevilgning 2.0 mill. kr. for perioden 2025-2028", K4 line 160
     # "Årlig bevilgning 5.0 mill. kr. 2025-2028": two per-year amounts of the same period → 7 000 000 per year
     assert "2.0 mill" in src_line(149) and "5.0 mill. kr. 2025-2028" in src_line(160)
-    browser.open(real_server + "/query?view=money-per-focus-area&run=1", 1280, settle="document.querySelector('svg.barchart')")
+    browser.open(real_server + "/query?view=money-per-focus-area&run=1", 1280,
+                 settle="document.querySelector('svg.barchart')")
     bars = browser.eval("[...document.querySelectorAll('svg.barchart rect title')].map(t => t.textContent)")
     assert "Kompetanse og livslang læring 2025: 7\u00a0000\u00a0000 NOK (per år i 2025–2028)" in bars
     # every bar names one basis; the caption says amounts of different bases are not added up

@@ -24,13 +24,15 @@ def ask(store, q: str) -> list:
 def test_named_graphs_one_per_source(built_dataset):
     manifest = json.loads((built_dataset.parent / "manifest.json").read_text())
     graphs = set(manifest["graphs"])
-    for name in ("hp2025", "hp2024", "hp2024-fields", "grants2022", "nordland-ung", "successors", "authority", "ontology"):
+    for name in ("hp2025", "hp2024", "hp2024-fields", "grants2022", "nordland-ung", "successors", "authority",
+                 "ontology"):
         assert f"{B}graph/{name}" in graphs
     assert f"{B}graph/inferred" not in graphs  # only with --reason
 
 
 def test_measure_counts_per_programme(store):
-    rows = ask(store, """SELECT ?y (COUNT(?m) AS ?n) WHERE { ?m a rp:Measure ; rp:inProgramme/rp:programmeYear ?y } GROUP BY ?y ORDER BY ?y""")
+    rows = ask(store,
+               """SELECT ?y (COUNT(?m) AS ?n) WHERE { ?m a rp:Measure ; rp:inProgramme/rp:programmeYear ?y } GROUP BY ?y ORDER BY ?y""")
     assert [(r["y"].value, int(r["n"].value)) for r in rows] == [("2024", 40), ("2025", 47)]
 
 
@@ -52,12 +54,14 @@ def test_measure_k3_2025_as_in_the_source(store):
     assert rows[0]["level"].value.endswith("/level/county")
     assert rows[0]["src"].value == f"{B}source/hp2025"
     assert int(rows[0]["start"].value) == 133
-    money = ask(store, f"""SELECT ?v ?basis WHERE {{ {k3} rp:hasAllocation [ schema:value ?v ; rp:amountBasis ?basis ] }}""")
+    money = ask(store,
+                f"""SELECT ?v ?basis WHERE {{ {k3} rp:hasAllocation [ schema:value ?v ; rp:amountBasis ?basis ] }}""")
     assert [(float(r["v"].value), r["basis"].value.rsplit("/", 1)[1]) for r in money] == [(2000000.0, "per-year")]
 
 
 def test_successor_links_between_years(store):
-    rows = ask(store, """SELECT ?old WHERE { ?new rp:measureId "A13" ; rp:inProgramme/rp:programmeYear "2025"^^xsd:gYear ;
+    rows = ask(store,
+               """SELECT ?old WHERE { ?new rp:measureId "A13" ; rp:inProgramme/rp:programmeYear "2025"^^xsd:gYear ;
         rp:continues ?o . ?o rp:measureId ?old }""")
     assert [r["old"].value for r in rows] == ["A8"]  # CNC-operatører: 2024 A8 continues as 2025 A13
     one_way = ask(store, "SELECT * WHERE { ?b rp:continues ?a . FILTER NOT EXISTS { ?a rp:continuedBy ?b } }")
@@ -68,7 +72,8 @@ def test_successor_links_between_years(store):
 
 def test_union_default_graph_is_a_set(store):
     # focus areas are described by both programmes; the default graph must still hold each triple once
-    rows = ask(store, """SELECT (COUNT(*) AS ?n) WHERE { ?fa a rp:FocusArea ; skos:notation "K" ; skos:prefLabel ?l }""")
+    rows = ask(store,
+               """SELECT (COUNT(*) AS ?n) WHERE { ?fa a rp:FocusArea ; skos:notation "K" ; skos:prefLabel ?l }""")
     assert int(rows[0]["n"].value) == 1
 
 

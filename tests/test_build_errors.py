@@ -32,8 +32,10 @@ def _set(obj, *keys_and_value):
 
 CASES = [
     # the model: what the mappers used to check by hand
-    ("hp2025", lambda d: _set(d, "measures", 5, "lines", [0, 4]), "$.measures[5].lines[0]", "greater than or equal to 1"),
-    ("hp2025", lambda d: _set(d, "status_reports", 0, "line", -3), "$.status_reports[0].line", "greater than or equal to 1"),
+    ("hp2025", lambda d: _set(d, "measures", 5, "lines", [0, 4]), "$.measures[5].lines[0]",
+     "greater than or equal to 1"),
+    ("hp2025", lambda d: _set(d, "status_reports", 0, "line", -3), "$.status_reports[0].line",
+     "greater than or equal to 1"),
     ("hp2025", lambda d: (_set(d, "status_reports", 0, "measure", None), _set(d, "status_reports", 0, "row", None)),
      "$.status_reports[0]", "a status report needs a measure or a table row"),
     ("nordland-ung", lambda d: d["statements"][2]["topics"].append("gardening"), "$.statements[2].topics[",

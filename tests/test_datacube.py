@@ -29,7 +29,8 @@ def test_real_build_money_cube_passes_every_integrity_constraint(store):
     data = list(store.quads_for_pattern(None, None, None, None))
     norm = normalized(data)
     # one observation per amount the status reports state: 13 Vedlegg 2 rows × 3 + 7 distribution rows
-    assert count(norm, "?o qb:dataSet <https://w3id.org/regplan/plan/inkluderende-innlandet/programme/2025/cube/money>") == 46
+    assert count(norm,
+                 "?o qb:dataSet <https://w3id.org/regplan/plan/inkluderende-innlandet/programme/2025/cube/money>") == 46
     assert count(norm, "?d a qb:DataStructureDefinition") == 2
     assert violations(norm) == []
 

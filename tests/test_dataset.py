@@ -41,8 +41,10 @@ def _write(folder: Path, text: str) -> Path:
 
 @pytest.mark.parametrize("edit, where", [
     (lambda t: t.replace('org_number = "920717152"', 'org_number = "92071715"'), "publisher.org_number"),
-    (lambda t: t.replace('base_iri = "https://w3id.org/regplan/"', 'base_iri = "w3id.org/regplan/"'), "dataset.base_iri"),
-    (lambda t: t.replace('base_iri = "https://w3id.org/regplan/"', 'base_iri = "https://w3id.org/regplan"'), "dataset.base_iri"),
+    (lambda t: t.replace('base_iri = "https://w3id.org/regplan/"', 'base_iri = "w3id.org/regplan/"'),
+     "dataset.base_iri"),
+    (lambda t: t.replace('base_iri = "https://w3id.org/regplan/"', 'base_iri = "https://w3id.org/regplan"'),
+     "dataset.base_iri"),
     (lambda t: t.replace('languages = ["nb"]', 'languages = ["klingon"]'), "dataset.languages"),
     (lambda t: t.replace('[contact]\nname', '[contact]\nfax = "1"\nname'), "contact.fax"),
     (lambda t: t.replace('url = "https://innlandetfylke.no/"       #', '#'), "contact.url"),

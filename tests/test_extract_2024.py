@@ -64,7 +64,8 @@ def test_fields_checked_by_hand(rec):
                                          "Regional plan for klima, energi og miljø"]
     # L7: ids without separators, two strategies
     assert m["L7"]["links"]["measures"] == ["L1", "L6", "L9", "L11"]
-    assert m["L7"]["links"]["other"] == ["Kulturstrategi for Innlandet fylkeskommune", "Mobilitetsstrategi for Innlandet"]
+    assert m["L7"]["links"]["other"] == ["Kulturstrategi for Innlandet fylkeskommune",
+                                         "Mobilitetsstrategi for Innlandet"]
     # K10: linked only vaguely
     assert m["K10"]["links"]["measures"] == [] and m["K10"]["links"]["unspecified"] == "koblet til mange satsinger og strategier"
     # A7: misspelt label "Samarbeidspartere" still read as partners
@@ -166,7 +167,8 @@ def test_places_against_authority(rec):
 
 def test_plan_and_programme(rec):
     assert rec["programme"]["adopted"] == "2024-03-05" and rec["programme"]["case"] == "PS 38/2024"
-    assert rec["programme"]["previous"] == {"year": 2023, "adopted": "2023-02-21", "adopted_by": "fylkestinget", "line": 13}
+    assert rec["programme"]["previous"] == {"year": 2023, "adopted": "2023-02-21", "adopted_by": "fylkestinget",
+                                            "line": 13}
     assert rec["plan"]["main_goal"] == "Innlandet skal være et inkluderende samfunn for alle"
     assert [f["code"] for f in rec["focus_areas"]] == ["K", "A", "L"]
     assert rec["focus_areas"][1]["goal"].startswith("I 2030 har Innlandet et inkluderende og innovativt arbeidsliv")

@@ -40,7 +40,8 @@ def test_measure_counts(rec):
     assert levels == {("K", "county"): 12, ("K", "district"): 2, ("K", "urban"): 1,
                       ("A", "county"): 8, ("A", "district"): 3, ("A", "urban"): 4,
                       ("L", "county"): 11, ("L", "district"): 4, ("L", "urban"): 2}
-    assert [m["id"] for m in rec["measures"] if m["is_new"]] == ["K3", "K4", "K7", "K9", "K11", "A2", "A3", "A5", "A6", "A11", "L1", "L3"]
+    assert [m["id"] for m in rec["measures"] if m["is_new"]] == ["K3", "K4", "K7", "K9", "K11", "A2", "A3", "A5",
+                                                                 "A6", "A11", "L1", "L3"]
     assert [m["id"] for m in rec["measures"] if m["is_continued"]] == ["L12"]
 
 
@@ -78,12 +79,14 @@ def test_k2a_k2b_share_one_field_block(rec, by_id):
     assert a["title"] == "Videreutvikle fleksible opplæringsløp for ungdom i videregående opplæring"
     assert b["title"] == "Videreutvikle fleksible opplæringsløp for voksne i videregående opplæring"
     assert a["lines"] == [115, 121] and b["lines"] == [122, 131]
-    for key, lines in (("responsible", [128, 128]), ("partners", [129, 129]), ("links", [130, 130]), ("priority", [131, 131])):
+    for key, lines in (("responsible", [128, 128]), ("partners", [129, 129]), ("links", [130, 130]), ("priority",
+                                                                                                      [131, 131])):
         assert a[key]["text"] == b[key]["text"] and a[key]["lines"] == b[key]["lines"] == lines
     assert a["links"]["measures"] == ["K1", "K3", "K4"]
     assert a["shared_fields"] == {"with": "K2B", "lines": [128, 131]} and b["shared_fields"]["with"] == "K2A"
     assert kinds(rec, "shared-field-block", "measure K2A")[0]["lines"] == [128, 131]
-    assert [x["correction"]["from"] for x in kinds(rec, "id-normalised") if x["subject"] in ("measure K2A", "measure K2B")] == ["K2 A", "K2 B"]
+    assert [x["correction"]["from"] for x in kinds(rec, "id-normalised") if x["subject"] in ("measure K2A",
+                                                                                             "measure K2B")] == ["K2 A", "K2 B"]
 
 
 def test_k3_money_and_marker(by_id):
@@ -93,7 +96,8 @@ def test_k3_money_and_marker(by_id):
     assert m["links"]["measures"] == ["K1", "K2A", "K2B"]
     assert (m["priority"]["horizon"], m["priority"]["status_phrase"]) == ("short", None)
     [money] = m["money"]
-    assert (money["amount"], money["period"], money["basis"], money["line"]) == (2_000_000, [2025, 2028], "per-year", 149)
+    assert (money["amount"], money["period"], money["basis"], money["line"]) == (2_000_000, [2025, 2028], "per-year",
+                                                                                 149)
     assert money["text"] == "Årlig bevilgning 2.0 mill. kr. for perioden 2025-2028."
 
 
@@ -141,7 +145,8 @@ def test_a7_other_links_and_self_link(rec, by_id):
     assert links["measures"] == ["K5", "A1", "A7"] and links["lines"] == [511, 512]
     assert links["other"] == ["handlingsprogrammene for Regional plan for samfunnstryggleik",
                               "Regional plan for klima, energi og miljø"]
-    assert {a["subject"] for a in kinds(rec, "self-link")} == {"measure A5", "measure A6", "measure A7", "measure L5", "measure L13"}
+    assert {a["subject"] for a in kinds(rec, "self-link")} == {"measure A5", "measure A6", "measure A7", "measure L5",
+                                                               "measure L13"}
 
 
 def test_a13_money_and_link_normalisation(rec, by_id):
@@ -167,8 +172,10 @@ def test_money_amounts(by_id):
     assert by_id["L8"]["money"][1]["purpose"] == "tiltak for og med ungdom"
 
 
-@pytest.mark.parametrize("text, amount", [("2.0 mill. kr", 2_000_000), ("1,78 mill. kroner", 1_780_000), ("kr 800 000", 800_000),
-                                          ("34 millioner", 34_000_000), ("1 million kroner", 1_000_000), ("7. 3 mil. kr", 7_300_000),
+@pytest.mark.parametrize("text, amount", [("2.0 mill. kr", 2_000_000), ("1,78 mill. kroner", 1_780_000),
+                                          ("kr 800 000", 800_000),
+                                          ("34 millioner", 34_000_000), ("1 million kroner", 1_000_000),
+                                          ("7. 3 mil. kr", 7_300_000),
                                           ("4. mill. kr.", 4_000_000), ("1.192 000", 1_192_000)])
 def test_parse_amount(text, amount):
     assert parse_amount(text) == amount
@@ -178,9 +185,11 @@ def test_l11_several_responsible_units(rec, by_id):
     m = by_id["L11"]
     assert m["title"] == "Andre strategier og handlingsplaner som følges opp"
     assert [it["title"] for it in m["items"]] == [
-        "Mobilitetsstrategi for Innlandet 2021 - 2030", "Handlingsplan for fylkeskommunens kollektivtransport 2023 – 2026",
+        "Mobilitetsstrategi for Innlandet 2021 - 2030",
+        "Handlingsplan for fylkeskommunens kollektivtransport 2023 – 2026",
         "Handlingsprogram for fylkesveger 2022-2025", "Kulturstrategi for Innlandet fylkeskommune",
-        "Bredbånd i hele Innlandet – offentlig støtte til bredbåndutbygging", "Handlingsplan for trafikksikkerhet 2022-2025"]
+        "Bredbånd i hele Innlandet – offentlig støtte til bredbåndutbygging",
+        "Handlingsplan for trafikksikkerhet 2022-2025"]
     assert [it["responsible"]["lines"][0] for it in m["items"]] == [1000, 1003, 1006, 1009, 1012, 1015]
     assert m["responsible"]["text"] == ("Innlandet fylkeskommune ved Samferdsel, Innlandet fylkeskommune ved Kultur, "
                                         "Innlandet fylkeskommune ved Næring og internasjonalt samarbeid")
@@ -211,7 +220,8 @@ def test_l17(by_id):
     assert m["responsible"]["text"] == "Regionsenterkommunene og Innlandet fylkeskommune"
     assert m["partners"]["text"] == ("Statens vegvesen, Statsforvalteren, handelsstands- og næringsforeninger, "
                                      "Bane NOR (varierer mellom samarbeidene)")
-    assert m["partners"]["lines"] == [1185, 1186] and m["partners"]["raw"].endswith("Bane\nNOR (varierer mellom samarbeidene)")
+    assert m["partners"]["lines"] == [1185,
+                                      1186] and m["partners"]["raw"].endswith("Bane\nNOR (varierer mellom samarbeidene)")
     assert m["links"]["measures"] == ["L14", "L15", "L16"]
     assert (m["priority"]["horizon"], m["priority"]["status_phrase"]) == ("short", "arbeidet er satt i gang")
     assert m["description"].endswith("areal- og transportstrategier.")
@@ -222,7 +232,8 @@ def test_link_anomalies(rec, by_id):
     assert kinds(rec, "missing-separator", "measure K14")
     assert by_id["K11"]["links"]["other"] == ["5.3.2"] and kinds(rec, "unknown-link-target", "measure K11")
     assert by_id["L9"]["links"]["measures"] == ["A1", "L1", "L8", "L10", "L11"]
-    assert by_id["L9"]["links"]["other"] == ["Kulturstrategi for Innlandet fylkeskommune", "Mobilitetsstrategi for Innlandet"]
+    assert by_id["L9"]["links"]["other"] == ["Kulturstrategi for Innlandet fylkeskommune",
+                                             "Mobilitetsstrategi for Innlandet"]
     assert kinds(rec, "empty-field", "measure K7")[0]["lines"] == [215, 215]
     assert {a["subject"] for a in kinds(rec, "trailing-separator")} == {"measure K9", "measure L10"}
     ids = {m["id"] for m in rec["measures"]}
@@ -254,12 +265,14 @@ def test_allocation_status(rec):
     rows = rec["allocation_status"]
     assert len(rows) == 13
     k5 = rows[0]
-    assert (k5["measure"], k5["allocated"], k5["used"], k5["carried_over"], k5["line"]) == ("K5", 900_000, 290_500, 609_500, 1254)
+    assert (k5["measure"], k5["allocated"], k5["used"], k5["carried_over"], k5["line"]) == ("K5", 900_000, 290_500,
+                                                                                            609_500, 1254)
     assert k5["title_in_table"] == "Strategi for fleksibel og desentral høyere utdanning" and k5["status"] == "Arbeidet pågår"
     att = next(r for r in rows if r["title_in_table"] == "Attraktive kommunesentre i distriktene")
     assert (att["allocated"], att["used"], att["carried_over"], att["measure"]) == (2_000_000, 125_000, 1_875_000, None)
     bolig = next(r for r in rows if r["measure"] == "L14")
-    assert (bolig["allocated"], bolig["used"], bolig["carried_over"], bolig["reference"]) == (1_000_000, 1_000_000, 0, "2023/11949")
+    assert (bolig["allocated"], bolig["used"], bolig["carried_over"], bolig["reference"]) == (1_000_000, 1_000_000, 0,
+                                                                                              "2023/11949")
     assert [r["measure"] for r in rows if r["measure"]] == ["K5", "K8", "A1", "A13", "L7", "L14", "L15"]
     t = rec["allocation_status_totals"]
     assert t["sums"] == {"allocated": 7_300_000, "used": 4_507_500, "carried_over": 2_792_500}
@@ -270,7 +283,8 @@ def test_allocation_status(rec):
 def test_distribution(rec):
     rows = rec["distribution"]
     assert [(r["measure"], r["amount"]) for r in rows] == [
-        ("A1", 1_100_000), (None, 1_000_000), ("K5", 200_000), ("K8", 300_000), ("L4", 100_000), ("L9", 100_000), ("L12", 200_000)]
+        ("A1", 1_100_000), (None, 1_000_000), ("K5", 200_000), ("K8", 300_000), ("L4", 100_000), ("L9", 100_000),
+        ("L12", 200_000)]
     assert rec["distribution_totals"]["sum"] == rec["distribution_totals"]["stated"]["total"] == 3_000_000
     [mis] = [a for a in kinds(rec, "id-title-mismatch", "distribution row L12") if "table row" in a["message"]]
     assert "Lokalsamfunnsutvikling" in mis["message"] and "L13" in mis["message"]

@@ -43,7 +43,10 @@ def test_full_run_writes_records_and_tables(full_run):
     rows25 = [r for r in rows if r["year"] == "2025"]
     assert len(rows25) == 47
     l17 = next(r for r in rows25 if r["id"] == "L17")
-    assert (l17["level"], l17["links"], l17["horizon"], l17["first_line"], l17["last_line"]) == ("urban", "L14;L15;L16", "short", "1162", "1188")
+    assert (l17["level"], l17["links"], l17["horizon"], l17["first_line"], l17["last_line"]) == ("urban",
+                                                                                                 "L14;L15;L16",
+                                                                                                 "short", "1162",
+                                                                                                 "1188")
     k3 = next(r for r in rows25 if r["id"] == "K3")
     assert (k3["is_new"], k3["money_nok_total_mentioned"], k3["status_phrase"]) == ("1", "2000000", "")
     a7 = next(r for r in rows25 if r["id"] == "A7")
@@ -51,7 +54,8 @@ def test_full_run_writes_records_and_tables(full_run):
     anomalies = list(csv.DictReader((full_run / "anomalies.csv").open(encoding="utf-8")))
     ours = [a for a in anomalies if a["source"] == "hp2025"]
     assert len(ours) == len(rec["anomalies"])
-    assert {"self-link", "empty-field", "shared-field-block", "id-title-mismatch", "duplicate-entry", "typo"} <= {a["kind"] for a in ours}
+    assert {"self-link", "empty-field", "shared-field-block", "id-title-mismatch", "duplicate-entry",
+            "typo"} <= {a["kind"] for a in ours}
     norm = next(a for a in ours if a["kind"] == "id-normalised" and a["subject"] == "measure A13")
     assert json.loads(norm["correction"])["to"] == "K2A"
 
@@ -118,7 +122,8 @@ def _private_sources(tmp_path, monkeypatch, text: str, update_sha: bool) -> Path
         for e in entries:
             if e["file"] == doc.name:
                 e["sha256"] = hashlib.sha256(doc.read_bytes()).hexdigest()
-        (folder / "sources.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        (folder / "sources.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True, sort_keys=False),
+                                             encoding="utf-8")
     monkeypatch.setattr(config, "SOURCES", folder)
     return doc
 

@@ -96,7 +96,9 @@ def test_nordland_schedule_as_the_page_states_it():
     sched = {e["kind"]: e for e in rec["schedule"]}
     assert set(sched) == {"status-note", "report", "revision", "indicator-update"}
     june = sched["status-note"]                                                     # 004:35, statement 17
-    assert (june["month"], june["frequency"], june["reporter"], june["document"]) == (6, "yearly", "Gjennomføringsteamet", "rådsnotat")
+    assert (june["month"], june["frequency"], june["reporter"], june["document"]) == (6, "yearly",
+                                                                                      "Gjennomføringsteamet",
+                                                                                      "rådsnotat")
     assert june["what"] == "status for oppstart av prosjektene" and june["statement"] == 17
     dec = sched["report"]                                                           # statement 21
     assert (dec["month"], dec["recipient"], dec["frequency"]) == (12, "Fylkestinget", None)
@@ -115,7 +117,8 @@ def test_nordland_schedule_as_the_page_states_it():
 def test_money_per_focus_area_gives_the_vedlegg2_totals(store):
     rows = ask(store, "follow-up-money", year=2025)
     y2023 = {r["focusArea"]: r for r in rows if r["period"] == "2023"}
-    got = {fa: (int(Decimal(r["allocated"])), int(Decimal(r["used"])), int(Decimal(r["carriedOver"]))) for fa, r in y2023.items()}
+    got = {fa: (int(Decimal(r["allocated"])), int(Decimal(r["used"])), int(Decimal(r["carriedOver"]))) for fa,
+           r in y2023.items()}
     assert got == {K_AREA: (1_500_000, 890_500, 609_500),      # 001: K5 900 000, K8 500 000, sosial aktivitet 100 000
                    A_AREA: (2_000_000, 1_692_000, 308_000),    # A1 1 500 000, A13 200 000, campus Gjøvik 300 000
                    L_AREA: (3_800_000, 1_925_000, 1_875_000)}
@@ -128,7 +131,8 @@ def test_money_per_focus_area_gives_the_vedlegg2_totals(store):
 def test_status_of_every_measure_in_2025(store):
     rows = {r["id"]: r for r in ask(store, "status-by-year", year=2025)}
     assert len(rows) == len(record("hp2025")["measures"])
-    assert (rows["K1"]["status"], rows["K1"]["statusText"], rows["K1"]["line"]) == ("ongoing", "arbeidet er satt i gang", "113")
+    assert (rows["K1"]["status"], rows["K1"]["statusText"], rows["K1"]["line"]) == ("ongoing",
+                                                                                    "arbeidet er satt i gang", "113")
     assert rows["L12"]["status"] == "not started" and rows["L12"]["statusText"] == "arbeidet settes i gang i januar 2024"
     assert rows["K3"]["status"] == "" and rows["K3"]["statusText"] == ""    # 001: K3 prints no status phrase
     rows24 = {r["id"]: r for r in ask(store, "status-by-year", year=2024)}
@@ -161,7 +165,8 @@ def test_indicators_against_target_on_the_fixture(indicator_testdata):
         s.add(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
     rows = {r["indicator"]: r for r in ask(s, "indicators-against-target")}
     work = rows["TESTDATA: andel unge i arbeid"]     # fixture: latest 2025 74.5 < target 2026 80, higher is better
-    assert (work["latestPeriod"], Decimal(work["latest"]), work["targetPeriod"], Decimal(work["target"])) == ("2025", Decimal("74.5"), "2026", Decimal("80"))
+    assert (work["latestPeriod"], Decimal(work["latest"]), work["targetPeriod"], Decimal(work["target"])) == ("2025",
+                                                                                                              Decimal("74.5"), "2026", Decimal("80"))
     assert work["assessment"] == "behind" and Decimal(work["baseline"]) == 70
     outside = rows["TESTDATA: unge utenfor arbeid og utdanning"]   # 950 ≤ 1000, lower is better
     assert outside["assessment"] == "met" and outside["direction"] == "decrease"
@@ -179,7 +184,8 @@ def test_release_tables_carry_the_cube_and_the_status_reports(tmp_path):
 
     from kg.publish import release, tables
 
-    written = tables.write_tables(tmp_path, config.RECORDS, config.AUTHORITY / "actors.yaml", "https://w3id.org/regplan/")
+    written = tables.write_tables(tmp_path, config.RECORDS, config.AUTHORITY / "actors.yaml",
+                                  "https://w3id.org/regplan/")
     cube = list(csv.DictReader((tmp_path / "money-cube.csv").open(encoding="utf-8")))
     sums = {}
     for r in cube:

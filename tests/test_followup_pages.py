@@ -59,7 +59,8 @@ def test_programme_overview_2025(store, lang):
     lang("nb")
     html = pages.render_resource(store, BASE + "plan/inkluderende-innlandet/programme/2025", BASE)
     o = section(html, "overview")
-    counts = dict((text(a).strip(), int(b)) for a, b in re.findall(r'<tr><td>(.*?)</td><td class="count">(\d+)</td>', o, re.S))
+    counts = dict((text(a).strip(), int(b)) for a, b in re.findall(r'<tr><td>(.*?)</td><td class="count">(\d+)</td>',
+                                                                   o, re.S))
     assert counts == {"pågår": 26, "ikke startet": 2, "ingen status oppgitt": 19}
     k = next(row for row in re.findall(r"<tr><td>2023</td>.*?</tr>", o, re.S) if "Kompetanse og livslang læring" in row)
     assert [text(c).strip() for c in re.findall(r'<td class="nok [a-zA-Z]+">(.*?)</td>', k)] == \
@@ -97,7 +98,8 @@ def test_indicator_chart_on_the_fixture(lang, indicator_testdata):
     charts = re.findall(r'<section class="followup indicator">(.*?)</section>', html, re.S)
     assert len(charts) == 2
     work = next(c for c in charts if "andel unge i arbeid" in c)
-    assert len(re.findall(r"<circle class=\"mark (baseline|target|actual)\"", work)) == 4   # 2023 b, 2024 a, 2025 a, 2026 t
+    assert len(re.findall(r"<circle class=\"mark (baseline|target|actual)\"",
+                          work)) == 4   # 2023 b, 2024 a, 2025 a, 2026 t
     assert "<polyline class=\"actual\"" in work and "2025: 74.5 (actual)" in work
 
 
@@ -144,7 +146,8 @@ def test_endpoint_gives_the_vedlegg2_totals_and_the_status_texts(real):
     r = real.post("/sparql", data={"query": q}, headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 200
     rows = r.json()["results"]["bindings"]
-    tot = {k: sum(float(b[k]["value"]) for b in rows if b["period"]["value"] == "2023") for k in ("allocated", "used", "carriedOver")}
+    tot = {k: sum(float(b[k]["value"]) for b in rows if b["period"]["value"] == "2023") for k in ("allocated", "used",
+                                                                                                  "carriedOver")}
     assert tot == {"allocated": 7_300_000, "used": 4_507_500, "carriedOver": 2_792_500}
     assert sum(float(b["decided"]["value"]) for b in rows if b["period"]["value"] == "2025") == 3_000_000
     q = queries.get("status-by-year").render({"year": "2025"})
@@ -154,8 +157,10 @@ def test_endpoint_gives_the_vedlegg2_totals_and_the_status_texts(real):
 
 
 def test_served_pages_in_both_languages(real):
-    for lang, words in (("nb", ("Oppfølging over tid", "Oppfølgingsplan")), ("en", ("Follow-up over time", "Follow-up schedule"))):
-        m = real.get("/plan/inkluderende-innlandet/programme/2025/measure/K5", params={"lang": lang}, headers={"Accept": "text/html"})
+    for lang, words in (("nb", ("Oppfølging over tid", "Oppfølgingsplan")), ("en", ("Follow-up over time",
+                                                                                    "Follow-up schedule"))):
+        m = real.get("/plan/inkluderende-innlandet/programme/2025/measure/K5", params={"lang": lang},
+                     headers={"Accept": "text/html"})
         assert m.status_code == 200 and words[0] in m.text and "#L1254-L1266" in m.text
         p = real.get("/plan/nordland-ung-inkludering", params={"lang": lang}, headers={"Accept": "text/html"})
         assert p.status_code == 200 and words[1] in p.text

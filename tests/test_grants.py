@@ -32,12 +32,16 @@ def _by_title(rec, title):
 
 def test_named_projects(rec):
     assert [p["title"] for p in rec["projects"] if p["title"]] == [
-        "Digi Innlandet", "Oppvekstløftet for unga i Valdres", "Inn i jobb", "Smart City Gjøvik", "Urbant landbruk i Hamar"]
+        "Digi Innlandet", "Oppvekstløftet for unga i Valdres", "Inn i jobb", "Smart City Gjøvik",
+        "Urbant landbruk i Hamar"]
     inn = _by_title(rec, "Inn i jobb")
     assert [(m["name"], m["number"]) for m in inn["municipalities"]] == [
-        ("Tolga", "3426"), ("Kongsvinger", "3401"), ("Sel", "3437"), ("Sør-Fron", "3438"), ("Åsnes", "3418"), ("Gran", "3446")]
-    assert [m.get("actor") or m.get("group") for m in inn["partners"]["mentions"]] == ["ks", "nav", "arbeidstakerorganisasjonene"]
-    assert _by_title(rec, "Smart City Gjøvik")["municipalities"] == [{"name": "Gjøvik", "number": "3407", "in_register": True}]
+        ("Tolga", "3426"), ("Kongsvinger", "3401"), ("Sel", "3437"), ("Sør-Fron", "3438"), ("Åsnes", "3418"), ("Gran",
+                                                                                                               "3446")]
+    assert [m.get("actor") or m.get("group") for m in inn["partners"]["mentions"]] == ["ks", "nav",
+                                                                                       "arbeidstakerorganisasjonene"]
+    assert _by_title(rec, "Smart City Gjøvik")["municipalities"] == [{"name": "Gjøvik", "number": "3407",
+                                                                      "in_register": True}]
     assert _by_title(rec, "Urbant landbruk i Hamar")["municipalities"][0]["number"] == "3403"
     valdres = _by_title(rec, "Oppvekstløftet for unga i Valdres")["regions"][0]
     assert valdres["region"] == "Valdres" and "3454" in valdres["municipalities"]
@@ -47,7 +51,8 @@ def test_unnamed_projects_with_places(rec):
     six = [p for p in rec["projects"] if len(p["municipalities"]) == 6 and not p["title"]]
     assert [m["number"] for m in six[0]["municipalities"]] == ["3405", "3411", "3403", "3413", "3412", "3407"]
     os_ = rec["projects"][0]
-    assert [(m["name"], m["number"]) for m in os_["municipalities"]] == [("Os", "3430"), ("Røros", None), ("Holtålen", None)]
+    assert [(m["name"], m["number"]) for m in os_["municipalities"]] == [("Os", "3430"), ("Røros", None), ("Holtålen",
+                                                                                                           None)]
     assert os_["cofunders"][0]["actor"] == "statsforvalteren-trondelag"
     children = [p for p in rec["projects"] if len(p["regions"]) == 3][0]
     assert [r["name"] for r in children["regions"]] == ["Kongsvingerregionen", "Hamarregionen", "Gjøvikregionen"]
@@ -69,7 +74,8 @@ def test_count_mismatch_reported(rec):
 
 
 def test_expand_regions():
-    assert grants.expand_regions("Kongsvinger-, Hamar- og Gjøvikregionen") == ["Kongsvingerregionen", "Hamarregionen", "Gjøvikregionen"]
+    assert grants.expand_regions("Kongsvinger-, Hamar- og Gjøvikregionen") == ["Kongsvingerregionen", "Hamarregionen",
+                                                                               "Gjøvikregionen"]
     assert grants.expand_regions("Valdres") == ["Valdres"]
 
 
@@ -78,7 +84,9 @@ def test_municipality_register():
     ms = data["municipalities"]
     assert len(ms) == 46 and len({m["number"] for m in ms}) == 46
     num = {m["name"]: m["number"] for m in ms}
-    assert (num["Hamar"], num["Lillehammer"], num["Gjøvik"], num["Kongsvinger"], num["Vang"]) == ("3403", "3405", "3407", "3401", "3454")
+    assert (num["Hamar"], num["Lillehammer"], num["Gjøvik"], num["Kongsvinger"], num["Vang"]) == ("3403", "3405",
+                                                                                                  "3407", "3401",
+                                                                                                  "3454")
     assert "Jevnaker" not in num and "Lunner" not in num
     assert all(n.startswith("34") for n in num.values())
     assert data["register"]["id"] == "urn:ssb:classification:klass:131" and data["register"]["valid_from"] == "2024-01-01"

@@ -23,7 +23,8 @@ def real(built_dataset):
     from kg.store import load_store
 
     app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
-                                                         build_dir=Path(built_dataset).parent), dataset_path=built_dataset)
+                                                         build_dir=Path(built_dataset).parent),
+                                                         dataset_path=built_dataset)
     with TestClient(app) as c:
         yield c
     app.state.kg.pool.close()

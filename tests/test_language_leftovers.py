@@ -30,7 +30,8 @@ class _Text(HTMLParser):
     """Visible text nodes of a page, without scripts, styles, code and parts marked with another language."""
 
     SKIP = {"script", "style", "code", "pre", "textarea"}
-    VOID = {"br", "img", "input", "link", "meta", "hr", "source", "wbr", "area", "base", "col", "embed", "param", "track"}
+    VOID = {"br", "img", "input", "link", "meta", "hr", "source", "wbr", "area", "base", "col", "embed", "param",
+            "track"}
 
     def __init__(self, lang: str):
         super().__init__(convert_charrefs=True)
@@ -125,7 +126,8 @@ def test_no_interface_text_of_the_other_language(real_client, pages, lang):
 
 
 def test_attribution_pages_name_their_type_in_the_page_language(real_client):
-    rows = real_client.post("/sparql", data={"query": "SELECT ?x WHERE { ?x a <http://www.w3.org/ns/prov#Attribution> } "
+    rows = real_client.post("/sparql",
+                            data={"query": "SELECT ?x WHERE { ?x a <http://www.w3.org/ns/prov#Attribution> } "
                                                       "ORDER BY ?x LIMIT 1"},
                             headers={"Accept": "application/sparql-results+json"}).json()
     path = rows["results"]["bindings"][0]["x"]["value"][len(BASE) - 1:]

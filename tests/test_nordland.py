@@ -35,7 +35,8 @@ def test_every_statement_is_in_its_line(rec, lines):
     assert len(rec["statements"]) == 21
     for st in rec["statements"]:
         assert st["text"] in lines[st["line"] - 1]
-    assert [s["heading"] for s in rec["sections"]] == ["Handlingsplanen", "Pilotering", "Kommunikasjonsplan", "Gjennomføring"]
+    assert [s["heading"] for s in rec["sections"]] == ["Handlingsplanen", "Pilotering", "Kommunikasjonsplan",
+                                                       "Gjennomføring"]
 
 
 def _topic(rec, topic):
@@ -66,7 +67,8 @@ def test_status_reporting_yearly_in_june_and_annual_revision(rec):
 
 
 def test_follow_up_system(rec):
-    assert _topic(rec, "follow-up-system")[0]["text"] == "Fylkesrådet vil lage et oppfølgingssystem for gjennomføringen av handlingsplanen."
+    assert _topic(rec,
+                  "follow-up-system")[0]["text"] == "Fylkesrådet vil lage et oppfølgingssystem for gjennomføringen av handlingsplanen."
 
 
 def test_stray_footnote_reported(rec):

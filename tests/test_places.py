@@ -25,7 +25,8 @@ def real(built_dataset):
     from kg.store import load_store
 
     app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
-                                                         build_dir=Path(built_dataset).parent), dataset_path=built_dataset)
+                                                         build_dir=Path(built_dataset).parent),
+                                                         dataset_path=built_dataset)
     with TestClient(app) as c:
         yield c
     app.state.kg.pool.close()
@@ -44,7 +45,8 @@ def test_places_table_from_the_sources(real):
     assert "46 kommuner i 10 regioner" in html
     kongsvinger = row(html, "3401")
     assert ">Kongsvinger</a>" in kongsvinger
-    assert re.findall(r'>([AKL]\d+)</a>', kongsvinger) == ["A12", "A15"]  # 2024 A12, 2025 A15 (region group responsible)
+    assert re.findall(r'>([AKL]\d+)</a>', kongsvinger) == ["A12",
+                                                           "A15"]  # 2024 A12, 2025 A15 (region group responsible)
     assert ">Inn i jobb</a>" in kongsvinger
     hamar = row(html, "3403")
     assert not re.findall(r'>([AKL]\d+)</a>', hamar)  # no actor group names Hamar as member in a measure

@@ -19,7 +19,8 @@ REPO = Path(__file__).resolve().parent.parent
 POSIX_ONLY_MODULES = ("resource", "fcntl", "termios", "pwd", "grp", "posix", "pty", "tty", "crypt", "syslog")
 POSIX_ONLY_CALLS = {"os": ("fork", "forkpty", "setsid", "killpg", "getpgid", "setpgrp", "wait", "waitpid", "nice",
                            "getuid", "geteuid", "sched_getaffinity"),
-                    "signal": ("SIGALRM", "SIGHUP", "SIGKILL", "SIGCHLD", "SIGUSR1", "alarm", "setitimer", "pthread_kill")}
+                    "signal": ("SIGALRM", "SIGHUP", "SIGKILL", "SIGCHLD", "SIGUSR1", "alarm", "setitimer",
+                               "pthread_kill")}
 
 SCRIPT = textwrap.dedent("""
     import importlib.abc, os, signal, subprocess, sys

@@ -71,7 +71,8 @@ def test_dumps_agree_and_union_merges_duplicates(fx_release):
     assert len(nq) == len(source) + len(validation) == len(trig) == len(jsonld)
     assert {str(q) for q in source} <= {str(q) for q in nq}
     # the fixture has `actor/nav rdfs:label "nav"` in two graphs: the union dumps hold it once
-    union = len({(str(q.subject), str(q.predicate), str(q.object)) for q in nq if not isinstance(q.subject, ox.BlankNode)})
+    union = len({(str(q.subject), str(q.predicate), str(q.object)) for q in nq if not isinstance(q.subject,
+                                                                                                 ox.BlankNode)})
     ttl = [t for t in ox.parse(path=str(fx_release / "dataset.ttl"), format=ox.RdfFormat.TURTLE)]
     with gzip.open(fx_release / "dataset.nt.gz") as fh:
         nt = list(ox.parse(fh.read(), format=ox.RdfFormat.N_TRIPLES))
@@ -115,7 +116,8 @@ def test_void_statistics(fx_release):
     meta = json.loads((fx_release / "metadata" / "release.json").read_text())
     assert rows == meta["graphs"] and rows[BASE + "graph/hp2024"] == 14
     ds = {r["p"].value.rsplit("#", 1)[1]: int(r["v"].value) for r in s.query(
-        f"SELECT ?p ?v WHERE {{ <{BASE}dataset> ?p ?v FILTER(DATATYPE(?v) = xsd:integer) }}".replace("SELECT", "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT"))}
+        f"SELECT ?p ?v WHERE {{ <{BASE}dataset> ?p ?v FILTER(DATATYPE(?v) = xsd:integer) }}".replace("SELECT",
+                                                                                                     "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT"))}
     assert ds["triples"] == meta["quads"] - 1        # one triple is in two graphs
     # rp:ActionProgramme, rp:Measure, org:Organization, owl:Class, and sh:ValidationReport (validation graph)
     assert ds["classes"] == 5
@@ -180,7 +182,8 @@ def test_changelog_between_releases(tmp_path, fixture_inputs):
     del rec["measures"][1]
     (inp.records_dir / "hp2025.json").write_text(json.dumps(rec, ensure_ascii=False))
     y = inp.authority_dir / "actors.yaml"
-    y.write_text(y.read_text().replace("label: NAV", "label: Arbeids- og velferdsetaten (NAV)").replace("groups:", "  - id: ks\n    label: KS\n    type: interest-organisation\ngroups:"))
+    y.write_text(y.read_text().replace("label: NAV", "label: Arbeids- og velferdsetaten (NAV)").replace("groups:",
+                                                                                                        "  - id: ks\n    label: KS\n    type: interest-organisation\ngroups:"))
     out = release("1.1", root / "1.1", inputs=inp, log=QUIET)
     log = json.loads((out / "changelog.json").read_text())
     assert log["from"] == "1.0" and log["to"] == "1.1"
@@ -188,7 +191,8 @@ def test_changelog_between_releases(tmp_path, fixture_inputs):
     assert got == {("changed", "2025/K1"), ("removed", "2025/K2A"), ("withdrawn", "2025/K2B"),
                    ("actor-added", "actor:ks"), ("actor-renamed", "actor:nav")}
     k1 = next(c for c in log["changes"] if c["subject"] == "2025/K1")
-    assert k1["fields"] == {"title": {"from": "Inkluderende oppvekstmiljø", "to": "Inkluderende oppvekstmiljø og fritid"}}
+    assert k1["fields"] == {"title": {"from": "Inkluderende oppvekstmiljø",
+                                      "to": "Inkluderende oppvekstmiljø og fritid"}}
     md = (out / "CHANGELOG.md").read_text()
     assert "# Changes from 1.0 to 1.1" in md and "title: Inkluderende oppvekstmiljø → Inkluderende oppvekstmiljø og fritid" in md
     meta = json.loads((out / "metadata" / "release.json").read_text())

@@ -63,7 +63,8 @@ def virtuoso(tmp_path_factory):
 
 
 GROUP_CONCAT_SEPARATORS = sorted({m for p in config.QUERIES.glob("*.rq")
-                                  for m in re.findall(r'separator\s*=\s*"([^"]+)"', p.read_text())}, key=len, reverse=True)
+                                  for m in re.findall(r'separator\s*=\s*"([^"]+)"', p.read_text())}, key=len,
+                                  reverse=True)
 
 
 def _norm(v) -> str:

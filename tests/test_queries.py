@@ -377,7 +377,8 @@ def test_money_by_focus_area_2025(store):
     assert got[(L_AREA, "per year 2025-2026")] == (800_000, {"L6"})           # 001:840
     # amounts for one year and totals of different periods stay apart (the old question added 4 + 8 + 1.78
     # into one "total" of 13 780 000, and 34 + 6.8 into 40 800 000)
-    assert got[(A_AREA, "for 2025")] == (4_000_000, {"A3"})                   # "Bevilgning for 2025: 4 mill. kr." 001:442
+    assert got[(A_AREA, "for 2025")] == (4_000_000,
+                                         {"A3"})                   # "Bevilgning for 2025: 4 mill. kr." 001:442
     assert got[(A_AREA, "total up to 2026")] == (8_000_000, {"A6"})  # "for perioden ut 2026" 001:490
     assert got[(A_AREA, "total 2022-2023")] == (1_780_000, {"A13"})           # "for årene 2022 og 2023" 001:611
     assert got[(L_AREA, "total 2024-2026")] == (34_000_000, {"L8"})           # "34 millioner … 2024 – 2026" 001:887-888
@@ -401,7 +402,8 @@ def test_allocation_status_rows(store):
     assert first["Strategi"]["tableId"] == "K5"
     assert num(first["Inkluderende"]) == (1_500_000, 1_192_000, 308_000)  # 001:1325 "1,5 mill. 1.192 000 308 000"
     assert first["Inkluderende"]["tableId"] == "A1" and first["Inkluderende"]["titleMatches"] == "yes"
-    assert num(first["Attraktive"]) == (2_000_000, 125_000, 1_875_000)    # 001:1414-1415 "2,0 mill. 125 000 1 875 / 000"
+    assert num(first["Attraktive"]) == (2_000_000, 125_000,
+                                        1_875_000)    # 001:1414-1415 "2,0 mill. 125 000 1 875 / 000"
     assert first["Attraktive"]["tableId"] == ""                         # no measure of that title in 2025
     assert num(first["Boligutvikling"]) == (1_000_000, 1_000_000, 0)     # 001:1439
     assert first["Boligutvikling"]["tableId"] == "L14"                   # 2025 L14 "Boligutvikling i distriktene" 001:1109
@@ -425,7 +427,8 @@ def test_centrality_2025(store):
     assert len(rows) == len(cls) == 44   # 001:1665-1672: 1+9+9+17+9 names, "Søndre Land" twice in class 4
     assert cls["Hamar"] == "2"           # 001:1665
     assert {m for m, c in cls.items() if c == "3"} == {
-        "Elverum", "Gjøvik", "Gran", "Kongsvinger", "Lillehammer", "Løten", "Ringsaker", "Stange", "Vestre Toten"}  # 001:1666-1667
+        "Elverum", "Gjøvik", "Gran", "Kongsvinger", "Lillehammer", "Løten", "Ringsaker", "Stange",
+        "Vestre Toten"}  # 001:1666-1667
     assert {m for m, c in cls.items() if c == "6"} == {
         "Dovre", "Engerdal", "Folldal", "Lesja", "Lom", "Rendalen", "Skjåk", "Stor-Elvdal", "Tolga"}  # 001:1672
     assert cls["Søndre Land"] == "4" and cls["Øystre Slidre"] == "5"  # 001:1668-1671
@@ -487,7 +490,8 @@ NOT_CONTINUED_2024 = {
     "L16",  # Studentsamskipnaden 002:358; 001:1517-1538 "arbeidet sluttført"
     "L17",  # Fremtiden i våre hender 002:364-367; 001:1555-1581 "arbeidet sluttført"
 }
-MARKED_NEW_2025 = {"K3", "K4", "K7", "K9", "K11", "A2", "A3", "A5", "A6", "A11", "L1", "L3"}  # 001:133,156,207,246,298,401,422,465,478,573,685,710
+MARKED_NEW_2025 = {"K3", "K4", "K7", "K9", "K11", "A2", "A3", "A5", "A6", "A11", "L1",
+                   "L3"}  # 001:133,156,207,246,298,401,422,465,478,573,685,710
 
 
 def test_succession(store):
@@ -579,7 +583,8 @@ def test_grant_projects(store):
     places = {}
     for r in rows:
         places.setdefault(r["project"], set()).add(r["place"])
-    named = {"Digi Innlandet", "Oppvekstløftet for unga i Valdres", "Inn i jobb", "Smart City Gjøvik", "Urbant landbruk i Hamar"}
+    named = {"Digi Innlandet", "Oppvekstløftet for unga i Valdres", "Inn i jobb", "Smart City Gjøvik",
+             "Urbant landbruk i Hamar"}
     assert named <= set(places)                                     # 003:15, 19, 21, 25, 25
     assert places["Inn i jobb"] == {"Tolga", "Kongsvinger", "Sel", "Sør-Fron", "Åsnes", "Gran"}  # 003:21
     assert places["Oppvekstløftet for unga i Valdres"] == {"Valdres"}   # 003:19

@@ -61,7 +61,8 @@ def test_page_lists_the_titles_in_the_page_language(real):
     plain = html.replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'")
     assert f'class="question" title="{q.descriptions["nb"]}">{q.titles["nb"]}</a></li>' in plain
     assert q.titles["en"] not in plain.split('id="qdata"')[0]  # one language per page (the data block has both)
-    en = real.get("/query?lang=en", headers=HTML).text.replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'")
+    en = real.get("/query?lang=en", headers=HTML).text.replace("&#34;", '"').replace("&quot;", '"').replace("&#39;",
+                                                                                                            "'")
     assert f'class="question" title="{q.descriptions["en"]}">{q.titles["en"]}</a></li>' in en
     assert q.titles["nb"] not in en.split('id="qdata"')[0]
     # the script's texts come in the page language
@@ -95,7 +96,8 @@ def test_money_view_keeps_bases_apart(real):
     from kg.web.queries import builtin_views
 
     money = builtin_views()[1]
-    rows = real.post("/sparql", data={"query": money.text}, headers={"Accept": "application/sparql-results+json"}).json()
+    rows = real.post("/sparql", data={"query": money.text},
+                     headers={"Accept": "application/sparql-results+json"}).json()
     got = {(r["focusArea"]["value"], r["basis"]["value"]): int(r["nok"]["value"]) for r in rows["results"]["bindings"]}
     assert len(got) == len(rows["results"]["bindings"])  # one bar per focus area, year and basis
     # K3 line 149 "Årlig bevilgning 2.0 mill. kr. for perioden 2025-2028" + K4 line 160 "Årlig bevilgning 5.0 mill. kr. 2025-2028"
@@ -106,8 +108,10 @@ def test_money_view_keeps_bases_apart(real):
     assert got[("Arbeidsliv og arbeidsplassutvikling 2025", "for 2025")] == 4_000_000
     # on an English page the view names the bases in English (same amounts)
     en = builtin_views("en")[1]
-    rows_en = real.post("/sparql", data={"query": en.text}, headers={"Accept": "application/sparql-results+json"}).json()
-    got_en = {(r["focusArea"]["value"], r["basis"]["value"]): int(r["nok"]["value"]) for r in rows_en["results"]["bindings"]}
+    rows_en = real.post("/sparql", data={"query": en.text},
+                        headers={"Accept": "application/sparql-results+json"}).json()
+    got_en = {(r["focusArea"]["value"],
+               r["basis"]["value"]): int(r["nok"]["value"]) for r in rows_en["results"]["bindings"]}
     assert got_en[("Kompetanse og livslang læring 2025", "per year in 2025–2028")] == 7_000_000
     assert sorted(got_en.values()) == sorted(got.values())
     # A13 line 611 "1,78 mill. kroner for årene 2022 og 2023" is a period amount
@@ -123,4 +127,5 @@ def test_questions_give_iris_for_their_labels(store):
     assert pairs["Innlandet fylkeskommune"] == "https://w3id.org/regplan/actor/innlandet-fylkeskommune"
     cols, data = queries.run_local(queries.get("new-measures").render(), store)
     ids = {r[cols.index("id")].value: r[cols.index("idIri")].value for r in data}
-    assert all(re.fullmatch(r"https://w3id\.org/regplan/plan/inkluderende-innlandet/programme/2025/measure/" + k, v) for k, v in ids.items())
+    assert all(re.fullmatch(r"https://w3id\.org/regplan/plan/inkluderende-innlandet/programme/2025/measure/" + k,
+                            v) for k, v in ids.items())

@@ -164,7 +164,8 @@ def test_search_page_html_and_json(real):
     assert j["filters"] == {"year": ["2025"]}
     assert j["hits"] and all(h["year"] == "2025" for h in j["hits"])
     assert {"iri", "href", "label", "kind", "score", "snippet", "highlights"} <= set(j["hits"][0])
-    assert real.get("/search?q=ungdom", headers={"Accept": "application/json"}).headers["content-type"].startswith("application/json")
+    assert real.get("/search?q=ungdom",
+                    headers={"Accept": "application/json"}).headers["content-type"].startswith("application/json")
 
 
 def test_search_page_escapes_and_rejects(real):
@@ -180,7 +181,8 @@ def test_every_page_has_the_search_box(real):
         html = real.get(url, headers=HTML).text
         from urllib.parse import urljoin
         action = re.search(r'<form class="site-search" action="([^"]+)"', html).group(1)
-        assert not action.startswith("/") and urljoin("http://testserver" + url, action) == "http://testserver/search", url
+        assert not action.startswith("/") and urljoin("http://testserver" + url,
+                                                      action) == "http://testserver/search", url
 
 
 def test_sparql_search_functions(real):
@@ -194,7 +196,8 @@ ORDER BY DESC(?score)"""
     assert M25 + "K2A" in [b["m"]["value"] for b in rows]
     assert all(b["score"]["datatype"].endswith("#double") for b in rows)
     ask = "PREFIX search: <https://w3id.org/regplan/search#> ASK { FILTER(search:matches(<%sK3>, \"russemarkering\")) }" % M25
-    assert real.get("/sparql", params={"query": ask}, headers={"Accept": "application/sparql-results+json"}).json()["boolean"] is True
+    assert real.get("/sparql", params={"query": ask},
+                    headers={"Accept": "application/sparql-results+json"}).json()["boolean"] is True
 
 
 def test_quoted_phrase(ix):
@@ -205,7 +208,8 @@ def test_quoted_phrase(ix):
     assert 0 < phrase.total < loose.total  # "… satt i gang" is common, but not everywhere both words are
     con = sqlite3.connect(ix.path)
     for h in phrase.hits:
-        texts = " ".join(con.execute("SELECT title || ' ' || body || ' ' || status FROM docs WHERE iri = ?", (h.iri,)).fetchone())
+        texts = " ".join(con.execute("SELECT title || ' ' || body || ' ' || status FROM docs WHERE iri = ?", (h.iri,
+                                                                                                              )).fetchone())
         assert re.search(r"\bsatt?e? i gang", texts, re.I), h.iri
     # hp2025 line 113 (K1): "Prioritering: kort sikt (arbeidet er satt i gang)"
     assert "arbeidet er satt i gang" in lines(HP2025, 113, 113)

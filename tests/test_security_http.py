@@ -59,7 +59,8 @@ def hostile(tmp_path_factory):
     extra = [
         ox.Quad(k3, ox.NamedNode(RDFS + "seeAlso"), ox.NamedNode("javascript:alert(document.cookie)"), g),
         ox.Quad(k3, ox.NamedNode(RDFS + "seeAlso"), ox.NamedNode("data:text/html,%3Cb%3Ex"), g),
-        ox.Quad(k3, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode("javascript:void(0)"), g),
+        ox.Quad(k3, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                ox.NamedNode("javascript:void(0)"), g),
         ox.Quad(k3, ox.NamedNode(RDFS + "comment"), ox.Literal(BREAKOUT), g),
     ]
     app, c = _client(tmp_path_factory.mktemp("hostile"), _store(extra=extra))
@@ -81,7 +82,8 @@ def test_prologue_only_query_is_400(client, query):
 
 
 @pytest.mark.parametrize("param,value", [("default-graph-uri", "not an iri"), ("default-graph-uri", "relative/graph"),
-                                         ("named-graph-uri", "<http://example.org/g>"), ("named-graph-uri", "http://x/\x00")])
+                                         ("named-graph-uri", "<http://example.org/g>"), ("named-graph-uri",
+                                                                                         "http://x/\x00")])
 def test_dataset_parameter_that_is_not_an_iri_is_400(client, param, value):
     r = client.get("/sparql", params={"query": "ASK {}", param: value})
     assert r.status_code == 400, r.text
@@ -365,7 +367,8 @@ def test_landing_signposting_and_json_ld(client):
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', r.text, re.S).group(1)
     data = json.loads(block)
     assert data["@type"] == "Dataset" and data["license"] == NLOD
-    assert {d["contentUrl"] for d in data["distribution"]} == {BASE + "download/dataset.nq", BASE + "download/dataset.trig"}
+    assert {d["contentUrl"] for d in data["distribution"]} == {BASE + "download/dataset.nq",
+                                                               BASE + "download/dataset.trig"}
     triples = list(ox.parse(block.encode(), format=ox.RdfFormat.JSON_LD))  # valid JSON-LD
     assert any(t.predicate.value == "https://schema.org/license" and t.object.value == NLOD for t in triples)
 

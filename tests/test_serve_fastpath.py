@@ -95,7 +95,8 @@ def test_fast_path_answers_exactly_like_the_full_stack(tmp_path):
 
 def test_query_string_decoding_matches_the_standard_library():
     rnd = random.Random(7)
-    alphabet = list("abc%+=&;\\xX0F9e ") + ["%C3%A9", "%E2%82", "%zz", "%4", "%%", "%5C", "%26", "%3D", "%2B", "%FF", "é"]
+    alphabet = list("abc%+=&;\\xX0F9e ") + ["%C3%A9", "%E2%82", "%zz", "%4", "%%", "%5C", "%26", "%3D", "%2B", "%FF",
+                                            "é"]
     for _ in range(50_000):
         s = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
         assert parse_qs_list(s) == parse_qsl(s, keep_blank_values=True), s

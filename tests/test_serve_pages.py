@@ -37,7 +37,8 @@ def test_resource_conneg_machine_formats(client, accept, fmt):
     assert "Accept" in r.headers["vary"]
     triples = list(ox.parse(r.content, format=fmt))
     k1 = ox.NamedNode(K1_2025)
-    out = {(t.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], getattr(t.object, "value", None)) for t in triples if t.subject == k1}
+    out = {(t.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], getattr(t.object, "value",
+                                                                             None)) for t in triples if t.subject == k1}
     assert ("measureId", "K1") in out and ("responsible", BASE + "actor/statsforvalteren") in out
     # incoming: K3 links to K1 and the 2024 K1 is continued by it, with their labels
     assert any(t.object == k1 and t.subject.value == K3_2025 for t in triples)
@@ -54,7 +55,8 @@ def test_resource_suffixes(client, suffix, mt):
 def test_link_etag_and_conditional_get(client):
     r = client.get(K1_PATH, headers={"Accept": "text/turtle"})
     link = r.headers["link"]
-    for sfx, mt in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"), ("rdf", "application/rdf+xml")):
+    for sfx, mt in (("ttl", "text/turtle"), ("jsonld", "application/ld+json"), ("nt", "application/n-triples"),
+                    ("rdf", "application/rdf+xml")):
         assert f'<./K1.{sfx}>; rel="alternate"; type="{mt}"' in link  # relative to the resource's URL
     etag = r.headers["etag"]
     r2 = client.get(K1_PATH, headers={"Accept": "text/turtle", "If-None-Match": etag})
@@ -64,7 +66,8 @@ def test_link_etag_and_conditional_get(client):
 
 
 def test_unknown_iri_is_404(client):
-    assert client.get("/plan/inkluderende-innlandet/programme/2025/measure/K99", headers={"Accept": "text/turtle"}).status_code == 404
+    assert client.get("/plan/inkluderende-innlandet/programme/2025/measure/K99",
+                      headers={"Accept": "text/turtle"}).status_code == 404
     r = client.get("/actor/nobody", headers=HTML)
     assert r.status_code == 404 and "text/html" in r.headers["content-type"] and "actor/nobody" in r.text
 
@@ -85,7 +88,8 @@ def test_measure_page(client):
     assert re.search(r'class="predecessor"><a [^>]*>K1 Inkluderende oppvekstmiljø</a> \(2024\)', html)
     assert "Gjennom et trygt og inkluderende oppvekstmiljø" in text
     assert re.search(r'Handlingsprogram 2025 – Regional plan for det inkluderende Innlandet</a>, '
-                     r'<a class="source-lines" href="../../../../../source/hp2025/text#L98-L113">linje 98–113</a>', html)
+                     r'<a class="source-lines" href="../../../../../source/hp2025/text#L98-L113">linje 98–113</a>',
+                     html)
     assert "Valideringsmerknader" not in text  # no warning targets K1
 
 
@@ -101,7 +105,8 @@ def test_escaping_of_literals(client):
     html = client.get(K3_PATH, headers=HTML).text
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
-    r = client.get("/sparql", params={"query": f"SELECT ?c WHERE {{ <{K3_2025}> <http://www.w3.org/2000/01/rdf-schema#comment> ?c }}", "format": "json"})
+    r = client.get("/sparql",
+                   params={"query": f"SELECT ?c WHERE {{ <{K3_2025}> <http://www.w3.org/2000/01/rdf-schema#comment> ?c }}", "format": "json"})
     assert r.json()["results"]["bindings"][0]["c"]["value"] == SCRIPT  # data itself unchanged
 
 
@@ -144,7 +149,8 @@ def test_landing_page(client):
     assert '<td class="measures-2025">2</td>' in html and '<td class="measures-2024">1</td>' in html
     assert '<td id="n-actors">5</td>' in html
     hrefs = _hrefs(html, "/")
-    assert "NLOD" in html and {"/query", "/ontology", "/shapes", "/download/dataset.trig", "/download/dataset.nq"} <= hrefs
+    assert "NLOD" in html and {"/query", "/ontology", "/shapes", "/download/dataset.trig",
+                               "/download/dataset.nq"} <= hrefs
 
 
 def test_downloads_and_traversal(client):
@@ -152,7 +158,8 @@ def test_downloads_and_traversal(client):
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/n-quads")
     assert len(list(ox.parse(r.content, format=ox.RdfFormat.N_QUADS))) == 84
     assert client.get("/download/dataset.trig").headers["content-type"].startswith("application/trig")
-    for bad in ("/download/..%2Fdataset.nq", "/download/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd", "/download/../../pyproject.toml",
+    for bad in ("/download/..%2Fdataset.nq", "/download/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+                "/download/../../pyproject.toml",
                 "/static/../app.py", "/static/..%2Fapp.py", "/static/%2E%2E/%2E%2E/config.py"):
         r = client.get(bad)
         assert r.status_code == 404, bad
@@ -169,7 +176,8 @@ def test_ontology_and_shapes(client):
     assert client.get("/ontology/../pyproject.toml").status_code == 404
     r = client.get("/shapes")
     assert r.status_code == 200
-    assert any(str(t.predicate.value).startswith("http://www.w3.org/ns/shacl#") for t in ox.parse(r.content, format=ox.RdfFormat.TURTLE))
+    assert any(str(t.predicate.value).startswith("http://www.w3.org/ns/shacl#") for t in ox.parse(r.content,
+                                                                                                  format=ox.RdfFormat.TURTLE))
 
 
 def test_query_page_lists_ready_made_questions(client):
@@ -188,12 +196,14 @@ def test_builtin_views_run(client):
     from kg.web.queries import builtin_views
 
     net, money = builtin_views()
-    rows = client.post("/sparql", data={"query": net.text}, headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    rows = client.post("/sparql", data={"query": net.text},
+                       headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
     pairs = {(r["aLabel"]["value"], r["bLabel"]["value"], int(r["weight"]["value"])) for r in rows}
     # K1 (2024 and 2025): Statsforvalteren responsible, IFK, KS and NAV partners → every pair twice
     assert ("KS", "NAV", 2) in pairs
     assert ("Innlandet fylkeskommune", "Karriere Innlandet", 1) in pairs  # K3
-    rows = client.post("/sparql", data={"query": money.text}, headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
+    rows = client.post("/sparql", data={"query": money.text},
+                       headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
     # the fixture's K3 amount has no rp:amountBasis: the chart says so instead of calling it a total
     assert [(r["focusArea"]["value"], r["basis"]["value"], r["nok"]["value"]) for r in rows] == [
         ("Kompetanse og livslang læring 2025", "grunnlag ikke registrert", "2000000")]

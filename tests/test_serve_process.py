@@ -51,7 +51,8 @@ def test_long_query_is_killed_while_others_are_served(server):
     status = {}
 
     def long():
-        req = urllib.request.Request(server + "/sparql", data=cross.encode(), headers={"Content-Type": "application/sparql-query"})
+        req = urllib.request.Request(server + "/sparql", data=cross.encode(),
+                                     headers={"Content-Type": "application/sparql-query"})
         t0 = time.monotonic()
         try:
             urllib.request.urlopen(req, timeout=30)
@@ -69,5 +70,6 @@ def test_long_query_is_killed_while_others_are_served(server):
     assert body.decode().splitlines() == ["one", "1"] and time.monotonic() - t0 < 2.5  # served by the other worker
     th.join(30)
     assert status["code"] == 504 and "stopped" in status["body"] and status["secs"] < 10
-    page = urllib.request.urlopen(urllib.request.Request(server + "/actor/nav", headers={"Accept": "text/html"}), timeout=5).read().decode()
+    page = urllib.request.urlopen(urllib.request.Request(server + "/actor/nav", headers={"Accept": "text/html"}),
+                                  timeout=5).read().decode()
     assert "<h1>NAV</h1>" in page

@@ -77,7 +77,8 @@ def test_construct_in_every_rdf_format(client, accept, fmt):
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith(accept)
     got = {(q.subject, q.predicate, q.object) for q in ox.parse(r.content, format=fmt)}
-    want = {(q.subject, q.predicate, q.object) for q in fixture_store().quads_for_pattern(ox.NamedNode(K1_2025), None, None, ox.DefaultGraph())}
+    want = {(q.subject, q.predicate, q.object) for q in fixture_store().quads_for_pattern(ox.NamedNode(K1_2025), None,
+                                                                                          None, ox.DefaultGraph())}
     assert got == want and len(got) == 16
 
 
@@ -104,7 +105,8 @@ def test_conneg_q_values_and_format_param(client):
 
 def test_conneg_unit():
     assert choose("text/*;q=0.3, text/csv", ["text/tab-separated-values", "text/csv"]) == "text/csv"
-    assert choose("text/*;q=0.3, text/csv;q=0.2", ["text/tab-separated-values", "text/csv"]) == "text/tab-separated-values"
+    assert choose("text/*;q=0.3, text/csv;q=0.2", ["text/tab-separated-values",
+                                                   "text/csv"]) == "text/tab-separated-values"
     assert choose("application/xml;q=0", ["application/xml"]) is None
     assert negotiate("graph", "application/rdf+xml;q=0.4, text/turtle;q=0.8", None) == "turtle"
     assert negotiate("results", None, None) == "json"
@@ -125,16 +127,20 @@ def test_post_form_and_direct(client):
 
 def test_graph_parameters(client):
     q = "PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT ?m WHERE { ?m a rp:Measure } ORDER BY ?m"
-    r = client.get("/sparql", params={"query": q, "default-graph-uri": BASE + "graph/hp2024"}, headers={"Accept": "text/csv"})
+    r = client.get("/sparql", params={"query": q, "default-graph-uri": BASE + "graph/hp2024"},
+                   headers={"Accept": "text/csv"})
     assert r.text.splitlines()[1:] == [MEASURES[0]]
-    r = client.post("/sparql", content=q.encode(), headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"},
+    r = client.post("/sparql", content=q.encode(), headers={"Content-Type": "application/sparql-query",
+                                                            "Accept": "text/csv"},
                     params={"default-graph-uri": [BASE + "graph/hp2024", BASE + "graph/hp2025"]})
     assert r.text.splitlines()[1:] == MEASURES
     gq = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
-    r = client.get("/sparql", params={"query": gq, "named-graph-uri": BASE + "graph/authority"}, headers={"Accept": "text/csv"})
+    r = client.get("/sparql", params={"query": gq, "named-graph-uri": BASE + "graph/authority"},
+                   headers={"Accept": "text/csv"})
     assert r.text.splitlines()[1:] == [BASE + "graph/authority"]
     # No graph parameters: the default graph is the union of all named graphs.
-    r = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"}, headers={"Accept": "text/csv"})
+    r = client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"},
+                   headers={"Accept": "text/csv"})
     assert r.text.splitlines()[1] == "84"  # distinct triples: 83 in the fixture + the escaping literal
 
 
@@ -174,7 +180,8 @@ def _count(client) -> int:
     return int(r.text.splitlines()[1])
 
 
-@pytest.mark.parametrize("how", ["get-update", "form-update", "sparql-update-body", "query-insert", "load", "load-in-query"])
+@pytest.mark.parametrize("how", ["get-update", "form-update", "sparql-update-body", "query-insert", "load",
+                                 "load-in-query"])
 def test_updates_and_load_refused(client, how):
     before = _count(client)
     upd = f"INSERT DATA {{ <{K1_2025}> <http://example.org/p> 'hacked' }}"

@@ -36,7 +36,8 @@ def test_k1_2025_page_matches_source(real):
     html = real.get(K1, headers=HTML).text
     text = _text(html)
     # line 109: "Ansvarlig: Statsforvalteren"
-    assert re.search(r'class="responsible"><a href="\.\./\.\./\.\./\.\./\.\./actor/statsforvalteren-innlandet"', html)  # links are relative
+    assert re.search(r'class="responsible"><a href="\.\./\.\./\.\./\.\./\.\./actor/statsforvalteren-innlandet"',
+                     html)  # links are relative
     # lines 110–111: partners include Innlandet fylkeskommune, KS and NAV
     partners = _text(re.search(r'class="partners">(.*?)</td>', html, re.S).group(1))
     for p in ("Innlandet fylkeskommune", "KS", "NAV"):

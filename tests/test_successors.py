@@ -134,9 +134,12 @@ def test_ids_are_not_evidence():
                 "is_new": False, "status": "active", "priority": {"text": "kort sikt"},
                 "responsible": {"text": resp}, "partners": {"text": "kommuner og NAV"}}
 
-    old = rec("a", [m("K1", "Bondens nettverk forebygger psykisk uhelse i landbruket gjennom lokale nettverk", "Fylket"),
-                    m("K2", "Trainee-ordninger for nyutdanna studenter i distriktene med arbeidsperioder", "Næringshagen")])
-    new = rec("b", [m("K1", "Trainee-ordninger for nyutdanna studenter i distriktene med arbeidsperioder", "Næringshagen"),
+    old = rec("a", [m("K1", "Bondens nettverk forebygger psykisk uhelse i landbruket gjennom lokale nettverk",
+                      "Fylket"),
+                    m("K2", "Trainee-ordninger for nyutdanna studenter i distriktene med arbeidsperioder",
+                      "Næringshagen")])
+    new = rec("b", [m("K1", "Trainee-ordninger for nyutdanna studenter i distriktene med arbeidsperioder",
+                      "Næringshagen"),
                     m("K2", "Kunnskapsbase om boligsituasjonen i fylket for kommunenes planlegging", "Husbanken")])
     out = successors.link(old, new)
     assert [(p["from"], p["to"]) for p in out["pairs"]] == [("2024/K2", "2025/K1")]

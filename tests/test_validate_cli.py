@@ -75,7 +75,9 @@ def test_cli_exit_0_with_warnings_only(tmp_path):
     f = tmp_path / "warn.ttl"
     text = USER.read_text(encoding="utf-8")
     # drop the measures with violations (a1 a2 a3 a7 a8): the rest has warnings only
-    keep = [block for block in text.split("\n# ") if not any(f"ex:{m} a rp:Measure" in block for m in ("a1", "a2", "a3", "a7", "a8"))]
+    keep = [block for block in text.split("\n# ") if not any(f"ex:{m} a rp:Measure" in block for m in ("a1", "a2",
+                                                                                                       "a3", "a7",
+                                                                                                       "a8"))]
     f.write_text("\n# ".join(keep), encoding="utf-8")
     res = runner.invoke(app, ["validate", str(f), "--lang", "en"])
     assert res.exit_code == 0, res.output
@@ -89,7 +91,8 @@ def test_cli_exit_0_with_warnings_only(tmp_path):
 
 def test_parse_error_exit_2_with_file_and_line(tmp_path):
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:p ex:b .\nex:c ex:q \"open string .\n", encoding="utf-8")
+    bad.write_text("@prefix ex: <https://example.org/> .\nex:a ex:p ex:b .\nex:c ex:q \"open string .\n",
+                   encoding="utf-8")
     res = runner.invoke(app, ["validate", str(bad)])
     assert res.exit_code == 2
     assert f"{bad}:3:" in res.output
@@ -208,7 +211,8 @@ def test_recursive_shapes_and_flags_validate(tmp_path):
 
 
 def test_mistyped_target_predicate_is_an_error(tmp_path):
-    d = _shapes_dir(tmp_path, "ex:S a sh:NodeShape ; sh:targetSubjectOf rp:linkedTo ; sh:property [ sh:path rp:measureId ; sh:minCount 1 ] .\n")
+    d = _shapes_dir(tmp_path,
+                    "ex:S a sh:NodeShape ; sh:targetSubjectOf rp:linkedTo ; sh:property [ sh:path rp:measureId ; sh:minCount 1 ] .\n")
     with pytest.raises(ShapeFeatureError, match="targetSubjectOf"):
         validate_dataset([USER], shapes_dir=d)
 

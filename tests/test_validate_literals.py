@@ -91,7 +91,8 @@ def test_literal_as_written(case, tmp_path):
     assert json.loads(res.stdout)["conforms"] is (not CASES[case][2])
 
 
-@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(strict=False, reason="known pySHACL gap (depends on rdflib literal normalisation state)"))
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(strict=False,
+                                                                          reason="known pySHACL gap (depends on rdflib literal normalisation state)"))
                                   if c in PYSHACL_MISSES else c for c in sorted(CASES)])
 def test_reference_engine_literals(case, tmp_path):
     data, shapes = files(tmp_path, case)
@@ -142,7 +143,8 @@ def test_plausible_mistakes_in_our_own_data_are_caught(tmp_path):
         having = sorted((q.subject for q in g.quads_for_pattern(None, ox.NamedNode(pred), None)),
                         key=lambda n: (n not in measures, str(n)))   # a measure's value where one has it
         subj = having[0].value if having else None
-        lines = [line for line in ox.serialize(ox.parse(base, format=ox.RdfFormat.TURTLE, base_iri="https://example.org/kg/"),
+        lines = [line for line in ox.serialize(ox.parse(base, format=ox.RdfFormat.TURTLE,
+                                                        base_iri="https://example.org/kg/"),
                                                format=ox.RdfFormat.N_TRIPLES).decode().splitlines()
                  if not (subj and f"<{subj}> <{pred}> " in line)]
         target = subj or "https://example.org/kg/m0"
@@ -155,7 +157,8 @@ def test_plausible_mistakes_in_our_own_data_are_caught(tmp_path):
     before = {(str(r.shape), str(r.component)) for r in validate_dataset([FIX / "base.ttl"]).results}
     for name, (pred, lit, shape, comp) in MISTAKES.items():
         rep = validate_dataset([edit(pred, lit)])
-        new = [r for r in rep.results if (str(r.shape), str(r.component)) not in before and r.severity.endswith("Violation")]
+        new = [r for r in rep.results if (str(r.shape),
+                                          str(r.component)) not in before and r.severity.endswith("Violation")]
         assert new, f"{name}: not caught"
         if shape:
             assert {str(r.shape)[len(rps):] for r in new} == {shape}, name

@@ -88,7 +88,8 @@ def test_check_documents_returns_the_cli_report(tmp_path):
     obj = check_documents([("books.ttl", DATA)], shapes=[("books.ttl", SHAPES)])
     cli = json.loads(runner.invoke(app, ["validate", str(data), "--shapes", str(shapes), "--format", "json"]).stdout)
     def same(results):   # blank-node labels differ from run to run
-        return [{k: (v if not (isinstance(v, dict) and "bnode" in v) else "bnode") for k, v in r.items()} for r in results]
+        return [{k: (v if not (isinstance(v, dict) and "bnode" in v) else "bnode") for k,
+                 v in r.items()} for r in results]
     assert same(obj["results"]) == same(cli["results"]) and obj["conforms"] is False
     assert obj["engineVersion"].startswith("pyshacl-turbo")
 

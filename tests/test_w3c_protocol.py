@@ -114,7 +114,8 @@ def rdf(r) -> list:
 
 
 def direct(c, body: str, params: str = "", **headers):
-    return c.post("/sparql" + params, content=body.encode(), headers={"content-type": "application/sparql-query", **headers})
+    return c.post("/sparql" + params, content=body.encode(), headers={"content-type": "application/sparql-query",
+                                                                      **headers})
 
 
 # ---------------------------------------------------------------- query_* tests (all must pass)
@@ -230,7 +231,8 @@ def test_bad_query_syntax(w3c):
 
 
 def _unchanged(c) -> None:
-    r = c.get("/sparql?query=" + q("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"), headers={"accept": "text/csv"})
+    r = c.get("/sparql?query=" + q("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"),
+              headers={"accept": "text/csv"})
     assert r.text.splitlines()[1] == "3"
 
 
@@ -251,21 +253,24 @@ def test_update_operations_are_refused(w3c, name, params, body):
 
 
 def test_update_post_form_is_refused(w3c):
-    r = w3c.post("/sparql", content=("update=" + q("CLEAR ALL")).encode(), headers={"content-type": "application/x-www-form-urlencoded"})
+    r = w3c.post("/sparql", content=("update=" + q("CLEAR ALL")).encode(),
+                 headers={"content-type": "application/x-www-form-urlencoded"})
     assert r.status_code == 403
     _unchanged(w3c)
 
 
 @pytest.mark.parametrize("name,method,params,body,ctype", [
     ("bad_update_get", "GET", "?update=CLEAR%20ALL", None, None),
-    ("bad_multiple_updates", "POST", "", b"update=CLEAR%20NAMED&update=CLEAR%20DEFAULT", "application/x-www-form-urlencoded"),
+    ("bad_multiple_updates", "POST", "", b"update=CLEAR%20NAMED&update=CLEAR%20DEFAULT",
+     "application/x-www-form-urlencoded"),
     ("bad_update_wrong_media_type", "POST", "", b"CLEAR NAMED", "text/plain"),
     ("bad_update_missing_form_type", "POST", "", b"update=CLEAR%20NAMED", None),
     ("bad_update_non_utf8", "POST", "", "CLEAR NAMED".encode("utf-16"), "application/sparql-update; charset=UTF-16"),
     ("bad_update_syntax", "POST", "", b"update=CLEAR%20XYZ", "application/x-www-form-urlencoded"),
     ("bad_update_dataset_conflict", "POST", "?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",
      b"PREFIX foaf: <http://xmlns.com/foaf/0.1/>\nWITH <http://example/addresses>\nDELETE { ?person foaf:givenName 'Bill' }\n"
-     b"INSERT { ?person foaf:givenName 'William' }\nWHERE { ?person foaf:givenName 'Bill' }", "application/sparql-update"),
+     b"INSERT { ?person foaf:givenName 'William' }\nWHERE { ?person foaf:givenName 'Bill' }",
+     "application/sparql-update"),
 ])
 def test_bad_update_requests(w3c, name, method, params, body, ctype):
     headers = {"content-type": ctype} if ctype else {}

@@ -25,7 +25,8 @@ AUTHORITY = config.AUTHORITY / "actors.yaml"
 #: `continues` is compared with successors.json separately
 NOT_CARRIED = {"lines", "line", "raw", "fields_lines", "label", "heading", "shared_fields", "items", "urls", "units",
                "shared_with", "anomalies", "reconciliation", "reconciled_with", "allocation_status_totals",
-               "distribution_totals", "sheet_row", "source", "extractor", "description_lines", "title_line", "vision_lines",
+               "distribution_totals", "sheet_row", "source", "extractor", "description_lines", "title_line",
+               "vision_lines",
                "main_goal_line", "continues"}
 
 
@@ -75,7 +76,8 @@ def test_export_holds_every_measure_actor_link_and_amount(exported):
     assert (k5["period"], k5["status_code"], k5["allocated"], k5["used"], k5["carried_over"], k5["table_row"]) == \
         (2023, "ongoing", 900000, 290500, 609500, 1)
     k3 = [r for r in rows["Økonomi"] if (r["year"], r["measure"]) == (2025, "K3")]
-    assert [(r["amount"], r["basis"], r["period_start"], r["period_end"]) for r in k3] == [(2000000, "per-year", 2025, 2028)]
+    assert [(r["amount"], r["basis"], r["period_start"], r["period_end"]) for r in k3] == [(2000000, "per-year", 2025,
+                                                                                            2028)]
 
 
 def test_template_has_validation_comments_guide_and_frozen_headers(tmp_path):
@@ -102,7 +104,8 @@ def test_template_has_validation_comments_guide_and_frozen_headers(tmp_path):
 
 def test_round_trip_gives_the_same_records_and_actors(exported, imported):
     out, result = imported
-    assert result.warnings == [] and sorted(p.name for p in result.written) == ["actors.yaml", "hp2024.json", "hp2025.json"]
+    assert result.warnings == [] and sorted(p.name for p in result.written) == ["actors.yaml", "hp2024.json",
+                                                                                "hp2025.json"]
     for year in (2024, 2025):
         original = json.loads((config.RECORDS / f"hp{year}.json").read_text())
         back = json.loads((out / "records" / f"hp{year}.json").read_text())
@@ -114,7 +117,8 @@ def test_round_trip_gives_the_same_records_and_actors(exported, imported):
     # 'Viderefører' carries the successor pairs of successors.json
     pairs = {(p["from"], p["to"]) for p in json.loads((config.RECORDS / "successors.json").read_text())["pairs"]}
     back25 = json.loads((out / "records" / "hp2025.json").read_text())
-    assert {(f"2024/{m['continues']['id']}", f"2025/{m['id']}") for m in back25["measures"] if m.get("continues")} == pairs
+    assert {(f"2024/{m['continues']['id']}",
+             f"2025/{m['id']}") for m in back25["measures"] if m.get("continues")} == pairs
 
 
 def test_csv_folder_gives_the_same_records(exported, imported, tmp_path):
@@ -255,7 +259,8 @@ def test_template_command_writes_xlsx_and_csv(tmp_path):
 
 def test_another_county_fixture_imports_with_its_own_plan_and_actors(tmp_path):
     """tests/fixtures/workbook/testfylket: a fictitious county (test data), in the CSV form."""
-    res = import_workbook(config.ROOT / "tests/fixtures/workbook/testfylket", tmp_path / "records", tmp_path / "actors.yaml")
+    res = import_workbook(config.ROOT / "tests/fixtures/workbook/testfylket", tmp_path / "records",
+                          tmp_path / "actors.yaml")
     # imported while the flagship dataset is in use: its plan is not the dataset's, which is said (not refused)
     (w,) = res.warnings
     assert (w.check, w.sheet, w.row, w.value) == ("plan-id", "Program", 2, "testplan-testfylket")
@@ -266,9 +271,11 @@ def test_another_county_fixture_imports_with_its_own_plan_and_actors(tmp_path):
     assert [(m["id"], m["focus_area"], m["level"]) for m in rec["measures"]] == [
         ("T1", "T", "county"), ("T2", "T", "district"), ("P1", "P", "urban")]
     assert rec["measures"][0]["partners"]["mentions"] == [
-        {"text": "Prøvestad kommune", "actor": "provestad-kommune"}, {"text": "testkommunene", "group": "testkommunene"}]
+        {"text": "Prøvestad kommune", "actor": "provestad-kommune"}, {"text": "testkommunene",
+                                                                      "group": "testkommunene"}]
     auth = yaml.safe_load((tmp_path / "actors.yaml").read_text())
-    assert auth["actors"][1] == {"id": "testfylket-fylkeskommune-kompetanse", "label": "Testfylket fylkeskommune, Kompetanse",
+    assert auth["actors"][1] == {"id": "testfylket-fylkeskommune-kompetanse",
+                                 "label": "Testfylket fylkeskommune, Kompetanse",
                                  "type": "county-authority", "parent": "testfylket-fylkeskommune",
                                  "note": "Fictitious (test data)."}
     written = (tmp_path / "records" / "hp2026.json").read_text() + (tmp_path / "actors.yaml").read_text()

@@ -123,6 +123,7 @@ def test_export_gives_the_rows_back(built):
     assert [(r["id"], r["state"], r["direction"]) for r in rows["Indikatorer"]] == [
         ("testdata-unge-i-arbeid", "defined", "increase")]
     assert [(r["type"], r["period"], r["value"]) for r in rows["Indikatorverdier"]] == [
-        ("baseline", 2022, 68), ("target", 2027, 80), ("actual", 2023, 70), ("actual", 2024, 71.5), ("actual", 2025, 73)]
+        ("baseline", 2022, 68), ("target", 2027, 80), ("actual", 2023, 70), ("actual", 2024, 71.5), ("actual", 2025,
+                                                                                                     73)]
     flagship = export_dataset(config.RECORDS, config.AUTHORITY / "actors.yaml")
     assert flagship["Indikatorer"] == [] and flagship["Indikatorverdier"] == []   # no programme states one

@@ -144,11 +144,13 @@ def annotate(record: dict, authority: Authority | None = None) -> None:
             for m in fld["mentions"]:
                 ident = m.get("actor") or m.get("group")
                 if ident is None:
-                    add(anomaly("unresolved-actor", subject, f"{fname}: {m['text']!r} is not in the actor authority file",
+                    add(anomaly("unresolved-actor", subject,
+                                f"{fname}: {m['text']!r} is not in the actor authority file",
                                 lines, "warning", measures=[measure.get("id")]))
                     continue
                 if ident in seen:
-                    add(anomaly("duplicate-actor", subject, f"{fname}: {ident!r} is named more than once ({fld['text']!r})",
+                    add(anomaly("duplicate-actor", subject,
+                                f"{fname}: {ident!r} is named more than once ({fld['text']!r})",
                                 lines, "warning", measures=[measure.get("id")]))
                 else:
                     seen.append(ident)

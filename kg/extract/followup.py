@@ -27,7 +27,8 @@ STATUS_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("taken-out", "cancelled", r"\btas ut av handlingsprogrammet\b", "the measure is taken out of the programme"),
     ("report-received-continued", "ongoing", r"\brapport er mottatt og arbeidet videreføres\b",
      "a report is received and the work continues"),
-    ("completed", "completed", r"\b(?:arbeidet|forprosjektet) (?:er )?sluttført\b", "the work (or pre-project) is completed"),
+    ("completed", "completed", r"\b(?:arbeidet|forprosjektet) (?:er )?sluttført\b",
+     "the work (or pre-project) is completed"),
     ("to-be-started", "planned", r"\b(?:settes|skal settes) i gang\b|\bstarter i \d{4}\b",
      "future tense: the work is to be started"),
     ("started", "ongoing", r"\b(?:er satt i gang|er igangsatt)\b|^igangsatt$", "the work has been started"),
@@ -113,7 +114,8 @@ def _allocation_period(record: dict, lines: list[str]) -> int:
     m = ALLOCATED_IN_RE.search(lines[line - 1]) if line else None
     if m is None:
         from ..errors import ExtractError
-        raise ExtractError(record["source"]["file"], line or 1, "allocation status table: 'Tildelte midler i <year>' not found")
+        raise ExtractError(record["source"]["file"], line or 1,
+                           "allocation status table: 'Tildelte midler i <year>' not found")
     return int(m.group(1))
 
 
@@ -174,6 +176,7 @@ def indicators(record: dict) -> list[dict]:
     announce = next((st for st in about if st.get("completed") is False), None)
     if announce is None:
         return []
-    return [{"id": "resultatindikatorer", "title": "Resultatindikatorer for " + record["plan"]["title"], "state": "announced",
+    return [{"id": "resultatindikatorer", "title": "Resultatindikatorer for " + record["plan"]["title"],
+             "state": "announced",
              "definition": None, "unit": None, "direction": None, "baseline": None, "targets": [], "observations": [],
              "statements": [st["n"] for st in about], "text": announce["text"], "line": announce["line"]}]

@@ -71,7 +71,8 @@ def _field(m: dict, key: str) -> str:
 def evidence(old: dict, new: dict) -> dict:
     return {
         "description": description_score(old.get("description"), new.get("description")),
-        "responsible": round(_jaccard(set(_words(_field(old, "responsible"))), set(_words(_field(new, "responsible")))), 4),
+        "responsible": round(_jaccard(set(_words(_field(old, "responsible"))), set(_words(_field(new,
+                                                                                                 "responsible")))), 4),
         "partners": round(_jaccard(set(_words(_field(old, "partners"))), set(_words(_field(new, "partners")))), 4),
     }
 
@@ -146,7 +147,8 @@ def link(rec2024: dict, rec2025: dict) -> dict:
             if ii == i and j in taken_new and ev["description"] >= SPLIT_MIN:
                 anomalies.append(_anomaly("possible-merge", f"measure {y_old}/{a['id']}",
                                           f"no successor of its own, but 2025/{new[j]['id']} continues much of its "
-                                          f"description (description score {ev['description']})", measures=[measure_ref(a['id'], y_old)]))
+                                          f"description (description score {ev['description']})",
+                                          measures=[measure_ref(a['id'], y_old)]))
     # a split: an unassigned 2025 measure, not marked new, that continues much of the description of a
     # 2024 measure already continued by another 2025 measure (2024 K2 → 2025 K2A youth + K2B adults)
     for j, b in enumerate(new):
@@ -176,7 +178,8 @@ def link(rec2024: dict, rec2025: dict) -> dict:
                 src = next(p for p in pairs if p["to"] == f"{y_new}/{b['id']}")
                 anomalies.append(_anomaly("successor-marker-disagreement", f"measure {y_new}/{b['id']}",
                                           f"marked new in 2025 ({', '.join(b.get('markers') or [])}) but continues "
-                                          f"{src['from']} (score {src['score']})", "warning", measures=[measure_ref(b['id'], y_new)]))
+                                          f"{src['from']} (score {src['score']})", "warning",
+                                          measures=[measure_ref(b['id'], y_new)]))
             continue
         new_in_2025.append({"measure": f"{y_new}/{b['id']}", "marked_new": bool(b.get("is_new")),
                             "markers": list(b.get("markers") or [])})
@@ -196,7 +199,8 @@ def link(rec2024: dict, rec2025: dict) -> dict:
                    "files": [rec2024["source"].get("file"), rec2025["source"].get("file")],
                    "sha256": [rec2024["source"].get("sha256"), rec2025["source"].get("sha256")]},
         "extractor": {"module": MODULE, "version": VERSION,
-                      "method": {"weights": WEIGHTS, "threshold": THRESHOLD, "assignment": "greedy one-to-one, best score first"}},
+                      "method": {"weights": WEIGHTS, "threshold": THRESHOLD,
+                                 "assignment": "greedy one-to-one, best score first"}},
         "pairs": pairs,
         "without_successor": without,
         "new_in_2025": new_in_2025,

@@ -35,7 +35,8 @@ def map_record(rec: PlanStatementsRecord, file: str, sink: Sink, actors, municip
         sink.add(node, RP + "aboutPlan", plan)
         text = st.text
         sink.add(node, RP + "sourceText", lit(text))
-        sink.add(node, SKOS + "prefLabel", lit(f"Utsagn {st.n}: {text[:60]}…" if len(text) > 60 else f"Utsagn {st.n}: {text}", lang="nb"))
+        sink.add(node, SKOS + "prefLabel",
+                 lit(f"Utsagn {st.n}: {text[:60]}…" if len(text) > 60 else f"Utsagn {st.n}: {text}", lang="nb"))
         for topic in st.topics:
             sink.add(node, RP + "aspect", concept("aspect", ASPECTS[topic]))
         if "pilots" in st.topics:

@@ -193,7 +193,8 @@ def _measure(mr: Measure, at: At, sink: Sink, actors: Actors, plan_slug: str, pr
         sink.add(node, RP + "continues", prev)
         sink.add(prev, RP + "continuedBy", node)
 
-    for key, role, prop in (("responsible", "responsible", RP + "responsible"), ("partners", "partner", RP + "partner")):
+    for key, role, prop in (("responsible", "responsible", RP + "responsible"), ("partners", "partner",
+                                                                                 RP + "partner")):
         field: FieldText | None = getattr(mr, key)
         if field is None:
             continue

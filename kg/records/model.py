@@ -474,8 +474,10 @@ class ProgrammeRecord(Envelope):
     distribution_totals: DistributionTotals | None = None
     reconciliation: list[Reconciliation] | None = None
     reconciled_with: SourceRef | None = None
-    status_reports: list[StatusReport] | None = Field(None, description="follow-up: status and money per measure and period")
-    indicators: list[IndicatorRecord] | None = Field(None, description="follow-up: result indicators of the programme's "
+    status_reports: list[StatusReport] | None = Field(None,
+                                                      description="follow-up: status and money per measure and period")
+    indicators: list[IndicatorRecord] | None = Field(None,
+                                                     description="follow-up: result indicators of the programme's "
                                                                         "plan, with their values (a workbook's Indikatorer)")
 
 

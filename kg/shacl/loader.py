@@ -90,7 +90,8 @@ def ntriples(triples: Iterable[ox.Triple]) -> tuple[str, int]:
     return text, count[0]
 
 
-def files_ntriples(paths: Iterable[Path], extra: Iterable[ox.Triple] = (), prefixes: dict | None = None) -> tuple[str, int]:
+def files_ntriples(paths: Iterable[Path], extra: Iterable[ox.Triple] = (), prefixes: dict | None = None) -> tuple[str,
+                                                                                                                  int]:
     """One N-Triples document holding every file's triples (literals as written) plus ``extra``;
     returns it with the number of data triples read (``extra`` not counted)."""
     paths = [Path(p) for p in paths]

@@ -214,7 +214,8 @@ def actor_names(rows: list[Row]) -> tuple[dict, list[CellIssue]]:
             for name in (vals if isinstance(vals, list) else [vals] if vals else []):
                 k = normalise(name)
                 if k in names and names[k] is not r:
-                    out.append(_issue("error", "actor-names", r, key, f"the name {name!r} is also used in row {names[k].row}",
+                    out.append(_issue("error", "actor-names", r, key,
+                                      f"the name {name!r} is also used in row {names[k].row}",
                                       "each name and alias may stand on one row only"))
                 names.setdefault(k, r)
         ident = r.values.get("id")
@@ -234,7 +235,8 @@ def check_actor_refs(rows: list[Row], names: dict) -> list[CellIssue]:
             for name in r.values.get(key) or []:
                 if normalise(name) in names:
                     continue
-                score, best = max(((max(similarity(name, n) for n in [a.values["name"] or "", *(a.values.get("aliases") or [])]),
+                score, best = max(((max(similarity(name, n) for n in [a.values["name"] or "",
+                                                                      *(a.values.get("aliases") or [])]),
                                     a.values["name"]) for a in actors), default=(0.0, ""))
                 hint = (f"did you mean {best!r}? " if score >= 0.8 else "") + "Add it to Aktører or fix the spelling"
                 out.append(_issue("error", "actor-ref", r, key, f"unknown actor {name!r}", hint))
@@ -254,7 +256,8 @@ def check_focus_refs(rows: list[Row], areas: list[Row]) -> list[CellIssue]:
             out.append(_issue("error", "focus-area-ref", r, "focus_area", f"unknown focus area {fa!r} for {year}",
                               f"use one of {', '.join(known)}" if known else f"add focus area {fa!r} for {year} to Fokusområder"))
         elif mid and not mid.startswith(fa):
-            out.append(_issue("warning", "id-prefix", r, "id", f"measure id {mid!r} does not start with its focus area {fa!r}",
+            out.append(_issue("warning", "id-prefix", r, "id",
+                              f"measure id {mid!r} does not start with its focus area {fa!r}",
                               "check the id or the focus area"))
     return out
 
@@ -314,12 +317,15 @@ def check_money(rows: list[Row]) -> list[CellIssue]:
     for r in rows:
         v = r.values
         if v.get("amount") is not None and v["amount"] < 0:
-            out.append(_issue("error", "money", r, "amount", f"negative amount {v['amount']}", "amounts are whole kroner ≥ 0"))
+            out.append(_issue("error", "money", r, "amount", f"negative amount {v['amount']}",
+                              "amounts are whole kroner ≥ 0"))
         if v.get("period_start") and v.get("period_end") and v["period_start"] > v["period_end"]:
-            out.append(_issue("error", "money", r, "period_end", f"period ends ({v['period_end']}) before it starts ({v['period_start']})",
+            out.append(_issue("error", "money", r, "period_end",
+                              f"period ends ({v['period_end']}) before it starts ({v['period_start']})",
                               "swap the years"))
         if v.get("kind") == "stated" and not v.get("text"):
-            out.append(_issue("warning", "money", r, "text", "no text for the amount", "quote the sentence that states it"))
+            out.append(_issue("warning", "money", r, "text", "no text for the amount",
+                              "quote the sentence that states it"))
     return out
 
 
@@ -327,7 +333,8 @@ def check_status(rows: list[Row]) -> list[CellIssue]:
     out = []
     for r in rows:
         v = r.values
-        if None not in (v.get("allocated"), v.get("used"), v.get("carried_over")) and v["used"] + v["carried_over"] != v["allocated"]:
+        if None not in (v.get("allocated"), v.get("used"),
+                        v.get("carried_over")) and v["used"] + v["carried_over"] != v["allocated"]:
             out.append(_issue("warning", "status-sum", r, "carried_over",
                               f"used + carried over = {v['used'] + v['carried_over']}, allocated = {v['allocated']}",
                               "check the three amounts"))
@@ -351,7 +358,8 @@ def check_reports(book: CheckedBook) -> list[CellIssue]:
         table, n = v.get("table"), v.get("table_row")
         if (table is None) != (n is None):
             out.append(_issue("error", "report-row", r, "table_row" if table else "table",
-                              "give both the table and the row number, or neither", "fill in Tabell and Tabellrad together"))
+                              "give both the table and the row number, or neither",
+                              "fill in Tabell and Tabellrad together"))
             continue
         if table and not 1 <= n <= counts.get((v.get("year"), table), 0):
             where = "Statustabell" if table == "allocation-status" else "the fordeling rows of Økonomi"
@@ -359,7 +367,8 @@ def check_reports(book: CheckedBook) -> list[CellIssue]:
                               f"there are {counts.get((v.get('year'), table), 0)}; fix the number"))
             continue
         if not table and not v.get("measure"):
-            out.append(_issue("error", "report-measure", r, "measure", "the report names neither a measure nor a table row",
+            out.append(_issue("error", "report-measure", r, "measure",
+                              "the report names neither a measure nor a table row",
                               "fill in Tiltak, or Tabell and Tabellrad"))
             continue
         key = (v.get("year"), table, n) if table else (v.get("year"), v.get("measure"))

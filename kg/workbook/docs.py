@@ -13,7 +13,8 @@ from .sheets import EMPTY_FIELD, LIST_SEP, NOT_CARRIED, SHEETS, VOCABS, Column
 
 DOC_FILE = Path(__file__).resolve().parents[2] / "docs" / "workbook.md"
 
-_TYPES = {"nb": {"text": "tekst", "int": "heltall", "year": "år", "bool": "ja/nei", "date": "dato", "float": "desimaltall",
+_TYPES = {"nb": {"text": "tekst", "int": "heltall", "year": "år", "bool": "ja/nei", "date": "dato",
+                 "float": "desimaltall",
                  "code": "kodeverdi", "list": "liste"},
           "en": {"text": "text", "int": "whole number", "year": "year", "bool": "yes/no (ja/nei)", "date": "date",
                  "float": "decimal", "code": "code", "list": "list"}}

@@ -127,8 +127,10 @@ def _measure(r: Row, book: CheckedBook, ids: dict, links: list[Row], money: list
     others = [x.values["to_document"] for x in links if x.values.get("to_document") and not x.values.get("to_measure")]
     links_text = _written(v, "links_text")
     if links or links_text is not None or v.get("links_unspecified"):
-        m["links"] = {"text": ", ".join(targets + others) if links_text is None else links_text, "measures": targets, "other": others,
-                      "sheet_row": _at(r), **({"unspecified": v["links_unspecified"]} if v.get("links_unspecified") else {})}
+        m["links"] = {"text": ", ".join(targets + others) if links_text is None else links_text, "measures": targets,
+                      "other": others,
+                      "sheet_row": _at(r),
+                      **({"unspecified": v["links_unspecified"]} if v.get("links_unspecified") else {})}
     prio_text = _written(v, "priority_text")
     if v.get("horizon") or prio_text is not None or v.get("status_phrase"):
         m["priority"] = {"text": prio_text or "", "horizon": v.get("horizon"),

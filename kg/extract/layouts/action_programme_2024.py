@@ -144,7 +144,8 @@ def _parse(src: Source, with_descriptions: bool) -> dict:
         if section is not None and with_descriptions:
             pending.append(lineno)
         elif section is not None:
-            raise ExtractError(where, lineno, f"unexpected text between field blocks in a fields-only capture: {text!r}")
+            raise ExtractError(where, lineno,
+                               f"unexpected text between field blocks in a fields-only capture: {text!r}")
         else:
             frame.append(lineno)
         i += 1
@@ -170,7 +171,8 @@ def _field_block(lines: list[str], i: int, where: str) -> tuple[dict, int]:
         out[field] = {"text": _clean(m.group("text")), "raw": lines[i], "lines": [i + 1, i + 1]}
         labels[field] = m.group("label")
         i += 1
-    return {"fields": out, "labels": labels, "field_span": [out["responsible"]["lines"][0], out["priority"]["lines"][0]]}, i
+    return {"fields": out, "labels": labels, "field_span": [out["responsible"]["lines"][0],
+                                                            out["priority"]["lines"][0]]}, i
 
 
 # --------------------------------------------------------------------------- field parsing
@@ -292,10 +294,12 @@ def _field_anomalies(mid: str, p: dict, links: dict) -> list[dict]:
         if field != "priority" and label != LABELS[field]:
             out.append(anomaly("typo", subject, f"field label {label!r} misspelt; read as {LABELS[field]!r}",
                                f[field]["lines"], correction=correction("label", label, LABELS[field],
-                                                                        "misspelt label, recognised by its prefix"), measures=[mid]))
+                                                                        "misspelt label, recognised by its prefix"),
+                                                                        measures=[mid]))
         text = f[field]["text"]
         if not text:
-            out.append(anomaly("missing-field", subject, f"{LABELS[field]} is empty", f[field]["lines"], measures=[mid]))
+            out.append(anomaly("missing-field", subject, f"{LABELS[field]} is empty", f[field]["lines"],
+                               measures=[mid]))
         elif text.endswith(","):
             out.append(anomaly("typo", subject, f"{LABELS[field]} ends with a stray comma: {text!r}",
                                f[field]["lines"], severity="info", measures=[mid]))
@@ -312,10 +316,12 @@ def _field_anomalies(mid: str, p: dict, links: dict) -> list[dict]:
         if item.lower() in resp:
             out.append(anomaly("responsible-also-partner", subject,
                                f"{item!r} is listed both as responsible and as partner",
-                               [f["responsible"]["lines"][0], f["partners"]["lines"][0]], severity="info", measures=[mid]))
+                               [f["responsible"]["lines"][0], f["partners"]["lines"][0]], severity="info",
+                               measures=[mid]))
     for item, count in Counter(links["measures"]).items():
         if count > 1:
-            out.append(anomaly("duplicate-link", subject, f"link {item} listed {count} times", f["links"]["lines"], measures=[mid]))
+            out.append(anomaly("duplicate-link", subject, f"link {item} listed {count} times", f["links"]["lines"],
+                               measures=[mid]))
     return out
 
 
@@ -327,7 +333,8 @@ def _link_anomalies(measures: list[dict]) -> list[dict]:
             lines = m["links"]["lines"]
             if target == m["id"]:
                 out.append(anomaly("self-link", f"measure {m['id']}",
-                                   f"links to itself ({target}) under the position-derived numbering", lines, measures=[m['id']]))
+                                   f"links to itself ({target}) under the position-derived numbering", lines,
+                                   measures=[m['id']]))
             elif target not in ids:
                 out.append(anomaly("unknown-link-target", f"measure {m['id']}",
                                    f"links to {target}, which is not among the derived ids", lines, measures=[m['id']]))
@@ -375,7 +382,8 @@ def numbering_check(measures: list[dict], lines: list[str]) -> list[dict]:
                          + (", the same actor as the citing measure: consistent" if same_actor
                             else ", not an actor of the citing measure: the cited id may follow another numbering")),
                         k, severity="info" if same_actor else "warning", measures=[m['id']]))
-    max_level = {code: max(c for (fa, _), c in per_level.items() if fa == code) for code in {m["focus_area"] for m in measures}}
+    max_level = {code: max(c for (fa, _),
+                           c in per_level.items() if fa == code) for code in {m["focus_area"] for m in measures}}
     beyond = sorted({t for t, _, _ in cited if t in by_id and int(re.sub(r"\D", "", t)) > max_level[t[0]]},
                     key=lambda x: (x[0], int(x[1:])))
     if beyond:
@@ -447,7 +455,8 @@ def _centrality(lines: list[str]) -> tuple[list[dict], list[dict]]:
                 anomalies.append(anomaly(
                     "duplicate-entry", f"centrality {name}",
                     f"{name} is listed twice (class {prev['class']} line {prev['line']}, class {cls} line {k})",
-                    k, correction=correction("centrality", f"{name} listed twice", f"{name} recorded once (first occurrence)",
+                    k, correction=correction("centrality", f"{name} listed twice",
+                                             f"{name} recorded once (first occurrence)",
                                              "a municipality has one centrality class; the repetition adds nothing")))
                 continue
             entry = {"municipality": name, "class": cls, "class_label": m.group(2), "line": k}
@@ -589,7 +598,8 @@ def reconcile(rec: dict, parsed: dict, fields_rec: dict, fields_parsed: dict) ->
         for m, n in zip(a, b):
             if m["id"] != n["id"]:
                 anomalies.append(anomaly("capture-difference", f"measure {m['id']}",
-                                         f"position {m['id']} in hp2024 is {n['id']} in hp2024-fields", m["lines"], measures=[m['id']]))
+                                         f"position {m['id']} in hp2024 is {n['id']} in hp2024-fields", m["lines"],
+                                         measures=[m['id']]))
             m["fields_lines"] = [n["responsible"]["lines"][0], n["priority"]["lines"][1]]
             for field in FIELDS:
                 la, lb = m[field]["lines"][0], n[field]["lines"][0]
@@ -641,7 +651,8 @@ def _frame_differences(parsed: dict, fields_parsed: dict) -> list[dict]:
             # equal after normalisation: report list-marker differences in raw text
             for (ka, ra), (kb, rb) in zip(a_lines[i1:i2], b_lines[j1:j2]):
                 if ra != rb:
-                    kind = "list-marker" if re.match(r"^\s*(•|-)\s", ra) and re.match(r"^\s*(•|-)\s", rb) else "whitespace"
+                    kind = "list-marker" if re.match(r"^\s*(•|-)\s", ra) and re.match(r"^\s*(•|-)\s",
+                                                                                      rb) else "whitespace"
                     a_ = anomaly("capture-difference", "frame text",
                                  f"{kind}: hp2024 line {ka} {ra!r} / hp2024-fields line {kb} {rb!r}", ka,
                                  severity="info")

@@ -175,7 +175,8 @@ def _plan_and_programme(lines, start, stop, path, anomalies):
     adopted_i = _find(lines, lambda s: re.search(r"vedtatt i \w+ \d{2}\.\d{2}\.\d{4}", s), 0, start)
     year_i = _find(lines, lambda s: re.search(r"Handlingsprogram for \d{4} er", s), 0, start)
     if adopted_i is None or year_i is None:
-        raise ExtractError(path, 1, "programme year ('Handlingsprogram for YYYY er') or adoption ('vedtatt i … DD.MM.YYYY') not found")
+        raise ExtractError(path, 1,
+                           "programme year ('Handlingsprogram for YYYY er') or adoption ('vedtatt i … DD.MM.YYYY') not found")
     am = re.search(r"vedtatt i (\w+) (\d{2})\.(\d{2})\.(\d{4})", lines[adopted_i])
     year = int(re.search(r"Handlingsprogram for (\d{4})", lines[year_i]).group(1))
     programme = {"year": year, "adopted": f"{am.group(4)}-{am.group(3)}-{am.group(2)}", "adopted_by": am.group(1),
@@ -187,7 +188,8 @@ def _plan_and_programme(lines, start, stop, path, anomalies):
             ym = re.search(r"i (\d{4})", join_lines(lines[i:i + 2]))
             programme["money"].append({"amount": amount, "currency": "NOK", "year": int(ym.group(1)) if ym else None,
                                        "period": None, "basis": "total",
-                                       "purpose": (re.search(r"til (.+?)(?: i \d{4})?\.?$", sentence) or re.search(r"(.*)", sentence)).group(1),
+                                       "purpose": (re.search(r"til (.+?)(?: i \d{4})?\.?$",
+                                                             sentence) or re.search(r"(.*)", sentence)).group(1),
                                        "text": sentence.strip(), "line": i + 1})
             break
     return plan, programme
@@ -241,7 +243,8 @@ def _blocks(lines, start, stop, path):
     for fa in focus_areas:
         letters = sorted({b["letter"] for b in blocks if b["focus"] is fa})
         if len(letters) != 1:
-            raise ExtractError(path, fa["lines"][0], f"focus area {fa['title']!r}: measures with id letters {letters}; expected one letter")
+            raise ExtractError(path, fa["lines"][0],
+                               f"focus area {fa['title']!r}: measures with id letters {letters}; expected one letter")
         fa["code"] = letters[0]
     if not blocks:
         raise ExtractError(path, start + 1, "no measure headings found")
@@ -251,7 +254,8 @@ def _blocks(lines, start, stop, path):
 # --- one measure -------------------------------------------------------------------------------
 
 def _field(f: dict) -> dict:
-    return {"text": join_lines(f["parts"]), "raw": "\n".join(f["raw"]), "lines": [f["first"], f["last"]], "mentions": []}
+    return {"text": join_lines(f["parts"]), "raw": "\n".join(f["raw"]), "lines": [f["first"], f["last"]],
+            "mentions": []}
 
 
 def _measure(b: dict, path: str, anomalies: list[dict]) -> dict:
@@ -285,7 +289,8 @@ def _measure(b: dict, path: str, anomalies: list[dict]) -> dict:
          "is_continued": any(x in CONTINUED_MARKERS for x in markers), "status": "active",
          "level": b["level"], "focus_area": b["letter"], "section": None,
          "heading": {"text": join_lines(b["title_raw"]), "lines": b["title_lines"]},
-         "description": _paragraphs(desc), "description_lines": [desc_lines[0][0], desc_lines[-1][0]] if desc_lines else None,
+         "description": _paragraphs(desc), "description_lines": [desc_lines[0][0],
+                                                                 desc_lines[-1][0]] if desc_lines else None,
          "responsible": None, "partners": None, "links": None, "priority": None, "money": [],
          "lines": [b["head_line"], max([n for n, _ in b["body"] if lines_nonblank(_)] or [b["title_lines"][1]])],
          "_stray_urls": stray_urls}
@@ -303,11 +308,13 @@ def _measure(b: dict, path: str, anomalies: list[dict]) -> dict:
                 raise ExtractError(path, f["first"], f"{subject}: field {f['label']!r} appears twice")
             m[key] = _field(f)
             if f["label"] == "Prioritet":
-                anomalies.append(anomaly("label-variant", subject, "priority field labelled 'Prioritet:' instead of 'Prioritering:'",
+                anomalies.append(anomaly("label-variant", subject,
+                                         "priority field labelled 'Prioritet:' instead of 'Prioritering:'",
                                          f["first"], "info", measures=[mid]))
             if f.get("following"):
                 n0 = f["following"][0][0]
-                anomalies.append(anomaly("unexpected-text", subject, f"text after the field block: {join_lines([l for _, l in f['following']])!r}",
+                anomalies.append(anomaly("unexpected-text", subject,
+                                         f"text after the field block: {join_lines([l for _, l in f['following']])!r}",
                                          [n0, f["following"][-1][0]], "warning", measures=[mid]))
         if fields:
             _finish_fields(m, anomalies)
@@ -347,7 +354,8 @@ def _items_measure(m, desc, fields, path, anomalies):
     units: list[str] = []
     for f in fields:
         if f["label"] != "Ansvarlig":
-            raise ExtractError(path, f["first"], f"{subject}: field {f['label']!r} in a list of items with their own 'Ansvarlig:'")
+            raise ExtractError(path, f["first"],
+                               f"{subject}: field {f['label']!r} in a list of items with their own 'Ansvarlig:'")
     # the item title is the text line(s) just before each Ansvarlig: (the description's tail for the first)
     desc_nonblank = [(n, l) for n, l in desc if l.strip()]
     for k, f in enumerate(fields):
@@ -366,12 +374,15 @@ def _items_measure(m, desc, fields, path, anomalies):
     m["items"] = items
     m["responsible"] = {"text": ", ".join(units), "raw": "\n".join(r for f in fields for r in f["raw"]),
                         "lines": [fields[0]["first"], fields[-1]["last"]], "mentions": [],
-                        "units": [{"text": it["responsible"]["text"], "item": it["title"], "line": it["responsible"]["lines"][0]} for it in items]}
+                        "units": [{"text": it["responsible"]["text"], "item": it["title"],
+                                   "line": it["responsible"]["lines"][0]} for it in items]}
     anomalies.append(anomaly("nonstandard-field-block", subject,
                              f"{len(items)} listed plans each with its own 'Ansvarlig:'; responsible = the {len(units)} distinct units; "
-                             "no Samarbeidspartnere/Koblinger/Prioritering fields", m["responsible"]["lines"], "info", measures=[m['id']]))
+                             "no Samarbeidspartnere/Koblinger/Prioritering fields", m["responsible"]["lines"], "info",
+                             measures=[m['id']]))
     for label in ("Samarbeidspartnere", "Koblinger til andre satsinger", "Prioritering"):
-        anomalies.append(anomaly("missing-field", subject, f"no '{label}:' field", m["responsible"]["lines"], "warning", measures=[m['id']]))
+        anomalies.append(anomaly("missing-field", subject, f"no '{label}:' field", m["responsible"]["lines"],
+                                 "warning", measures=[m['id']]))
 
 
 def _finish_fields(m, anomalies):
@@ -380,15 +391,19 @@ def _finish_fields(m, anomalies):
                        ("Koblinger til andre satsinger", "links"), ("Prioritering", "priority")):
         f = m[key]
         if f is None:
-            anomalies.append(anomaly("missing-field", subject, f"no '{label}:' field", m["lines"], "warning", measures=[m['id']]))
+            anomalies.append(anomaly("missing-field", subject, f"no '{label}:' field", m["lines"], "warning",
+                                     measures=[m['id']]))
         elif not f["text"]:
-            anomalies.append(anomaly("empty-field", subject, f"'{label}:' is empty", f["lines"], "warning", measures=[m['id']]))
+            anomalies.append(anomaly("empty-field", subject, f"'{label}:' is empty", f["lines"], "warning",
+                                     measures=[m['id']]))
         else:
             t = f["text"]
             if t.endswith(","):
-                anomalies.append(anomaly("trailing-separator", subject, f"'{label}:' ends with a comma: {t!r}", f["lines"], "info", measures=[m['id']]))
+                anomalies.append(anomaly("trailing-separator", subject, f"'{label}:' ends with a comma: {t!r}",
+                                         f["lines"], "info", measures=[m['id']]))
             if t.count("(") != t.count(")"):
-                anomalies.append(anomaly("typo", subject, f"'{label}:' has an unbalanced parenthesis: {t!r}", f["lines"], "info", measures=[m['id']]))
+                anomalies.append(anomaly("typo", subject, f"'{label}:' has an unbalanced parenthesis: {t!r}",
+                                         f["lines"], "info", measures=[m['id']]))
     if m["links"] is not None:
         m["links"].update(_parse_links(m["links"]["text"], m["links"]["lines"], m["id"], anomalies))
     if m["priority"] is not None:
@@ -409,7 +424,8 @@ def _parse_links(text: str, lines, mid: str, anomalies) -> dict:
     subject = f"measure {mid}"
     out_ids: list[str] = []
     other: list[str] = []
-    items = [p for p in re.split(r"\s*,\s*(?=[A-ZÆØÅ0-9])|\s+og\s+(?=[A-ZÆØÅ0-9])", text.strip().rstrip(".")) if p.strip()]
+    items = [p for p in re.split(r"\s*,\s*(?=[A-ZÆØÅ0-9])|\s+og\s+(?=[A-ZÆØÅ0-9])",
+                                 text.strip().rstrip(".")) if p.strip()]
     expanded: list[str] = []
     for item in items:
         mm = re.match(r"^([KAL]\s?\d{1,2}\s?[ABab]?)\s+og\s+(.+)$", item)
@@ -421,14 +437,18 @@ def _parse_links(text: str, lines, mid: str, anomalies) -> dict:
             nid = norm_id(*idm.groups())
             if nid != item:
                 anomalies.append(anomaly("id-normalised", subject, f"link {item!r} read as {nid}", lines, "info",
-                                         correction("links.measures", item, nid, "measure ids are written without spaces, suffix upper-case"), measures=[mid]))
+                                         correction("links.measures", item, nid,
+                                                    "measure ids are written without spaces, suffix upper-case"),
+                                                    measures=[mid]))
             out_ids.append(nid)
             continue
         toks = item.split()
         if len(toks) > 1 and all(ID_RE.match(t) for t in toks):
             ids = [norm_id(*ID_RE.match(t).groups()) for t in toks]
-            anomalies.append(anomaly("missing-separator", subject, f"links {item!r} lack a separator; read as {', '.join(ids)}", lines, "info",
-                                     correction("links.measures", item, ids, "two ids separated only by a space"), measures=[mid]))
+            anomalies.append(anomaly("missing-separator", subject,
+                                     f"links {item!r} lack a separator; read as {', '.join(ids)}", lines, "info",
+                                     correction("links.measures", item, ids, "two ids separated only by a space"),
+                                     measures=[mid]))
             out_ids.extend(ids)
             continue
         if re.fullmatch(r"\d+(?:\.\d+)+", item):
@@ -477,7 +497,8 @@ def _money(desc, m, anomalies) -> list[dict]:
         rest = "" if len(re.sub(r"^i\s+", "", rest).split()) < 2 else rest
         purpose, basis_p = (rest, "text") if rest else (m["title"], "measure-title")
         out.append({"amount": amount, "currency": "NOK", "year": year, "period": period, "basis": basis,
-                    "purpose": purpose, "purpose_basis": basis_p, "amount_text": matched.strip(), "text": sentence, "line": line})
+                    "purpose": purpose, "purpose_basis": basis_p, "amount_text": matched.strip(), "text": sentence,
+                    "line": line})
     return out
 
 
@@ -509,16 +530,20 @@ def _check_ids(measures, blocks, anomalies):
     for m, b in zip(measures, blocks):
         written = re.match(r"^([KAL]\s?\d{1,2}(?:\s?[AB](?=\s))?)", b["raw_heading"]).group(1)
         if written != m["id"]:
-            anomalies.append(anomaly("id-normalised", f"measure {m['id']}", f"heading id written {written!r}", b["head_line"], "info",
-                                     correction("id", written, m["id"], "measure ids are written without spaces"), measures=[m['id']]))
+            anomalies.append(anomaly("id-normalised", f"measure {m['id']}", f"heading id written {written!r}",
+                                     b["head_line"], "info",
+                                     correction("id", written, m["id"], "measure ids are written without spaces"),
+                                     measures=[m['id']]))
         if m["id"] in seen:
-            anomalies.append(anomaly("duplicate-id", f"measure {m['id']}", f"id also used at line {seen[m['id']]}", b["head_line"], "error", measures=[m['id']]))
+            anomalies.append(anomaly("duplicate-id", f"measure {m['id']}", f"id also used at line {seen[m['id']]}",
+                                     b["head_line"], "error", measures=[m['id']]))
         seen[m["id"]] = b["head_line"]
     for letter in sorted({m["focus_area"] for m in measures}):
         nums = sorted({int(b["num"]) for b in blocks if b["letter"] == letter})
         missing = [n for n in range(1, nums[-1] + 1) if n not in nums]
         if missing:
-            anomalies.append(anomaly("numbering-gap", f"focus area {letter}", f"no measure {', '.join(f'{letter}{n}' for n in missing)}", None))
+            anomalies.append(anomaly("numbering-gap", f"focus area {letter}",
+                                     f"no measure {', '.join(f'{letter}{n}' for n in missing)}", None))
 
 
 def _check_links(measures, anomalies):
@@ -531,16 +556,21 @@ def _check_links(measures, anomalies):
         seen = set()
         for t in links["measures"]:
             if t == m["id"]:
-                anomalies.append(anomaly("self-link", subject, f"{m['id']} links to itself", links["lines"], measures=[m['id']]))
+                anomalies.append(anomaly("self-link", subject, f"{m['id']} links to itself", links["lines"],
+                                         measures=[m['id']]))
             if t not in ids:
-                anomalies.append(anomaly("unknown-link-target", subject, f"link to {t}, which is not a measure of the 2025 programme", links["lines"], measures=[m['id']]))
+                anomalies.append(anomaly("unknown-link-target", subject,
+                                         f"link to {t}, which is not a measure of the 2025 programme", links["lines"],
+                                         measures=[m['id']]))
             if t in seen:
-                anomalies.append(anomaly("duplicate-link", subject, f"{t} listed twice", links["lines"], measures=[m['id']]))
+                anomalies.append(anomaly("duplicate-link", subject, f"{t} listed twice", links["lines"],
+                                         measures=[m['id']]))
             seen.add(t)
     # the shared block of K2A/K2B: a self-link check for the measures that share it
     for m in measures:
         if m["links"] and m["links"].get("shared_with") and m["id"] in m["links"]["measures"]:
-            anomalies.append(anomaly("self-link", f"measure {m['id']}", f"{m['id']} links to itself (shared block)", m["links"]["lines"], measures=[m['id']]))
+            anomalies.append(anomaly("self-link", f"measure {m['id']}", f"{m['id']} links to itself (shared block)",
+                                     m["links"]["lines"], measures=[m['id']]))
 
 
 def _check_text_references(measures, anomalies):
@@ -557,7 +587,8 @@ def _check_text_references(measures, anomalies):
             if best["id"] != ref and similarity(phrase, best["title"]) >= 0.8 > similarity(phrase, by_id[ref]["title"]):
                 anomalies.append(anomaly("id-title-mismatch", f"measure {m['id']}",
                                          f"text refers to {phrase!r} as ({ref}), but {ref} is {by_id[ref]['title']!r}; "
-                                         f"{best['id']} is {best['title']!r}", m["description_lines"], measures=[m['id']]))
+                                         f"{best['id']} is {best['title']!r}", m["description_lines"],
+                                         measures=[m['id']]))
 
 
 def _check_year_typos(lines, end, anomalies):
@@ -583,7 +614,8 @@ def _check_name_typos(lines, end, measures, anomalies):
             if abs(len(c) - len(w)) > 1 or w[-2:] != c[-2:] or w[:2] != c[:2]:
                 continue
             if one_edit(w, c) is not None:
-                anomalies.append(anomaly("typo", "document text", f"{w!r} is probably {c!r} (used {len(words[c])} times)", ns[0], "info"))
+                anomalies.append(anomaly("typo", "document text",
+                                         f"{w!r} is probably {c!r} (used {len(words[c])} times)", ns[0], "info"))
                 break
 
 
@@ -597,7 +629,8 @@ def _attach_stray_urls(measures, blocks, anomalies):
             best, score = None, 0
             for owner in itemised:
                 for it in owner["items"]:
-                    words = {w for w in re.findall(r"[a-zæøå]+", it["title"].lower().replace("å", "a").replace("ø", "o")) if len(w) > 3}
+                    words = {w for w in re.findall(r"[a-zæøå]+", it["title"].lower().replace("å", "a").replace("ø",
+                                                                                                               "o")) if len(w) > 3}
                     s = len(words & slug_words)
                     if s > score and it["url"] is None:
                         best, score = (owner, it), s
@@ -618,7 +651,8 @@ def _cross_check_garbled(lines, end, measures, anomalies):
     gs = _find(g, lambda s: s.strip() == "Hva satser vi på?", 0, len(g))
     ge = _find(g, lambda s: s.strip() == "Vedlegg", gs or 0, len(g)) if gs is not None else None
     if gs is None or ge is None:
-        anomalies.append(anomaly("garbled-duplicate-mismatch", "document", "garbled copy has no measure section to compare", end + 1, "info"))
+        anomalies.append(anomaly("garbled-duplicate-mismatch", "document",
+                                 "garbled copy has no measure section to compare", end + 1, "info"))
         return
     heads: list[tuple[str, int, str]] = []
     for k in range(gs, ge):
@@ -644,7 +678,8 @@ def _cross_check_garbled(lines, end, measures, anomalies):
         gline = end + k + 1
         if not _same_text(m["title"], gtitle):
             anomalies.append(anomaly("garbled-duplicate-mismatch", f"measure {mid}",
-                                     f"title differs: {m['title']!r} vs garbled {gtitle.strip()!r}", [m["heading"]["lines"][0], gline], "info", measures=[mid]))
+                                     f"title differs: {m['title']!r} vs garbled {gtitle.strip()!r}",
+                                     [m["heading"]["lines"][0], gline], "info", measures=[mid]))
         if m.get("items") or m.get("shared_fields", {}).get("with") and m["responsible"].get("shared_with"):
             continue
         seg = " ".join(s.strip() for s in g[k:k_end])
@@ -661,7 +696,8 @@ def _cross_check_garbled(lines, end, measures, anomalies):
                 g_at = next((end + j + 1 for j in range(k, k_end) if label in g[j]), gline)
                 anomalies.append(anomaly("garbled-duplicate-mismatch", f"measure {mid}",
                                          f"{key} differs: {mine!r} vs garbled {theirs!r}",
-                                         [m[key]["lines"][0] if m[key] else m["lines"][0], g_at], "info", measures=[mid]))
+                                         [m[key]["lines"][0] if m[key] else m["lines"][0], g_at], "info",
+                                         measures=[mid]))
 
 
 def _display_path(path: Path) -> str:

@@ -28,10 +28,12 @@ def parse_appendices(lines, stop, end, measures, anomalies, path) -> dict:
     find = lambda pred, a=stop, b=end: next((i for i in range(a, b) if pred(lines[i].strip())), None)
     v1, v2, v3, v4 = (find(lambda s, k=k: s.startswith(f"Vedlegg {k}:")) for k in (1, 2, 3, 4))
     if None in (v1, v2, v3):
-        raise ExtractError(path, stop + 1, "appendices 'Vedlegg 1:', 'Vedlegg 2:' and 'Vedlegg 3:' expected after the measures")
+        raise ExtractError(path, stop + 1,
+                           "appendices 'Vedlegg 1:', 'Vedlegg 2:' and 'Vedlegg 3:' expected after the measures")
     dist = find(lambda s: s.startswith("Forslag til fordeling av midler"), v2, v3)
     if dist is None:
-        raise ExtractError(path, v2 + 1, "'Forslag til fordeling av midler' (2025 distribution table) not found in Vedlegg 2")
+        raise ExtractError(path, v2 + 1,
+                           "'Forslag til fordeling av midler' (2025 distribution table) not found in Vedlegg 2")
     out = {"referenced_documents": _documents(lines, v1, v2)}
     status, totals = _allocation_status(lines, v2, dist, end, measures, anomalies, path)
     out["allocation_status"], out["allocation_status_totals"] = status, totals
@@ -43,7 +45,8 @@ def parse_appendices(lines, stop, end, measures, anomalies, path) -> dict:
                                  "Vedlegg 4 (Innlandets regioninndeling) announces the ten regions, but the list is only in a map "
                                  "that the text capture does not hold; no regions extracted", v4 + 1, "info"))
         if "Vedlegg 4: :" in lines[v4]:
-            anomalies.append(anomaly("typo", "Vedlegg 4", f"doubled colon in heading {lines[v4].strip()!r}", v4 + 1, "info"))
+            anomalies.append(anomaly("typo", "Vedlegg 4", f"doubled colon in heading {lines[v4].strip()!r}", v4 + 1,
+                                     "info"))
     return out
 
 
@@ -237,9 +240,11 @@ def _status_row(lines, i, anchor, r, doubled, measures, anomalies, path) -> dict
     sm = re.search(r"Status:\s*(.+)$", right)
     values = [v for v, _ in tail]
     if len(values) != 3:
-        raise ExtractError(path, anchor + 1, f"allocation row {title.strip()!r}: expected 3 amounts, found {[t for _, t in tail]}")
+        raise ExtractError(path, anchor + 1,
+                           f"allocation row {title.strip()!r}: expected 3 amounts, found {[t for _, t in tail]}")
     best, score = best_measure(title, measures)
-    row = {"measure": best["id"] if best and score >= 0.75 else None, "match_score": score if best and score >= 0.75 else None,
+    row = {"measure": best["id"] if best and score >= 0.75 else None,
+           "match_score": score if best and score >= 0.75 else None,
            "title_in_table": title.strip(), "responsible_in_table": resp.strip() or None,
            "allocated": values[0], "used": values[1], "carried_over": values[2],
            "amount_texts": [t for _, t in tail], "reference": ref.group(1) if ref else None,
@@ -251,7 +256,8 @@ def _status_row(lines, i, anchor, r, doubled, measures, anomalies, path) -> dict
 
 
 #: focus-area headings between the tables (the table prints "Lokalsamfunn møteplasser og kultur" without comma)
-_FOCUS_TITLES = ("Kompetanse og livslang læring", "Arbeidsliv og arbeidsplassutvikling", "Lokalsamfunn møteplasser og kultur")
+_FOCUS_TITLES = ("Kompetanse og livslang læring", "Arbeidsliv og arbeidsplassutvikling",
+                 "Lokalsamfunn møteplasser og kultur")
 
 
 def _status_summary(lines, v2, table_start, anomalies) -> dict:
@@ -274,7 +280,8 @@ def _status_summary(lines, v2, table_start, anomalies) -> dict:
             out["stated_components"].append({"label": label, "amount": amount, "line": i + 1})
     comp = sum(c["amount"] for c in out["stated_components"])
     if out["stated_components"] and comp != out["stated_allocated"]:
-        anomalies.append(anomaly("table-sum-mismatch", "Vedlegg 2", f"components sum to {comp}, stated total {out['stated_allocated']}",
+        anomalies.append(anomaly("table-sum-mismatch", "Vedlegg 2",
+                                 f"components sum to {comp}, stated total {out['stated_allocated']}",
                                  [out["stated_allocated_line"], out["stated_components"][-1]["line"]]))
     return out
 
@@ -314,14 +321,17 @@ def _check_status_sums(rows, totals, anomalies):
         value = col["exact"] if col["exact"] is not None else col["rounded"]
         tolerance = 0 if col["exact"] is not None else 50_000  # "7.3 mill." is rounded to 0.1 mill.
         if abs(sums[n] - value) > tolerance:
-            anomalies.append(anomaly("table-sum-mismatch", "Vedlegg 2 allocation status", f"{n}: rows sum to {sums[n]}, total row says {col['text']!r}",
+            anomalies.append(anomaly("table-sum-mismatch", "Vedlegg 2 allocation status",
+                                     f"{n}: rows sum to {sums[n]}, total row says {col['text']!r}",
                                      totals["stated_totals_lines"]))
         if col["exact"] is not None and col["rounded"] is not None and abs(col["exact"] - col["rounded"]) > 50_000:
-            anomalies.append(anomaly("table-sum-mismatch", "Vedlegg 2 allocation status", f"{n}: {col['text']!r} — rounding does not match",
+            anomalies.append(anomaly("table-sum-mismatch", "Vedlegg 2 allocation status",
+                                     f"{n}: {col['text']!r} — rounding does not match",
                                      totals["stated_totals_lines"]))
     stated = totals.get("stated_allocated")
     if stated is not None and abs(sums["allocated"] - stated) > 50_000:
-        anomalies.append(anomaly("table-sum-mismatch", "Vedlegg 2 allocation status", f"rows allocate {sums['allocated']}, the summary says {stated}",
+        anomalies.append(anomaly("table-sum-mismatch", "Vedlegg 2 allocation status",
+                                 f"rows allocate {sums['allocated']}, the summary says {stated}",
                                  totals.get("stated_allocated_line")))
 
 
@@ -369,7 +379,8 @@ def _distribution(lines, dist, v3, measures, anomalies, path):
     for key, value in (("total", total), ("measures", with_id), ("other", without)):
         if totals["stated"][key] is not None and totals["stated"][key] != value:
             anomalies.append(anomaly("table-sum-mismatch", "Vedlegg 2 distribution 2025",
-                                     f"{key}: rows sum to {value}, the text says {totals['stated'][key]}", [dist + 1, v3]))
+                                     f"{key}: rows sum to {value}, the text says {totals['stated'][key]}", [dist + 1,
+                                                                                                            v3]))
     return rows, totals
 
 
@@ -379,7 +390,8 @@ def _check_row_title(row, by_id, measures, anomalies):
         return
     subject = f"distribution row {mid}"
     if mid not in by_id:
-        anomalies.append(anomaly("unknown-link-target", subject, f"table names {mid}, which is not a 2025 measure", row["line"], measures=[mid]))
+        anomalies.append(anomaly("unknown-link-target", subject, f"table names {mid}, which is not a 2025 measure",
+                                 row["line"], measures=[mid]))
         return
     own = title_score(row["title_in_table"], by_id[mid]["title"])
     best, score = best_measure(row["title_in_table"], measures)
@@ -394,11 +406,14 @@ def _check_row_title(row, by_id, measures, anomalies):
 
 def _check_remark_refs(row, by_id, measures, anomalies):
     """References like '(A10)' / '8A10)' in a remark: typo check and title check."""
-    for rm in re.finditer(r"([A-ZÆØÅ][\wæøåÆØÅ-]*(?:\s+[\wæøåÆØÅ-]+){0,4})\s*([(\d])([KAL]\d{1,2}[AB]?)\)", row["remark"]):
+    for rm in re.finditer(r"([A-ZÆØÅ][\wæøåÆØÅ-]*(?:\s+[\wæøåÆØÅ-]+){0,4})\s*([(\d])([KAL]\d{1,2}[AB]?)\)",
+                          row["remark"]):
         phrase, opener, ref = rm.group(1), rm.group(2), rm.group(3)
         subject = f"distribution row {row['measure'] or row['title_in_table']}"
         if opener != "(":
-            anomalies.append(anomaly("typo", subject, f"{opener}{ref}) in the remark: {opener!r} stands where '(' belongs", row["line"], "info", measures=[row['measure']]))
+            anomalies.append(anomaly("typo", subject,
+                                     f"{opener}{ref}) in the remark: {opener!r} stands where '(' belongs",
+                                     row["line"], "info", measures=[row['measure']]))
         if ref in by_id:
             best, score = best_measure(phrase, measures)
             if best and best["id"] != ref and score >= 0.8 > title_score(phrase, by_id[ref]["title"]):
@@ -436,7 +451,8 @@ def _centrality(lines, v3, v4, anomalies, path) -> list[dict]:
                 continue
             line = line_at(body_start + nm.start() + (len(nm.group(0)) - len(nm.group(0).lstrip())))
             if name in seen:
-                anomalies.append(anomaly("duplicate-entry", "Vedlegg 3", f"{name} listed twice (lines {seen[name]} and {line})",
+                anomalies.append(anomaly("duplicate-entry", "Vedlegg 3",
+                                         f"{name} listed twice (lines {seen[name]} and {line})",
                                          [seen[name], line]))
                 continue
             seen[name] = line
@@ -454,8 +470,10 @@ def _check_municipalities(out, start, anomalies):
     listed = {c["municipality"] for c in out}
     for name in names:
         if name not in listed:
-            anomalies.append(anomaly("missing-entry", "Vedlegg 3", f"{name} (in data/authority/municipalities.yaml) has no centrality class",
+            anomalies.append(anomaly("missing-entry", "Vedlegg 3",
+                                     f"{name} (in data/authority/municipalities.yaml) has no centrality class",
                                      [start + 1, out[-1]["line"] if out else start + 1]))
     for name in sorted(listed - set(names)) if names else []:
-        anomalies.append(anomaly("unknown-entry", "Vedlegg 3", f"{name} is not a municipality in data/authority/municipalities.yaml",
+        anomalies.append(anomaly("unknown-entry", "Vedlegg 3",
+                                 f"{name} is not a municipality in data/authority/municipalities.yaml",
                                  next(c["line"] for c in out if c["municipality"] == name)))

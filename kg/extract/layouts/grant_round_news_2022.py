@@ -57,7 +57,8 @@ SPECS: tuple[Spec, ...] = (
     Spec(r"Kommunene (?P<places>[^.]+?) ønsker i samarbeid å se nærmere på", "project"),
     Spec(r"prosjektet (?P<title>Inn i jobb) som er et treårig samarbeid mellom (?P<partners>[^.]+?) for å få"
          r"[^.]*\.\s*(?P<places>[^.]+?) er deltakerkommuner", "project", partners="partners"),
-    Spec(r"et (?P<new>nytt) prosjekt der de (?P<count>12) kommunene i (?P<regions>Gudbrandsdalen) går sammen", "project",
+    Spec(r"et (?P<new>nytt) prosjekt der de (?P<count>12) kommunene i (?P<regions>Gudbrandsdalen) går sammen",
+         "project",
          status="new"),
     Spec(r"videreføres støtten bl\.a\. til prosjektene (?P<title>Smart City (?P<places>Gjøvik)) og", "project",
          status="continued"),
@@ -84,7 +85,8 @@ def _line_of(text: str, offset: int) -> int:
 
 def expand_regions(phrase: str) -> list[str]:
     """'Kongsvinger-, Hamar- og Gjøvikregionen' -> ['Kongsvingerregionen', 'Hamarregionen', 'Gjøvikregionen']."""
-    m = re.fullmatch(r"(?P<heads>(?:[\wÆØÅæøå-]+?-,?\s+)+)og\s+(?P<last>[\wÆØÅæøå-]+?)(?P<suffix>regionen)", phrase.strip())
+    m = re.fullmatch(r"(?P<heads>(?:[\wÆØÅæøå-]+?-,?\s+)+)og\s+(?P<last>[\wÆØÅæøå-]+?)(?P<suffix>regionen)",
+                     phrase.strip())
     if not m:
         return [phrase.strip()]
     heads = [h.rstrip(",").rstrip("-").strip() for h in re.findall(r"[\wÆØÅæøå-]+?-,?(?=\s)", m.group("heads"))]
@@ -108,7 +110,8 @@ def extract(src: Source) -> dict:
                   r"(?P<u1>mill\.) kroner\. Vi tildeler nå (?P<granted>[\d,]+) (?P<u2>mill\.) kroner til "
                   r"(?P<projects>\d+) prosjekter i (?P<county>\w+)", body)
     if not m:
-        raise ExtractError(src.path, 3, "the lead with the grant figures (søknader, søknadsbeløp, tildeler) was not found")
+        raise ExtractError(src.path, 3,
+                           "the lead with the grant figures (søknader, søknadsbeløp, tildeler) was not found")
     pub = re.search(r"Publisert (\d{2})\.(\d{2})\.(\d{4})", body)
     if not pub:
         raise ExtractError(src.path, 1, "no 'Publisert dd.mm.yyyy' line")
@@ -136,7 +139,8 @@ def extract(src: Source) -> dict:
     }
     title_m = re.match(r"(?P<granted>[\d,]+) (?P<u>mill\.) kroner til", lines[0])
     if title_m and _amount(title_m.group("granted"), title_m.group("u")) != rnd["amount_granted"]:
-        anomalies.append(_anomaly("amount-mismatch", "grant round", f"headline {lines[0]!r} differs from the lead", [1, 3]))
+        anomalies.append(_anomaly("amount-mismatch", "grant round", f"headline {lines[0]!r} differs from the lead",
+                                  [1, 3]))
 
     # --- theme headings ---
     theme_at = sorted((body.find("\n" + t + "\n") + 1, t) for t in THEMES if ("\n" + t + "\n") in body)

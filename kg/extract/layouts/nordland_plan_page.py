@@ -79,7 +79,8 @@ def extract(src: Source) -> dict:
             if marker:  # a stray footnote number from the capture ("... sluttført. 3 Handlingsplanen ...")
                 anomalies.append(anomaly("capture-artefact", f"section {section}",
                                          f"stray footnote marker {marker.group(1)!r} before {sentence[marker.end():][:40]!r}",
-                                         [n, n], "info", correction("statement", marker.group(0), "", "footnote number, not text")))
+                                         [n, n], "info", correction("statement", marker.group(0), "",
+                                                                    "footnote number, not text")))
                 sentence = sentence[marker.end():]
             topics = [t for t, pat in TOPICS.items() if re.search(pat, sentence, re.IGNORECASE)]
             st = {"n": len(statements) + 1, "section": section, "text": sentence, "line": n, "topics": topics}
@@ -89,7 +90,8 @@ def extract(src: Source) -> dict:
         raise ExtractError(src.path, 1, f"expected sections {HEADINGS}, found {[s['heading'] for s in sections]}")
 
     name = _first(statements, r"(handlingsplan for ung inkludering)")
-    proposal = _first(statements, r"(forslag til handlingsplan for ung inkludering som fylkesrådet fremmer for fylkestinget)")
+    proposal = _first(statements,
+                      r"(forslag til handlingsplan for ung inkludering som fylkesrådet fremmer for fylkestinget)")
     plan = {
         "id": "nordland-ung-inkludering",
         "title": name[0] if name else None,
@@ -105,7 +107,8 @@ def extract(src: Source) -> dict:
         "lines": [proposal[1], proposal[1]] if proposal else None,
     }
     if publisher is None:
-        anomalies.append(anomaly("unresolved-actor", "plan", f"publisher {m.group('publisher')!r} is not in the actor authority file",
+        anomalies.append(anomaly("unresolved-actor", "plan",
+                                 f"publisher {m.group('publisher')!r} is not in the actor authority file",
                                  [1, 1], "warning"))
     return {
         "source": src.meta(),
