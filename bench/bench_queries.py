@@ -511,7 +511,8 @@ def main(argv: list[str] | None = None) -> int:
              "Cold = first execution after loading (1 client). Warm p50/p99 over n runs in total across the clients. "
              "Times include serialising the whole result as SPARQL JSON (Virtuoso: over HTTP). "
              "pyoxigraph is `kg.store.load_store` (materialised set-union default graph); rdflib is "
-             "`Dataset(default_union=True)`; Virtuoso queries all graphs (incl. its own system graphs) when no FROM is given.", ""]
+             "`Dataset(default_union=True)`; Virtuoso queries all graphs (incl. its own system graphs) when no FROM is "
+             "given.", ""]
     lines += [f"Note: {n}" for n in notes] + ([""] if notes else [])
     for label, path in sets:
         lines += table(f"{label} data ({path})", results[label], clients)

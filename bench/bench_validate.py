@@ -234,7 +234,8 @@ def main(argv=None) -> int:
              f"{os.cpu_count()} cores (shared with other work: absolute times are noisy, ratios carry over).",
              "Each cell: wall time of a cold process including parsing, and peak RSS. Results per severity",
              "are Violation/Warning/Info; the generator's expectation comes from the injected errors.", "",
-             "| triples | kg validate (pyshacl-turbo) | kg --engine pyshacl | Jena `shacl validate` | kg ÷ Jena | results kg | pySHACL | Jena | expected | same result set as kg |",
+             "| triples | kg validate (pyshacl-turbo) | kg --engine pyshacl | Jena `shacl validate` | kg ÷ Jena | "
+             "results kg | pySHACL | Jena | expected | same result set as kg |",
              "|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         ratio = "–"

@@ -20,7 +20,8 @@ MONTHS = {m: i for i, m in enumerate(("januar", "februar", "mars", "april", "mai
 
 #: Page footers of the PDF text ("12 – Handlingsprogram 2025", "Handlingsprogram 2025 – 7", "3| Handlingsprogram 2025").
 PAGE_FOOTER_RE = re.compile(
-    r"^\s*(?:\d+\s*[–|-]\s*Handlingsprogram \d{4}|Handlingsprogram \d{4}\s*[–-]\s*\d+|\d+\|\s*Handlingsprogram \d{4})\s*$")
+    r"^\s*(?:\d+\s*[–|-]\s*Handlingsprogram \d{4}|Handlingsprogram \d{4}\s*[–-]\s*\d+|\d+\|\s*Handlingsprogram "
+    r"\d{4})\s*$")
 
 
 def joins_hyphen(left: str, right: str) -> bool:

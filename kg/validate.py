@@ -309,7 +309,8 @@ def _labels(st: ox.Store, nodes: Iterable, prefixes: dict | None = None) -> dict
     """Readable names for focus nodes: measures as "2025 K7 Title", others by label; blank nodes
     (attributions) by the resource that points to them."""
     def name(node: ox.NamedNode | ox.BlankNode, depth=0) -> dict:
-        q = ("PREFIX rp: <%s> PREFIX dct: <http://purl.org/dc/terms/> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        q = ("PREFIX rp: <%s> PREFIX dct: <http://purl.org/dc/terms/> PREFIX skos: "
+             "<http://www.w3.org/2004/02/skos/core#> "
              "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
              "SELECT ?id ?year ?title ?label ?tid WHERE { "
              "OPTIONAL { ?n rp:measureId ?id } OPTIONAL { ?n rp:inProgramme/rp:programmeYear ?year } "

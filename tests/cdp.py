@@ -113,7 +113,8 @@ class Browser:
         Runtime.evaluate) and run it on the open page; returns the violations as [{id, impact, help, nodes}]."""
         self.eval(script.read_text(encoding="utf-8"))
         return self.eval("axe.run(document, {runOnly: {type: 'tag', values: %s}}).then(r => r.violations.map(v => "
-                         "({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))"
+                         "({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' "
+                         "')).slice(0, 5)})))"
                          % json.dumps(list(tags)))
 
     def close(self) -> None:

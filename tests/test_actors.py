@@ -223,7 +223,8 @@ def _write(tmp_path: Path, text: str) -> Path:
      "'nav': duplicate id"),
     ("actors:\n  - {id: nav-innlandet, label: NAV Innlandet, type: state-agency, parent: nav}\n",
      "unknown parent 'nav'"),
-    ("actors:\n  - {id: a, label: A, type: state-agency, aliases: [X]}\n  - {id: b, label: B, type: company, aliases: [x]}\n",
+    ("actors:\n  - {id: a, label: A, type: state-agency, aliases: [X]}\n  - {id: b, label: B, type: company, aliases: "
+     "[x]}\n",
      "alias 'x' is already claimed by actor 'a'"),
     ("actors:\n  - {id: a, label: A, type: spaceship}\n", "type 'spaceship'"),
     ("actors:\n  - {id: a, label: A, type: other}\ncomposites:\n  - {text: A og B, parts: [a, b]}\n",

@@ -81,7 +81,8 @@ def test_measure_browser(real_server, browser, width):
     assert browser.overflow_x() == 0
     shot(browser, f"measures-2025-{width}")
     # choose a filter in the form and submit: the URL carries it
-    browser.eval("(() => { const f = document.querySelector('form.browse-filters'); f.horizon.value = 'long'; f.submit(); })()")
+    browser.eval("(() => { const f = document.querySelector('form.browse-filters'); f.horizon.value = 'long'; "
+                 "f.submit(); })()")
     browser.wait_for("location.search.includes('horizon=long') && document.readyState === 'complete'")
     browser.open(browser.eval("location.href"), width)
     rows = browser.eval("[...document.querySelectorAll('tr[data-id]')].map(e => e.dataset.id)")
@@ -99,7 +100,8 @@ def src_line(n: int) -> str:
 
 
 def results(browser) -> list[list[str]]:
-    return browser.eval("[...document.querySelectorAll('table.results tr')].slice(1).map(r => [...r.cells].map(c => c.textContent))")
+    return browser.eval("[...document.querySelectorAll('table.results tr')].slice(1).map(r => [...r.cells].map(c => "
+                        "c.textContent))")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -114,7 +116,8 @@ def test_query_page_for_people(real_server, browser, width):
     assert browser.eval("document.getElementById('sparql-toggle').open") is False  # the SPARQL is one click away
     assert browser.eval("document.getElementById('query').value").lstrip().startswith("# title:")
     # IRIs are shown by their labels and link to their pages; no language tags anywhere
-    links = browser.eval("[...document.querySelectorAll('table.results a')].map(a => [a.textContent, a.getAttribute('href')])")
+    links = browser.eval("[...document.querySelectorAll('table.results a')].map(a => [a.textContent, "
+                         "a.getAttribute('href')])")
     assert ["Innlandet fylkeskommune", "./actor/innlandet-fylkeskommune"] in links  # relative to /query
     assert "@nb" not in browser.eval("document.getElementById('results').textContent")
     assert browser.overflow_x() == 0
@@ -157,15 +160,19 @@ def test_network_threshold_focus_and_hub_labels(real_server, browser, width):
     assert browser.overflow_x() == 0
     assert browser.eval("document.querySelector('svg.network').getBoundingClientRect().width") <= width
     shot(browser, f"query-network-{width}")
-    browser.eval("(() => { const i = document.getElementById('net-min'); i.value = '%d'; i.dispatchEvent(new Event('change')); })()" % (m0 + 3))
+    browser.eval("(() => { const i = document.getElementById('net-min'); i.value = '%d'; i.dispatchEvent(new "
+                 "Event('change')); })()" % (m0 + 3))
     browser.wait_for("document.querySelectorAll('svg.network circle').length < %d" % n0)
     assert min(browser.eval(weights_of)) >= m0 + 3
-    browser.eval("(() => { const i = document.getElementById('net-min'); i.value = '1'; i.dispatchEvent(new Event('change')); })()")
+    browser.eval("(() => { const i = document.getElementById('net-min'); i.value = '1'; i.dispatchEvent(new "
+                 "Event('change')); })()")
     browser.wait_for("document.querySelectorAll('svg.network circle').length > %d" % n0)  # every pair
-    browser.eval("(() => { const s = document.getElementById('net-focus'); s.value = 'https://w3id.org/regplan/actor/nav'; "
+    browser.eval("(() => { const s = document.getElementById('net-focus'); s.value = "
+                 "'https://w3id.org/regplan/actor/nav'; "
                  "s.dispatchEvent(new Event('change')); })()")
     browser.wait_for("document.querySelector('.netsummary').textContent.includes('rundt NAV')")
-    pairs = browser.eval("[...document.querySelectorAll('svg.network line title')].map(t => t.textContent.split(': ')[0])")
+    pairs = browser.eval("[...document.querySelectorAll('svg.network line title')].map(t => t.textContent.split(': "
+                         "')[0])")
     assert pairs and all("NAV" in p.split(" – ") for p in pairs)
     labels = browser.eval("[...document.querySelectorAll('svg.network text.nodelabel')].map(t => t.textContent)")
     assert "NAV" in labels
@@ -191,7 +198,8 @@ def test_every_question_fits_a_phone(real_server, browser):
 
     for name in queries.catalogue():
         browser.open(real_server + f"/query?q={name}&run=1", 390,
-                     settle="document.querySelector('table.results, p.boolean') || document.querySelector('#status.error')")
+                     settle="document.querySelector('table.results, p.boolean') || "
+                            "document.querySelector('#status.error')")
         assert browser.eval("document.getElementById('status').className") != "error", name
         assert browser.overflow_x() == 0, name
         cells = browser.eval("[...document.querySelectorAll('table.results td')].map(c => c.textContent)")

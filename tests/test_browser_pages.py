@@ -78,7 +78,8 @@ def test_no_serious_accessibility_violations(real_server, browser, kind):
 def test_axe_check_can_fail(real_server, browser):
     """The check above is real: an image without alt text and an unlabelled field are reported."""
     browser.open(real_server + "/", 1280)
-    browser.eval("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x.png\"><input type=\"text\">')")
+    browser.eval("document.querySelector('main').insertAdjacentHTML('beforeend', '<img src=\"x.png\"><input "
+                 "type=\"text\">')")
     ids = {(v["id"], v["impact"]) for v in browser.axe(AXE)}
     assert ("image-alt", "critical") in ids and any(i == "label" for i, _ in ids), ids
 
@@ -110,7 +111,8 @@ def test_journey_youth_measures_with_nav_and_their_lines(real_server, browser, w
     browser.eval("(() => { const f = document.querySelector('form.site-search'); f.q.value = 'ungdom'; f.submit(); })()")
     browser.wait_for("location.pathname === '/search' && document.readyState === 'complete'")
     _click(browser, ".facet-kind a[href*='kind=measure']")                      # only measures
-    nav = browser.eval("[...document.querySelectorAll('.facet-actor a')].filter(a => a.textContent.trim() === 'NAV').map(a => a.getAttribute('href'))")
+    nav = browser.eval("[...document.querySelectorAll('.facet-actor a')].filter(a => a.textContent.trim() === "
+                       "'NAV').map(a => a.getAttribute('href'))")
     assert nav, "no NAV facet among the youth measures"
     _click(browser, f".facet-actor a[href={json.dumps(nav[0])}]")             # where NAV (or a NAV unit) takes part
     hits = browser.eval("[...document.querySelectorAll('.hit.kind-measure h2 a')].map(a => [a.textContent, a.href])")
@@ -120,7 +122,8 @@ def test_journey_youth_measures_with_nav_and_their_lines(real_server, browser, w
     # open the first measure; its page names NAV (or a NAV unit) and links the lines of the document
     browser.eval(f"location.href = {json.dumps(hits[0][1])}")
     browser.wait_for(f"location.href === {json.dumps(hits[0][1])} && document.readyState === 'complete'")
-    roles = browser.eval("[...document.querySelectorAll('td.responsible, td.partners')].map(td => td.textContent).join(' ')")
+    roles = browser.eval("[...document.querySelectorAll('td.responsible, td.partners')].map(td => "
+                         "td.textContent).join(' ')")
     assert "NAV" in roles, roles  # NAV (or a NAV unit) is responsible or partner
     measure_url = hits[0][1]
     # the measure's own lines (its span in the document) are about youth
@@ -131,7 +134,8 @@ def test_journey_youth_measures_with_nav_and_their_lines(real_server, browser, w
     # and the line that names NAV (or the NAV unit) in its role: "samarbeidspartner: NAV (linje 110–111)"
     browser.eval(f"location.href = {json.dumps(measure_url)}")
     browser.wait_for(f"location.href === {json.dumps(measure_url)} && document.readyState === 'complete'")
-    link = browser.eval("(() => { const li = [...document.querySelectorAll('td.attributions li')].find(l => / NAV\\b|: NAV/.test(l.textContent));"
+    link = browser.eval("(() => { const li = [...document.querySelectorAll('td.attributions li')].find(l => / NAV\\b|: "
+                        "NAV/.test(l.textContent));"
                         " return li ? li.querySelector('a.source-lines').getAttribute('href') : null; })()")
     assert link, "no role of NAV with its lines on the measure page"
     sid, a, b, shown = _follow_lines(browser, f"td.attributions a.source-lines[href={json.dumps(link)}]")

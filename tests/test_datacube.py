@@ -56,7 +56,8 @@ BREAKS = [
     ("IC-5 Concept dimensions have code lists",
      "INSERT DATA { <https://example.org/dim5> a qb:DimensionProperty ; rdfs:range skos:Concept }"),
     ("IC-6 Only attributes may be optional",
-     'INSERT DATA { <https://w3id.org/regplan/ontology#indicatorStructure-period> qb:componentRequired "false"^^xsd:boolean }'),
+     'INSERT DATA { <https://w3id.org/regplan/ontology#indicatorStructure-period> qb:componentRequired '
+     '"false"^^xsd:boolean }'),
     ("IC-7 Slice Keys must be declared", "INSERT DATA { <https://example.org/key> a qb:SliceKey }"),
     ("IC-11 All dimensions required", f"DELETE WHERE {{ {OBS} <https://w3id.org/regplan/ontology#refPeriod> ?p }}"),
     ("IC-12 No duplicate observations",

@@ -112,7 +112,8 @@ def test_k4_empty_links(rec, by_id):
 def test_k5(by_id):
     m = by_id["K5"]
     assert m["title"] == "Strategi for fleksibel og desentralisert høyere utdanning med handlingsprogram"
-    assert m["partners"]["text"].startswith("Universitetet i Innlandet, NTNU, Fagskolen i Innlandet, Karriere Innlandet, høgskolesentrene")
+    assert m["partners"]["text"].startswith("Universitetet i Innlandet, NTNU, Fagskolen i Innlandet, Karriere "
+                                            "Innlandet, høgskolesentrene")
     assert m["partners"]["text"].endswith("interkommunale politiske råd og arbeidslivet") and m["partners"]["lines"] == [188, 190]
     assert m["links"]["measures"] == ["K9", "A1", "A2", "A3", "A4", "A5", "A6"]
     assert m["description_lines"] == [168, 185] and m["money"] == []

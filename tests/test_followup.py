@@ -78,7 +78,8 @@ def test_every_status_phrase_is_a_report_read_by_a_rule(name, count):
 def test_status_rules_on_the_phrases_of_the_sources():
     assert followup.status_of("tas ut av handlingsprogrammet for 2024") == ("cancelled", "taken-out")   # 002 L8
     assert followup.status_of("arbeidet settes i gang i januar 2024") == ("planned", "to-be-started")
-    assert followup.status_of("arbeidet starter i 2025 når revidert folkehelselov og nasjonal livskvalitetsstrategi foreligger")[0] == "planned"
+    assert followup.status_of("arbeidet starter i 2025 når revidert folkehelselov og nasjonal livskvalitetsstrategi "
+                              "foreligger")[0] == "planned"
     assert followup.status_of("Rapport er mottatt og arbeidet sluttført") == ("completed", "completed")
     assert followup.status_of("løpende arbeid") == ("ongoing", "in-progress")
     assert followup.status_of("igangsatt") == ("ongoing", "started")

@@ -117,7 +117,8 @@ def test_void_statistics(fx_release):
     assert rows == meta["graphs"] and rows[BASE + "graph/hp2024"] == 14
     ds = {r["p"].value.rsplit("#", 1)[1]: int(r["v"].value) for r in s.query(
         f"SELECT ?p ?v WHERE {{ <{BASE}dataset> ?p ?v FILTER(DATATYPE(?v) = xsd:integer) }}".replace("SELECT",
-                                                                                                     "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT"))}
+                                                                                                     "PREFIX xsd: "
+                                                                                                     "<http://www.w3.org/2001/XMLSchema#> SELECT"))}
     assert ds["triples"] == meta["quads"] - 1        # one triple is in two graphs
     # rp:ActionProgramme, rp:Measure, org:Organization, owl:Class, and sh:ValidationReport (validation graph)
     assert ds["classes"] == 5
@@ -183,7 +184,9 @@ def test_changelog_between_releases(tmp_path, fixture_inputs):
     (inp.records_dir / "hp2025.json").write_text(json.dumps(rec, ensure_ascii=False))
     y = inp.authority_dir / "actors.yaml"
     y.write_text(y.read_text().replace("label: NAV", "label: Arbeids- og velferdsetaten (NAV)").replace("groups:",
-                                                                                                        "  - id: ks\n    label: KS\n    type: interest-organisation\ngroups:"))
+                                                                                                        "  - id: ks\n  "
+                                                                                                        "  label: KS\n "
+                                                                                                        "   type: interest-organisation\ngroups:"))
     out = release("1.1", root / "1.1", inputs=inp, log=QUIET)
     log = json.loads((out / "changelog.json").read_text())
     assert log["from"] == "1.0" and log["to"] == "1.1"

@@ -110,7 +110,8 @@ def _reference_json(variables, rows) -> bytes:  # the writer this module replace
 
 @pytest.mark.parametrize("query", [
     "SELECT * WHERE { ?s ?p ?o }",
-    'SELECT ?x ?y WHERE { VALUES (?x ?y) { (1 UNDEF) (UNDEF "a\\"\\n\\u00e9\\u2028"@nb) (<http://x/\u00e6> "\\u0000\\t") '
+    'SELECT ?x ?y WHERE { VALUES (?x ?y) { (1 UNDEF) (UNDEF "a\\"\\n\\u00e9\\u2028"@nb) (<http://x/\u00e6> '
+    '"\\u0000\\t") '
     '("x" "y"^^<http://d/t>) } }',
     'SELECT ?t ?b WHERE { BIND(TRIPLE(<http://a>, <http://b>, "c") AS ?t) BIND(BNODE() AS ?b) }',
     "SELECT ?z WHERE {}",

@@ -17,7 +17,8 @@ pytestmark = pytest.mark.slow
 
 def test_select_construct_ask_with_sparqlwrapper(server):
     sw = SPARQLWrapper(server + "/sparql")
-    sw.setQuery("PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT ?id WHERE { ?m a rp:Measure ; rp:measureId ?id ; rp:inProgramme/rp:programmeYear ?y FILTER(STR(?y) = '2025') } ORDER BY ?id")
+    sw.setQuery("PREFIX rp: <https://w3id.org/regplan/ontology#> SELECT ?id WHERE { ?m a rp:Measure ; rp:measureId ?id "
+                "; rp:inProgramme/rp:programmeYear ?y FILTER(STR(?y) = '2025') } ORDER BY ?id")
     sw.setReturnFormat(JSON)
     assert [b["id"]["value"] for b in sw.queryAndConvert()["results"]["bindings"]] == ["K1", "K3"]
     sw.setMethod(POST)

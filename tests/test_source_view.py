@@ -46,7 +46,8 @@ def test_every_registered_source_is_served_with_numbered_lines(real):
         r = real.get(f"/source/{src.id}/text", headers=HTML)
         assert r.status_code == 200, src.id
         lines = src.lines()
-        ids = re.findall(r'<div class="line" id="L(\d+)"><a class="ln" href="#L\1">\1</a><span class="lt">(.*?)</span></div>', r.text)
+        ids = re.findall(r'<div class="line" id="L(\d+)"><a class="ln" href="#L\1">\1</a><span '
+                         r'class="lt">(.*?)</span></div>', r.text)
         assert [int(n) for n, _ in ids] == list(range(1, len(lines) + 1))
         assert [htmllib.unescape(t) for _, t in ids] == lines
         assert '<script src="../../static/source.js" defer></script>' in r.text

@@ -173,7 +173,8 @@ def test_subclass_axioms_are_seen_without_inference():
 def _shapes_dir(tmp_path, extra: str) -> Path:
     d = tmp_path / "shapes"
     d.mkdir(parents=True)
-    (d / "s.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix rp: <https://w3id.org/regplan/ontology#> .\n"
+    (d / "s.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix rp: "
+                             "<https://w3id.org/regplan/ontology#> .\n"
                              "@prefix ex: <https://example.org/s#> .\n" + extra, encoding="utf-8")
     return d
 
@@ -212,7 +213,8 @@ def test_recursive_shapes_and_flags_validate(tmp_path):
 
 def test_mistyped_target_predicate_is_an_error(tmp_path):
     d = _shapes_dir(tmp_path,
-                    "ex:S a sh:NodeShape ; sh:targetSubjectOf rp:linkedTo ; sh:property [ sh:path rp:measureId ; sh:minCount 1 ] .\n")
+                    "ex:S a sh:NodeShape ; sh:targetSubjectOf rp:linkedTo ; sh:property [ sh:path rp:measureId ; "
+                    "sh:minCount 1 ] .\n")
     with pytest.raises(ShapeFeatureError, match="targetSubjectOf"):
         validate_dataset([USER], shapes_dir=d)
 

@@ -92,7 +92,8 @@ def test_literal_as_written(case, tmp_path):
 
 
 @pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(strict=False,
-                                                                          reason="known pySHACL gap (depends on rdflib literal normalisation state)"))
+                                                                          reason="known pySHACL gap (depends on rdflib "
+                                                                                 "literal normalisation state)"))
                                   if c in PYSHACL_MISSES else c for c in sorted(CASES)])
 def test_reference_engine_literals(case, tmp_path):
     data, shapes = files(tmp_path, case)

@@ -244,7 +244,8 @@ def _unchanged(c) -> None:
     ("update_dataset_full", f"?using-graph-uri={q(g(3))}&using-named-graph-uri={q(g(1))}", "DROP ALL"),
     ("update_post_direct", "", "CLEAR ALL"),
     ("update_base_uri", "", "CLEAR SILENT GRAPH <http://example.org/protocol-base-test/> ; "
-                            "INSERT DATA { GRAPH <http://example.org/protocol-base-test/> { <http://example.org/s> <http://example.org/p> <test> } }"),
+                            "INSERT DATA { GRAPH <http://example.org/protocol-base-test/> { <http://example.org/s> "
+                            "<http://example.org/p> <test> } }"),
 ])
 def test_update_operations_are_refused(w3c, name, params, body):
     r = w3c.post("/sparql" + params, content=body.encode(), headers={"content-type": "application/sparql-update"})
@@ -268,7 +269,8 @@ def test_update_post_form_is_refused(w3c):
     ("bad_update_non_utf8", "POST", "", "CLEAR NAMED".encode("utf-16"), "application/sparql-update; charset=UTF-16"),
     ("bad_update_syntax", "POST", "", b"update=CLEAR%20XYZ", "application/x-www-form-urlencoded"),
     ("bad_update_dataset_conflict", "POST", "?using-named-graph-uri=http%3A%2F%2Fexample%2Fpeople",
-     b"PREFIX foaf: <http://xmlns.com/foaf/0.1/>\nWITH <http://example/addresses>\nDELETE { ?person foaf:givenName 'Bill' }\n"
+     b"PREFIX foaf: <http://xmlns.com/foaf/0.1/>\nWITH <http://example/addresses>\nDELETE { ?person foaf:givenName "
+     b"'Bill' }\n"
      b"INSERT { ?person foaf:givenName 'William' }\nWHERE { ?person foaf:givenName 'Bill' }",
      "application/sparql-update"),
 ])

@@ -196,7 +196,8 @@ EXPECTED = [
     "Add it to Aktører or fix the spelling",
     "Tiltak!D20: unknown focus area 'X' for 2024 — use one of A, K, L",
     "Tiltak!B{dup}: duplicate measure id '2024/L5' (also in row 29) — give each row its own id, or delete the copy",
-    "Økonomi!D3: bad number '2 mill.' — write whole kroner with digits only, no spaces, points or 'mill.' (e.g. 2000000)",
+    "Økonomi!D3: bad number '2 mill.' — write whole kroner with digits only, no spaces, points or 'mill.' (e.g. "
+    "2000000)",
 ]
 
 

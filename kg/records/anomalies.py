@@ -33,7 +33,8 @@ _KINDS = [
        "An authority file needed for a check (municipalities.yaml) is absent; the check was skipped.",
        "Nothing in the document; the dataset maintainer restores the authority file."),
     _k("capture-artefact", "info",
-       "Text that belongs to the web capture, not the document (a stray footnote number); removed by a recorded correction.",
+       "Text that belongs to the web capture, not the document (a stray footnote number); removed by a recorded "
+       "correction.",
        "Nothing; the published page is fine."),
     _k("capture-difference", "info warning",
        "Two captures of the same document differ (text, fields, labels or frame text).",

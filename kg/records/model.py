@@ -401,7 +401,8 @@ class StatusReport(Located):
     carried_over: int | None
     decided: int | None
     decision: str | None = Field(description="the decision as written ('Fylkesutvalget 09.05.2023')")
-    decision_reference: str | None = Field(description="case number of the decision ('PS 59/2023', Elements '2023/11949')")
+    decision_reference: str | None = Field(description="case number of the decision ('PS 59/2023', Elements "
+                                                       "'2023/11949')")
     row: TableRowRef | None
     line: Line | None = None
     lines: Span | None = None
@@ -478,7 +479,8 @@ class ProgrammeRecord(Envelope):
                                                       description="follow-up: status and money per measure and period")
     indicators: list[IndicatorRecord] | None = Field(None,
                                                      description="follow-up: result indicators of the programme's "
-                                                                        "plan, with their values (a workbook's Indikatorer)")
+                                                                        "plan, with their values (a workbook's "
+                                                                        "Indikatorer)")
 
 
 # --- successors ---------------------------------------------------------------------------------

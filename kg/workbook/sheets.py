@@ -178,7 +178,9 @@ SHEETS: tuple[Sheet, ...] = (
           "The priority field as printed. Write — for a field printed empty.",
           "Prioriteringsfeltet slik det står. Skriv — for et felt som står tomt.", width=26),
         C("links_text", "Koblinger (som skrevet)",
-          "The links field as printed; the links themselves go in the sheet Koblinger. Write — for a field printed empty.", "Koblingsfeltet slik det står; selve koblingene føres i arket Koblinger. Skriv — for et felt som står tomt.", width=26),
+          "The links field as printed; the links themselves go in the sheet Koblinger. Write — for a field printed "
+          "empty.", "Koblingsfeltet slik det står; selve koblingene føres i arket Koblinger. Skriv — for et felt som "
+                    "står tomt.", width=26),
         C("links_unspecified", "Koblinger, uspesifisert",
           "A links field that names no measure ('koblet til flere satsinger').",
           "Et koblingsfelt som ikke nevner tiltak («koblet til flere satsinger»).", width=20),
@@ -270,7 +272,10 @@ SHEETS: tuple[Sheet, ...] = (
           "Status reports: what the programme reports about a measure for a period (status and money).", (
         YEAR,
         C("kind", "Slag",
-          "programstatus (the status a measure's text gives), tildelingsstatus (a row of the status table) or vedtatte midler (a row of the distribution table).", "programstatus (statusen tiltaksteksten gir), tildelingsstatus (en rad i statustabellen) eller vedtatte midler (en rad i fordelingstabellen).", "code", True, "report-kind", 14),
+          "programstatus (the status a measure's text gives), tildelingsstatus (a row of the status table) or vedtatte "
+          "midler (a row of the distribution table).", "programstatus (statusen tiltaksteksten gir), tildelingsstatus "
+                                                       "(en rad i statustabellen) eller vedtatte midler (en rad i "
+                                                       "fordelingstabellen).", "code", True, "report-kind", 14),
         C("measure", "Tiltak",
           "Measure id of this programme year; blank when the report names none (then give the table row).",
           "Tiltakets id i dette programåret; tom når rapporten ikke nevner noe tiltak (gi da tabellraden).", width=8),
@@ -394,8 +399,10 @@ BY_NAME = {s.name: s for s in SHEETS}
 
 #: Record fields the workbook does not carry, with the reason (the round-trip test ignores exactly these).
 NOT_CARRIED = {
-    "lines, line, *_lines, *_line, raw, fields_lines, label": "where the fact stood in the document; a workbook row is its location instead",
-    "heading, shared_fields, items, urls, units, shared_with": "the document's layout (printed headings, shared field blocks, sub-lists)",
+    "lines, line, *_lines, *_line, raw, fields_lines, label": "where the fact stood in the document; a workbook row is "
+                                                              "its location instead",
+    "heading, shared_fields, items, urls, units, shared_with": "the document's layout (printed headings, shared field "
+                                                               "blocks, sub-lists)",
     "anomalies, reconciliation, reconciled_with": "findings of the extraction about the document, not programme content",
     "allocation_status_totals, distribution_totals": "the totals the document states; recomputed from the rows",
 }

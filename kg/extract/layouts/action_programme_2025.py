@@ -34,7 +34,8 @@ VERSION = 1
 LEVELS = {"fylkessatsinger": "county", "distriktssatsinger": "district", "by- og regionsentersatsinger": "urban"}
 FIELDS = {"Ansvarlig": "responsible", "Samarbeidspartnere": "partners",
           "Koblinger til andre satsinger": "links", "Prioritering": "priority", "Prioritet": "priority"}
-FIELD_RE = re.compile(r"^\s*(Ansvarlig|Samarbeidspartnere|Koblinger til andre satsinger|Prioritering|Prioritet):\s*(.*?)\s*$")
+FIELD_RE = re.compile(r"^\s*(Ansvarlig|Samarbeidspartnere|Koblinger til andre "
+                      r"satsinger|Prioritering|Prioritet):\s*(.*?)\s*$")
 HEAD_RE = re.compile(r"^\s*([KAL])\s?(\d{1,2})(?:\s?([ABab])(?=\s))?\s+(\S.*?)\s*$")
 ID_RE = re.compile(r"^([KAL])\s?(\d{1,2})\s?([ABab])?$")
 MARKER_RE = re.compile(r"\s*\((nytt tiltak|nytt|videreføres)\)\s*$")
@@ -176,7 +177,8 @@ def _plan_and_programme(lines, start, stop, path, anomalies):
     year_i = _find(lines, lambda s: re.search(r"Handlingsprogram for \d{4} er", s), 0, start)
     if adopted_i is None or year_i is None:
         raise ExtractError(path, 1,
-                           "programme year ('Handlingsprogram for YYYY er') or adoption ('vedtatt i … DD.MM.YYYY') not found")
+                           "programme year ('Handlingsprogram for YYYY er') or adoption ('vedtatt i … DD.MM.YYYY') not "
+                           "found")
     am = re.search(r"vedtatt i (\w+) (\d{2})\.(\d{2})\.(\d{4})", lines[adopted_i])
     year = int(re.search(r"Handlingsprogram for (\d{4})", lines[year_i]).group(1))
     programme = {"year": year, "adopted": f"{am.group(4)}-{am.group(3)}-{am.group(2)}", "adopted_by": am.group(1),

@@ -42,7 +42,8 @@ def parse_appendices(lines, stop, end, measures, anomalies, path) -> dict:
     out["regions"] = []
     if v4 is not None:
         anomalies.append(anomaly("missing-content", "Vedlegg 4",
-                                 "Vedlegg 4 (Innlandets regioninndeling) announces the ten regions, but the list is only in a map "
+                                 "Vedlegg 4 (Innlandets regioninndeling) announces the ten regions, but the list is "
+                                 "only in a map "
                                  "that the text capture does not hold; no regions extracted", v4 + 1, "info"))
         if "Vedlegg 4: :" in lines[v4]:
             anomalies.append(anomaly("typo", "Vedlegg 4", f"doubled colon in heading {lines[v4].strip()!r}", v4 + 1,

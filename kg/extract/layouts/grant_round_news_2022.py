@@ -43,7 +43,8 @@ class Spec:
 
 
 SPECS: tuple[Spec, ...] = (
-    Spec(r"støtte sammen med (?P<cofunder>Statsforvalteren i Trøndelag) til et samarbeidsprosjekt mellom (?P<places>[^.]+)\.",
+    Spec(r"støtte sammen med (?P<cofunder>Statsforvalteren i Trøndelag) til et samarbeidsprosjekt mellom "
+         r"(?P<places>[^.]+)\.",
          "project"),
     Spec(r"midler til kommunene i (?P<regions>Kongsvingerregionen) for å gjøre en helhetlig vurdering", "project"),
     Spec(r"støtter videre fellesprosjektet (?P<title>Digi Innlandet)\.", "project", status="continued",
