@@ -369,9 +369,10 @@ def _check_workbook(result: CheckResult, raw, shapes: Path, tmp: Path) -> None:
     _validate(result, [path], shapes, {path.name: raw.file})
 
 
-def check_upload(name: str, data: bytes, shapes: Path | str | None = None) -> CheckResult:
+def check_upload(name: str, data: bytes, shapes: Path | str | None = None, tmp_root: str | None = None) -> CheckResult:
     """Check one uploaded file (see the module docstring). Raises UploadError for a file that cannot be
-    checked; import errors and SHACL results are the *answer*, in the CheckResult."""
+    checked; import errors and SHACL results are the *answer*, in the CheckResult. ``tmp_root``: the folder
+    the scratch TemporaryDirectory is made in (kg serve makes and removes one per request)."""
     from .workbook.read import read_csv_files, read_xlsx_bytes
 
     t0 = time.perf_counter()
@@ -379,7 +380,7 @@ def check_upload(name: str, data: bytes, shapes: Path | str | None = None) -> Ch
     kind, syntax = detect(base, data)
     result = CheckResult(base, kind, syntax, hashlib.sha256(data).hexdigest(), len(data))
     shapes_dir = Path(shapes) if shapes else config.SHAPES
-    with tempfile.TemporaryDirectory(prefix="kg-check-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kg-check-", dir=tmp_root) as tmp:
         if kind in ("xlsx", "csv-zip"):
             try:
                 if kind == "xlsx":

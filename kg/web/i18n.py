@@ -83,7 +83,7 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Regionale handlingsprogram": "Regional action programmes",
     "Regionale handlingsprogram · lenkede data": "Regional action programmes · linked data",
     "Oversikt": "Overview", "Spørringer": "Queries", "Ontologi": "Ontology", "Søk …": "Search …",
-    "Søk i dataene": "Search the data", "Språk": "Language",
+    "Søk i dataene": "Search the data", "Språk": "Language", "Sjekk data": "Check data",
     "Data: ": "Data: ",
     "Kilder": "Sources",
     # errors
