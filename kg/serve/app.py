@@ -70,7 +70,7 @@ class Settings:
     check_max_upload_mb: float = 10       # the uploaded file
     check_timeout: float = 60.0           # seconds a check may run (then 504)
     check_body_timeout: float = 30.0      # seconds to receive the upload (then 408)
-    check_concurrency: int = 1            # checks at once (then 503 + Retry-After)
+    check_parallel: int = 1               # uploads received or checked at once (then 503 + Retry-After)
     check_tmp: str | None = None          # where a check's scratch folder is made (default: the system's)
 
 
@@ -555,6 +555,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     explore.kg = kg
     if settings.check_enabled:
         check_routes = CheckRoutes(kg).routes()
+    pages.environment().globals["check_page"] = settings.check_enabled   # the site navigation's link to /check
     routes = [
         Route("/", kg.landing, methods=["GET", "HEAD"]),
         Route("/sparql", kg.sparql, methods=["GET", "POST", "OPTIONS"]),

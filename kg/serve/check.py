@@ -18,6 +18,7 @@ client's mistake:
 from __future__ import annotations
 
 import re
+import tempfile
 
 import anyio
 from starlette.requests import Request
@@ -160,9 +161,11 @@ class CheckRoutes:
             return self._problem(request, 413, f"{filename[:200]} is larger than {mb}, the largest file this page "
                                  "checks — check it with `kg import --check FILE` or `kg validate FILE`")
         client = request.client.host if request.client else ""
-        task = Task(check_upload, (filename, data, str(self.s.shapes_dir)))
         try:
-            out = await self.kg.pool.run(task, timeout=self.s.check_timeout, client=client)
+            # the scratch folder is made and removed here: gone even when the worker is killed at the time limit
+            with tempfile.TemporaryDirectory(prefix="kg-check-", dir=self.s.check_tmp) as tmp:
+                task = Task(check_upload, (filename, data, str(self.s.shapes_dir), tmp))
+                out = await self.kg.pool.run(task, timeout=self.s.check_timeout, client=client)
         except QueryTimeout:
             return self._problem(request, 504, f"the check took longer than {self.s.check_timeout:g} s and was "
                                  "stopped — check a smaller file here, or run `kg import --check FILE` and "

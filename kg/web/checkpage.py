@@ -91,3 +91,14 @@ def render_check(*, result: CheckResult | None = None, error: str | None = None,
         ctx["turtle_href"] = _data_uri(result.turtle, "text/turtle") if result.turtle else None
         ctx["turtle_name"] = f"{stem}-report.ttl"
     return environment().get_template("check.html").render(**ctx, **_common(lambda i: i, root, root + "static", True))
+
+
+def render_form(*, current: str = "check", max_mb: float = 10, timeout: float = 60, error: str | None = None,
+                status: int = 200) -> str:
+    """The form alone, or with the explanation of why an upload could not be checked."""
+    return render_check(error=error, status=status, max_upload_mb=max_mb, timeout=timeout, current=current)
+
+
+def render_report(result: CheckResult, *, current: str = "check", max_mb: float = 10, timeout: float = 60) -> str:
+    """The form and the report of one checked upload."""
+    return render_check(result=result, max_upload_mb=max_mb, timeout=timeout, current=current)
