@@ -290,7 +290,9 @@ def _bounded(result: CheckResult, issues: list) -> None:
                             "(`kg import --check` lists every one)")
     for i in result.issues:   # cell values as the JSON shows them (dates, numbers), never objects
         v = i.get("value")
-        if v is not None and not isinstance(v, (str, int, float, bool)):
+        if isinstance(v, (list, tuple)):   # a list cell (actors …) as the workbook shows it: '; '-joined
+            i["value"] = "; ".join(str(x) for x in v)
+        elif v is not None and not isinstance(v, (str, int, float, bool)):
             i["value"] = str(v)
 
 
