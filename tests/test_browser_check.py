@@ -61,6 +61,7 @@ def test_upload_the_workbook_through_the_form(real_server, browser, workbook, wi
     shot.unlink(missing_ok=True)
     browser.screenshot(shot)
     assert shot.stat().st_size > 5000
+    browser.screenshot(ARTIFACTS / f"check-report-top-{width}.png", full=False)   # what the reader sees first
 
 
 @pytest.mark.skipif(not AXE.exists(), reason="axe-core not installed: run `npm ci` in tests/js (test.sh does)")
