@@ -221,3 +221,52 @@ def test_jsonld_with_remote_context_is_refused_without_a_request(check_client):
               "@type": "rp:Measure"}
     r = post(check_client, "inline.jsonld", json.dumps(inline).encode(), lang="en")
     assert r.status_code == 200 and json.loads(downloads(r.text)["inline-check.json"])["validation"]["counts"]["Violation"] > 0
+
+
+def _app(built_dataset, **settings):
+    from kg.serve.app import Settings, create_app
+
+    return create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
+                                                          build_dir=Path(built_dataset).parent, **settings),
+                      dataset_path=built_dataset)
+
+
+def test_a_check_over_its_time_is_stopped_504_and_leaves_nothing(built_dataset, workbook, tmp_path):
+    from starlette.testclient import TestClient
+
+    d, _ = workbook
+    app = _app(built_dataset, check_timeout=0.4, check_tmp=str(tmp_path))
+    try:
+        with TestClient(app) as c:
+            t0 = time.perf_counter()
+            r = post(c, "workbook.xlsx", (d / "workbook.xlsx").read_bytes(), lang="en")
+            assert r.status_code == 504 and "0.4 s" in r.text and "kg import --check" in r.text
+            assert time.perf_counter() - t0 < 5
+            assert list(tmp_path.iterdir()) == []   # the killed worker's scratch folder is gone too
+            assert c.get("/sparql", params={"query": "ASK {}"}).status_code == 200   # SPARQL still answers
+    finally:
+        app.state.kg.pool.close()
+
+
+def test_checks_beyond_the_limit_get_503_with_retry_after(built_dataset):
+    from starlette.testclient import TestClient
+
+    app = _app(built_dataset, check_parallel=0)
+    try:
+        with TestClient(app) as c:
+            r = post(c, "x.ttl", b"<http://example.org/a> <http://example.org/b> 1 .\n")
+            assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
+    finally:
+        app.state.kg.pool.close()
+
+
+def test_no_check_turns_the_page_off(built_dataset):
+    from starlette.testclient import TestClient
+
+    app = _app(built_dataset, check_enabled=False)
+    try:
+        with TestClient(app) as c:
+            assert c.post("/check", files={"file": ("x.ttl", b"")}).status_code in (404, 405)
+            assert 'check">Sjekk data</a>' not in c.get("/").text
+    finally:
+        app.state.kg.pool.close()
