@@ -44,6 +44,7 @@ from .errors import WorkbookError
 MB = 1024 * 1024
 MAX_MEMBERS = 1000              # members of a zip (an .xlsx has some 50)
 MAX_UNCOMPRESSED = 64 * MB      # all members together, as the archive declares them
+MAX_RATIO = 100                 # unpacked / packed size of a member over 1 MB (CSV and sheet XML pack ~10×)
 MAX_ITEMS = 5000                # import issues, and SHACL results, kept for the page and the JSON
 MAX_DOWNLOAD = 6 * MB           # the Turtle report beyond this is not offered
 MAX_JSON_DEPTH = 200            # JSON-LD nesting (deeper: refused before any parser recurses)
@@ -207,6 +208,9 @@ def _zip_guard(base: str, data: bytes) -> zipfile.ZipFile:
         if n.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", n) or ".." in parts:
             raise UploadError(400, f"{base}: member {n[:200]!r} has an absolute path or '..' — "
                               "the checker refuses such archives (zip the folder of CSV files itself)")
+        if i.file_size > MB and i.file_size > MAX_RATIO * max(i.compress_size, 1):
+            raise UploadError(400, f"{base}: member {n[:200]!r} unpacks to {i.file_size // i.compress_size or 0}× its "
+                              f"packed size (the checker takes at most {MAX_RATIO}×: a zip bomb?)")
         if i.flag_bits & 0x1:
             raise UploadError(400, f"{base}: member {n[:200]!r} is encrypted — zip the files without a password")
     return z

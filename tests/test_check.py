@@ -171,6 +171,19 @@ def test_zip_with_dotdot_member_is_400(check_client):
     assert r.status_code == 400 and "'..'" in html.unescape(r.text)
 
 
+def test_zip_bomb_is_400(check_client):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("Tiltak.csv", b"a" * (20 * 1024 * 1024))
+    r = post(check_client, "bomb.zip", buf.getvalue(), lang="en")
+    assert r.status_code == 400 and "zip bomb" in r.text
+    many = io.BytesIO()
+    with zipfile.ZipFile(many, "w") as z:
+        for i in range(1001):
+            z.writestr(f"f{i}.csv", "")
+    assert post(check_client, "many.zip", many.getvalue()).status_code == 400
+
+
 @pytest.mark.parametrize("name,data,status", [
     ("garbage.ttl", b"this is { not turtle", 400),
     ("garbage.xlsx", b"\x00\x01\x02 not a workbook", 400),
