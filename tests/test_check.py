@@ -283,3 +283,38 @@ def test_no_check_turns_the_page_off(built_dataset):
             assert 'check">Sjekk data</a>' not in c.get("/").text
     finally:
         app.state.kg.pool.close()
+
+
+def test_a_slow_upload_gets_408(tmp_path):
+    """A real server (uvicorn, in a thread) on the mini dataset: an upload that stalls past the body timeout."""
+    import socket
+
+    import uvicorn
+    from conftest_serve import free_port, make_app
+
+    app = make_app(tmp_path, check_body_timeout=1.0)
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 20
+        while not server.started and time.monotonic() < deadline:
+            time.sleep(0.05)
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+            s.sendall(b"POST /check?lang=en HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                      b"Content-Length: 100000\r\n\r\n--b\r\nContent-Disposition: form-data; name=\"file\"; "
+                      b"filename=\"x.ttl\"\r\n\r\n# a slow sender")
+            t0 = time.monotonic()
+            answer = b""
+            while b"</html>" not in answer:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408") and b"did not arrive within 1 s" in answer
+        assert time.monotonic() - t0 < 5
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        app.state.kg.pool.close()
