@@ -105,10 +105,22 @@ def test_real_workbook_has_no_import_errors_and_no_violations(check_client, work
           f"(check {data['seconds']} s)")
 
 
-def test_same_report_as_the_action(workbook):
+def test_same_report_as_kg_validate_on_the_build(workbook, built_dataset):
+    """The workbook's check finds exactly what `kg validate` finds on the real build for the measures, actors and
+    places the workbook holds (the build also has the grant round and another county's plan, not in a workbook)."""
+    from kg.validate import validate_dataset
+
     d, _ = workbook
     r = check_upload("workbook.xlsx", (d / "workbook.xlsx").read_bytes())
     assert r.import_errors == 0 and r.counts["Violation"] == 0 and r.validated
+    full = json.loads(validate_dataset([Path(built_dataset)]).to_json())
+
+    def key(x):
+        return x["severity"], json.dumps(x["focusNode"]), json.dumps(x["sourceShape"]), x["resultPath"]
+
+    mine, build = {key(x) for x in r.validation["results"]}, {key(x) for x in full["results"]}
+    assert mine <= build and len(mine) == len(r.validation["results"])
+    assert all("grant-round" in k[1] or "/plan/nordland" in k[1] for k in build - mine)
 
 
 def test_csv_zip_is_checked_like_the_workbook(check_client, workbook):
