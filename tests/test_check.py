@@ -330,3 +330,12 @@ def test_a_slow_upload_gets_408(tmp_path):
         server.should_exit = True
         thread.join(10)
         app.state.kg.pool.close()
+
+
+def test_json_for_a_client_that_asks_for_it(check_client):
+    r = post(check_client, "user_errors.ttl", USER_ERRORS.read_bytes(), headers={"Accept": "application/json"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("application/json")
+    assert r.json()["validation"]["counts"]["Violation"] == 6
+    bad = post(check_client, "x.ttl", b"", headers={"Accept": "application/json"})
+    assert bad.status_code == 400 and "empty" in bad.json()["error"]
+    assert check_client.head("/check").status_code == 200
