@@ -129,9 +129,18 @@ def _load(path: Path, _mtime: int | None) -> Authority:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise AuthorityError(path, mark.line + 1 if mark else 1, f"not valid YAML: {exc}") from exc
+    return _parse(path, data, _entry_lines(text))
+
+
+def authority_from_data(data, label) -> Authority:
+    """An authority held in memory (the sheet Aktører of a workbook being checked, kg.workbook.to_records),
+    checked as the file is; ``label`` names it in messages."""
+    return _parse(Path(str(label)), data, {})
+
+
+def _parse(path: Path, data, at: dict) -> Authority:
     if not isinstance(data, dict) or not isinstance(data.get("actors"), list):
         raise AuthorityError(path, 1, "expected a mapping with an 'actors' list")
-    at = _entry_lines(text)
 
     auth = Authority(path=path, actors={}, groups={}, composites={}, remarks=[])
     lines: dict[str, int] = {}

@@ -54,7 +54,7 @@ def load_records(records_dir: Path) -> list[Loaded]:
     """Every record file of the folder, read through the records model (kind by the record's shape,
     kg.records.validate.record_kind), in build order: programmes by year (newest first), then captures
     of a programme without its own programme part, successors, grants and plans."""
-    out = []
+    items = []
     for path in sorted(records_dir.glob("*.json")):
         shown = _shown(path)
         try:
@@ -63,8 +63,17 @@ def load_records(records_dir: Path) -> list[Loaded]:
             raise BuildError(f"{shown}:{e.lineno}: not valid JSON: {e.msg}") from None
         except UnicodeDecodeError as e:
             raise BuildError(f"{shown}: not UTF-8 text (byte offset {e.start})") from None
+        items.append((path.stem, data, shown))
+    return check_records(items)
+
+
+def check_records(items) -> list[Loaded]:
+    """Records held in memory, as (name, data, shown name): each read through the records model, in build
+    order (see load_records). kg import's records of a workbook on the check page come this way."""
+    out = []
+    for name, data, shown in items:
         record = load_record(data, shown)  # kg/records/model.py: a RecordError names the file and JSON path
-        out.append(Loaded(path.stem, record_kind(data), shown, record))
+        out.append(Loaded(name, record_kind(data), shown, record))
 
     def order(item: Loaded):
         rec = item.record
@@ -87,10 +96,11 @@ def _capture_year(item: Loaded) -> int:
     return src.programme_year
 
 
-def _run_iri(mint: Minter, records_dir: Path) -> str:
+def _run_iri(mint: Minter, blobs) -> str:
+    """The extraction run's IRI: a digest of the record files, (file name, bytes) in name order."""
     digest = hashlib.sha256()
-    for path in sorted(records_dir.glob("*.json")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name, blob in sorted(blobs):
+        digest.update(name.encode() + b"\0" + blob)
     return mint.run(digest.hexdigest()[:16])
 
 
@@ -121,15 +131,29 @@ def _describe_sources(sink: Sink, run: str) -> None:
         sink.add(run, PROV + "used", sink.mint.source(src.id))
 
 
-def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, progress=None) -> list[ox.Quad]:
-    """All asserted quads of the dataset (no inference)."""
+def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, progress=None, *,
+                  records: dict[str, dict] | None = None, authority=None, describe_sources: bool = True,
+                  ) -> list[ox.Quad]:
+    """All asserted quads of the dataset (no inference).
+
+    ``records`` (file name → record, e.g. {"hp2025.json": …}) builds from records held in memory instead of
+    the records folder, ``authority`` (a kg.authority.Authority) replaces the dataset's actor authority, and
+    ``describe_sources=False`` leaves out the dataset's registered source documents: the check page of
+    `kg serve` builds an uploaded workbook's records this way, nothing written anywhere."""
     from .authority import load_authority
 
-    records_dir = records_dir or config.RECORDS
     mint = mint or Minter()
     sink = Sink(mint)
     step = progress or (lambda label: None)
-    run = _run_iri(mint, records_dir)
+    if records is None:
+        records_dir = records_dir or config.RECORDS
+        run = _run_iri(mint, ((p.name, p.read_bytes()) for p in records_dir.glob("*.json")))
+        loaded = load_records(records_dir)
+    else:
+        blobs = {name: json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+                 for name, data in records.items()}
+        run = _run_iri(mint, blobs.items())
+        loaded = check_records((Path(name).stem, data, name) for name, data in sorted(records.items()))
 
     step("ontology")
     sink.use_graph("ontology")
@@ -144,15 +168,16 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
     sink.use_graph("authority")
     municipality_numbers = map_municipalities(sink)
     try:
-        authority = load_authority()
+        authority = authority if authority is not None else load_authority()
     except Exception as e:  # authority errors name file and entry already
         raise BuildError(str(e)) from None
     actor_ids, group_ids = map_actors(sink, authority, municipality_numbers)
     actors = Actors(sink, actor_ids, group_ids)
-    _describe_sources(sink, run)
+    if describe_sources:
+        _describe_sources(sink, run)
 
     measures: dict[tuple[int, str], str] = {}
-    for item in load_records(records_dir):
+    for item in loaded:
         name, kind, file, rec = item
         step(name)
         source_id = rec.source.id or name

@@ -463,6 +463,9 @@ def serve(
     cache_mb: int = typer.Option(64, "--cache-mb", help="MB for the SPARQL result cache (pages and resources get half of it each)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No access log."),
     header_timeout: float = typer.Option(10.0, "--header-timeout", help="Seconds a client has to send a request's line and headers (slowloris bound); then 408 and the connection is closed."),
+    check_max_upload_mb: float = typer.Option(10, "--check-max-upload-mb", help="MB a file uploaded to the check page (/check) may have; 413 beyond."),
+    check_timeout: float = typer.Option(60.0, "--check-timeout", help="Seconds one check on /check may run (in a query worker, with its memory limit); then 504."),
+    no_check: bool = typer.Option(False, "--no-check", help="No check page (/check): uploads are not taken."),
 ) -> None:
     """Serve the dataset: read-only SPARQL 1.1 endpoint (/sparql), linked-data pages, query page (/query).
 
@@ -480,7 +483,8 @@ def serve(
         run_server(host, port, timeout, max_results, base_iri, data, service_allow, workers, quiet,
                    slow_workers=slow_workers, fast_budget=fast_budget, memory_limit_mb=memory_limit,
                    max_response_mb=max_response, cache_mb=cache_mb, slow_per_client=slow_per_client,
-                   header_timeout=header_timeout)
+                   header_timeout=header_timeout, check_max_upload_mb=check_max_upload_mb,
+                   check_timeout=check_timeout, check_enabled=not no_check)
     except ServeError as e:
         _plain_fail(str(e))
 

@@ -38,7 +38,8 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
           base_iri: str | None = None, dataset: Path | None = None, service_allow: list[str] | None = None,
           workers: int = 2, quiet: bool = False, slow_workers: int = 2, fast_budget: float = 0.25,
           memory_limit_mb: int = 256, max_response_mb: float = 16, cache_mb: int = 64,
-          slow_per_client: int = 1, header_timeout: float = 10.0) -> None:
+          slow_per_client: int = 1, header_timeout: float = 10.0, check_max_upload_mb: float = 10,
+          check_timeout: float = 60.0, check_enabled: bool = True) -> None:
     """Load the dataset, fork the query workers, run uvicorn.
     Raises ServeError (a named file, a torn build, a dataset that does not load) before listening."""
     import uvicorn
@@ -74,6 +75,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
         cache_mb=cache_mb,
         service_allow=frozenset(service_allow or ()),
         build_dir=path.parent,
+        check_enabled=check_enabled,
+        check_max_upload_mb=check_max_upload_mb,
+        check_timeout=check_timeout,
     )
     app = create_app(store, settings, dataset_path=path)  # forks the workers before uvicorn starts threads
     pool = app.state.kg.pool

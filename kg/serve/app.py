@@ -65,6 +65,13 @@ class Settings:
     queries_dir: Path = field(default_factory=lambda: config.QUERIES)
     release: str = ""  # identifies the loaded data (ETags, caches); derived from the file if empty
     cache_entries: int = 1024
+    # the check page (/check, issue 13; kg/serve/check.py)
+    check_enabled: bool = True
+    check_max_upload_mb: float = 10       # the uploaded file
+    check_timeout: float = 60.0           # seconds a check may run (then 504)
+    check_body_timeout: float = 30.0      # seconds to receive the upload (then 408)
+    check_parallel: int = 1               # uploads received or checked at once (then 503 + Retry-After)
+    check_tmp: str | None = None          # where a check's scratch folder is made (default: the system's)
 
 
 def _nbytes(v) -> int:
@@ -174,18 +181,32 @@ class KGApp:
 
     # ------------------------------------------------------------------ SPARQL
 
-    async def _read_body(self, request: Request) -> bytes:
+    async def _read_body(self, request: Request, limit: int | None = None, timeout: float | None = None,
+                         drain: int = 0) -> bytes:
+        """The request body, at most `limit` bytes (default --max-body) received within `timeout` s (default
+        the body timeout): else 413 / 408. `drain`: bytes past the limit still read (and dropped) before the
+        413, so that a browser, still sending, reads the answer instead of a reset connection."""
+        limit = self.s.max_body if limit is None else limit
+        timeout = self.s.body_timeout if timeout is None else timeout
         cl = request.headers.get("content-length")
-        if cl and cl.isdigit() and int(cl) > self.s.max_body:
-            raise ProtocolError(413, f"request body of {cl} bytes exceeds the limit of {self.s.max_body} bytes")
+        declared = int(cl) if cl and cl.isdigit() else None
+        if declared is not None and declared > limit + drain:
+            raise ProtocolError(413, f"request body of {cl} bytes exceeds the limit of {limit} bytes")
         body = bytearray()
-        with anyio.move_on_after(self.s.body_timeout) as scope:
+        seen = 0
+        with anyio.move_on_after(timeout) as scope:
             async for chunk in request.stream():
-                body += chunk
-                if len(body) > self.s.max_body:
-                    raise ProtocolError(413, f"request body exceeds the limit of {self.s.max_body} bytes")
+                seen += len(chunk)
+                if seen > limit + drain:
+                    break
+                if seen <= limit:
+                    body += chunk
+                else:
+                    body.clear()   # over the limit: keep reading (to `drain`), keep nothing
         if scope.cancelled_caught:
-            raise ProtocolError(408, f"request body not received within {self.s.body_timeout:g} s")
+            raise ProtocolError(408, f"request body not received within {timeout:g} s")
+        if seen > limit:
+            raise ProtocolError(413, f"request body exceeds the limit of {limit} bytes")
         return bytes(body)
 
     async def sparql(self, request: Request) -> Response:
@@ -524,8 +545,17 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
     from .explore import prepare as prepare_explore
 
     explore = Explore(None, prepare_explore(store, settings))
+    check_routes = []
+    if settings.check_enabled:
+        from .. import checking
+        from .check import CheckRoutes
+
+        checking.preload()   # before the query workers are forked: a check's memory is its own work
     kg = KGApp(store, settings, pool)
     explore.kg = kg
+    if settings.check_enabled:
+        check_routes = CheckRoutes(kg).routes()
+    pages.environment().globals["check_page"] = settings.check_enabled   # the site navigation's link to /check
     routes = [
         Route("/", kg.landing, methods=["GET", "HEAD"]),
         Route("/sparql", kg.sparql, methods=["GET", "POST", "OPTIONS"]),
@@ -543,6 +573,7 @@ def create_app(store: ox.Store, settings: Settings | None = None, *, pool: Query
         Route("/.well-known/void", kg.void, methods=["GET", "HEAD"]),
         Mount("/static", app=StaticFiles(directory=str(STATIC)), name="static"),
         *explore.routes(),  # explore (issue 11): /search, /source/{id}/text, …
+        *check_routes,      # the check page (issue 13): /check
         Route("/{path:path}", kg.resource, methods=["GET", "HEAD"]),
     ]
     cors = dict(

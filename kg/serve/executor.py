@@ -161,6 +161,28 @@ class Job:
     base_iri: str | None = None  # resolves relative IRIs in the query (SPARQL Protocol: the endpoint URL)
 
 
+@dataclass
+class Task:
+    """Work other than a SPARQL query, run in a query worker with the same time and memory limits (the
+    check page's upload check, kg.checking.check_upload): ``fn(*args)`` (a module-level function, pickled
+    by name) → {'status': 200, 'result': its value}; an exception with a ``status`` (a client's mistake)
+    → {'status': that, 'error': its message}. ``max_result``: bytes the pickled result may take."""
+    fn: object
+    args: tuple = ()
+    max_result: int = 32 * MB
+
+    def run(self) -> dict:
+        try:
+            return {"status": 200, "result": self.fn(*self.args)}
+        except MemoryError:
+            return {"status": 507, "error": "the task needed more than the memory limit of its worker"}
+        except Exception as e:  # a typed error says who is at fault; anything else is the server's
+            status = getattr(e, "status", None)
+            if isinstance(status, int) and 400 <= status < 600:
+                return {"status": status, "error": str(e)}
+            return {"status": 500, "error": f"{type(e).__name__}: {e}"}
+
+
 def execute(store: ox.Store, job: Job, cfg: PoolConfig | None = None) -> dict:
     """Check and run one query; returns {'status', 'body', 'media_type', 'truncated', 'count'} or an error."""
     cfg = cfg or PoolConfig()
@@ -216,7 +238,7 @@ def _worker_main(store: ox.Store, sock: socket.socket, cfg: PoolConfig) -> None:
         if job is None:
             return
         try:
-            out = execute(store, job, cfg)
+            out = job.run() if isinstance(job, Task) else execute(store, job, cfg)
         except Exception as e:  # never let a worker die silently on an unexpected error
             out = {"status": 500, "error": f"{type(e).__name__}: {e}"}
         sock.sendall(_frame(out))
@@ -612,8 +634,8 @@ class QueryPool:
 
     # ------------------------------------------------------------------ running a job
 
-    def _roundtrip(self, w: _Worker, frame: bytes) -> "_Exchange":
-        return _Exchange(asyncio.get_running_loop(), w.sock, frame, self.cfg.max_response + MB)
+    def _roundtrip(self, w: _Worker, frame: bytes, limit: int | None = None) -> "_Exchange":
+        return _Exchange(asyncio.get_running_loop(), w.sock, frame, (limit or self.cfg.max_response) + MB)
 
     def _died(self, w: _Worker) -> Exception:
         if w.killed == "memory":
@@ -627,8 +649,8 @@ class QueryPool:
             return WorkerDied("the query workers are restarting; try again in a few seconds", 503)
         return WorkerDied("the query worker crashed while running this query")
 
-    async def run(self, job: Job, timeout: float | None = None, client: str = "") -> dict:
-        """Execute `job`. Raises PoolBusy, QueryTimeout, MemoryExceeded or WorkerDied."""
+    async def run(self, job: Job | Task, timeout: float | None = None, client: str = "") -> dict:
+        """Execute `job` (a query, or a Task). Raises PoolBusy, QueryTimeout, MemoryExceeded or WorkerDied."""
         timeout = self.cfg.timeout if timeout is None else timeout
         w = await self._acquire(client)
         held = [True]  # the client's fair share of the fast lane, until the query leaves it
@@ -640,7 +662,7 @@ class QueryPool:
 
     async def _run_on(self, w: _Worker, job: Job, timeout: float, client: str, held: list) -> dict:
         t0 = time.monotonic()
-        task = self._roundtrip(w, _frame(job))
+        task = self._roundtrip(w, _frame(job), job.max_result if isinstance(job, Task) else None)
         lane = "fast"
         per = self.cfg.slow_per_client
         budget = self.cfg.fast_budget

@@ -103,7 +103,7 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Regionale handlingsprogram": "Regional action programmes",
     "Regionale handlingsprogram · lenkede data": "Regional action programmes · linked data",
     "Oversikt": "Overview", "Spørringer": "Queries", "Ontologi": "Ontology", "Søk …": "Search …",
-    "Søk i dataene": "Search the data", "Språk": "Language",
+    "Søk i dataene": "Search the data", "Språk": "Language", "Sjekk data": "Check data",
     "Data: ": "Data: ",
     "Kilder": "Sources",
     # errors
@@ -260,4 +260,30 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "grunnlag ikke registrert": "basis not recorded", "per år i ": "per year in ", "per år": "per year",
     "for perioden ": "for the period ", "for ": "for ",
     "totalt (periode ikke registrert)": "total (period not recorded)",
+    # the check page (/check, issue 13)
+    "Sjekk dataene dine": "Check your data", "Sjekk": "Check",
+    "Last opp en fil og få den samme rapporten som kg import og kg validate gir: feil i cellene i arbeidsboka "
+    "(ark og celle, verdi og hva du kan gjøre) og SHACL-valideringen mot de samme formene som datasettet.":
+    "Upload a file and get the same report as kg import and kg validate give: problems in the cells of the "
+    "workbook (sheet and cell, value and what to do) and the SHACL validation against the dataset's own shapes.",
+    "Arbeidsbok (.xlsx), CSV-mappen som .zip (én CSV per ark), eller RDF: Turtle (.ttl), TriG (.trig), N-Quads "
+    "(.nq), N-Triples (.nt) eller JSON-LD (.jsonld, uten eksterne @context).":
+    "A workbook (.xlsx), its CSV folder as a .zip (one CSV per sheet), or RDF: Turtle (.ttl), TriG (.trig), "
+    "N-Quads (.nq), N-Triples (.nt) or JSON-LD (.jsonld, without remote @context).",
+    "Høyst": "At most", "sjekken stoppes etter": "a check is stopped after",
+    "Ingenting lagres på serveren.": "Nothing is kept on the server.",
+    "Filen kunne ikke sjekkes": "The file could not be checked", "Rapport for": "Report for",
+    "Arbeidsboka har importfeil: den ble ikke bygd eller validert.":
+    "The workbook has import errors: it was not built or validated.",
+    "Ingen brudd på SHACL-profilen.": "No violations of the SHACL profile.",
+    "Se advarslene og merknadene under.": "See the warnings and notes below.",
+    "Dataene bryter SHACL-profilen: rett bruddene før publisering.":
+    "The data violates the SHACL profile: fix the violations before publishing.",
+    "Filtype": "File type", "Importfeil": "Import errors", "Importadvarsler": "Import warnings",
+    "Advarsler": "Warnings", "Merknader": "Notes", "Tid": "Time",
+    "Last ned rapporten": "Download the report", "Importrapport (arbeidsboka)": "Import report (the workbook)",
+    "Ingen feil eller advarsler i cellene.": "No errors or warnings in the cells.", "Ark": "Sheet",
+    "Celle": "Cell", "Alvor": "Severity", "Problem": "Problem", "Hva du kan gjøre": "What to do",
+    "SHACL-rapport": "SHACL report", "Ingen resultater: alle former er oppfylt.": "No results: every shape is met.",
+    "arbeidsbok": "workbook",
 }}

@@ -17,7 +17,7 @@ from ..io import atomic_write_many, dumps_json
 from ..records.validate import RecordError
 from ..records.validate import check as check_record
 from .check import CheckedBook, check
-from .read import read_book
+from .read import RawBook, read_book
 from .to_records import authority, records
 
 AUTHORITY_HEADER = ("# Actor authority file, imported from a workbook by `kg import` (sheet Aktører).\n"
@@ -84,14 +84,22 @@ def convert(book: CheckedBook) -> ImportResult:
     return ImportResult(book.raw.file, recs, auth, issues)
 
 
+def import_raw(raw: RawBook) -> ImportResult:
+    """Check and convert a workbook already read (kg.workbook.read: a file, a CSV folder, or bytes held in
+    memory); the dataset's plan id (kg.toml) is checked against the sheet Program. WorkbookError on errors."""
+    from .. import dataset
+
+    plan_id = dataset.current().plan_id if dataset.active() else None
+    return convert(check(raw, plan_id))
+
+
 def import_workbook(path, out_dir: Path | None = None, authority_file: Path | None = None,
                     write: bool = True) -> ImportResult:
     """Read, check and convert ``path`` (xlsx or CSV folder); write the records to ``out_dir`` and the
     actors to ``authority_file`` in one atomic step (unless ``write`` is false)."""
-    from .. import config, dataset
+    from .. import config
 
-    plan_id = dataset.current().plan_id if dataset.active() else None
-    result = convert(check(read_book(path), plan_id))
+    result = import_raw(read_book(path))
     if not write:
         return result
     out_dir = Path(out_dir or config.RECORDS)

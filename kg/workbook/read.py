@@ -53,45 +53,70 @@ def _sheet(name: str, rows) -> RawSheet:
     return sheet
 
 
-def _fail(path: Path, message: str, hint: str) -> WorkbookError:
-    return WorkbookError(path, [CellIssue("error", "readable", path.name, None, None, None, message, hint)])
+def _fail(name, message: str, hint: str) -> WorkbookError:
+    shown = Path(name).name if isinstance(name, Path) else str(name)
+    return WorkbookError(name, [CellIssue("error", "readable", shown, None, None, None, message, hint)])
+
+
+_NOT_XLSX = "save it from Excel as 'Excel Workbook (.xlsx)', or give a folder of CSV files"
 
 
 def read_xlsx(path: Path) -> RawBook:
+    return read_xlsx_bytes(path.name, path.read_bytes())
+
+
+def read_xlsx_bytes(name: str, data: bytes) -> RawBook:
+    """An .xlsx workbook held in memory (e.g. uploaded to the check page of `kg serve`); ``name`` is
+    what messages and provenance call it. openpyxl parses its XML with defusedxml (installed with kg):
+    entity declarations are refused, not expanded."""
     import zipfile
 
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
-    data = path.read_bytes()
+    unreadable = (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError,
+                  EOFError, SyntaxError)   # defusedxml's refusals are ValueErrors, expat's ParseError a SyntaxError
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as e:
-        raise _fail(path, f"not an Excel workbook (.xlsx): {e}",
-                    "save it from Excel as 'Excel Workbook (.xlsx)', or give a folder of CSV files") from None
+    except unreadable as e:
+        raise _fail(name, f"not an Excel workbook (.xlsx): {e}", _NOT_XLSX) from None
     try:
         sheets = {ws.title: _sheet(ws.title, ws.iter_rows(values_only=True)) for ws in wb.worksheets}
+    except unreadable as e:   # a sheet's XML is read only now (read-only mode)
+        raise _fail(name, f"a sheet of this workbook cannot be read: {e}", _NOT_XLSX) from None
     finally:
         wb.close()
-    return RawBook(path.name, hashlib.sha256(data).hexdigest(), "xlsx", sheets)
+    return RawBook(name, hashlib.sha256(data).hexdigest(), "xlsx", sheets)
 
 
 def read_csv_dir(path: Path) -> RawBook:
     files = sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv" and p.is_file())
+    return read_csv_files(path.name, {f.name: f.read_bytes() for f in files}, where=path)
+
+
+def read_csv_files(name: str, files: dict[str, bytes], where=None) -> RawBook:
+    """The CSV form of a workbook held in memory: {file name: bytes}, one file per sheet named after it
+    (Tiltak.csv …), e.g. the members of a zip uploaded to the check page. ``where``: the folder, for messages."""
+    where = where if where is not None else name
+    files = {n: files[n] for n in sorted(files) if n.lower().endswith(".csv")}
     if not files:
-        raise _fail(path, "no CSV files in this folder", "write one CSV per sheet, named after it (Tiltak.csv …): "
+        raise _fail(where, "no CSV files in this folder", "write one CSV per sheet, named after it (Tiltak.csv …): "
                     "`kg template --csv DIR` makes an empty set")
     digest = hashlib.sha256()
     sheets = {}
-    for f in files:
-        blob = f.read_bytes()
-        digest.update(f.name.encode() + b"\0" + blob + b"\0")
+    for fname, blob in files.items():
+        digest.update(fname.encode() + b"\0" + blob + b"\0")
         try:
             text = blob.decode("utf-8-sig")
         except UnicodeDecodeError as e:
-            raise _fail(f, f"not UTF-8 text (byte {e.start})", "save the CSV as 'CSV UTF-8'") from None
-        sheets[f.stem] = _sheet(f.stem, csv.reader(io.StringIO(text, newline="")))
-    return RawBook(path.name, digest.hexdigest(), "csv", sheets)
+            shown = Path(where) / fname if isinstance(where, Path) else fname
+            raise _fail(shown, f"not UTF-8 text (byte {e.start})", "save the CSV as 'CSV UTF-8'") from None
+        stem = fname[:-4]
+        try:
+            sheets[stem] = _sheet(stem, csv.reader(io.StringIO(text, newline="")))
+        except csv.Error as e:
+            raise _fail(fname, f"not a readable CSV file: {e}", "save the sheet as 'CSV UTF-8'") from None
+    return RawBook(name, digest.hexdigest(), "csv", sheets)
 
 
 def read_book(path) -> RawBook:
