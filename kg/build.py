@@ -249,7 +249,8 @@ def check_out_dir(out_dir: Path) -> None:
         raise BuildError(f"{show(out_dir)}: cannot write the build here ({e.strerror or e}) — choose another --out") from None
 
 
-def run(reason: bool = False, progress: bool = True, records_dir: Path | None = None, out_dir: Path | None = None) -> Path:
+def run(reason: bool = False, progress: bool = True, records_dir: Path | None = None,
+        out_dir: Path | None = None) -> Path:
     """Build the dataset; returns the path of dataset.nq. Raises BuildError / RecordError."""
     out_dir = Path(out_dir or config.BUILD)
     check_out_dir(out_dir)

@@ -18,7 +18,8 @@ app = typer.Typer(
     help=(
         "Publish regional action programmes (handlingsprogram) as validated, SPARQL-queryable linked data.\n\n"
         "Typical flow:  kg extract  →  kg build  →  kg validate  →  kg serve   (or simply: kg up)\n\n"
-        "A new dataset:  kg init DIR  →  fill in DIR/data/workbook.xlsx  →  (in DIR) kg import data/workbook.xlsx  →  kg build  →  kg publish\n\n"
+        "A new dataset:  kg init DIR  →  fill in DIR/data/workbook.xlsx  →  (in DIR) kg import data/workbook.xlsx  →  "
+        "kg build  →  kg publish\n\n"
         "Every command works on the dataset (a folder with kg.toml) given by --dataset DIR, $KG_DATASET, "
         "or found from the current folder upwards."
     ),
@@ -32,7 +33,8 @@ app = typer.Typer(
 
 DatasetOpt = Annotated[Optional[Path], typer.Option(
     "--dataset", metavar="DIR", show_default=False,
-    help="The dataset folder (holding kg.toml). Default: $KG_DATASET, else the current folder or its nearest parent with a kg.toml.")]
+    help="The dataset folder (holding kg.toml). Default: $KG_DATASET, else the current folder or its nearest parent "
+         "with a kg.toml.")]
 
 
 def _use_dataset(folder: Optional[Path]) -> None:
@@ -252,11 +254,14 @@ def _init_command():
         inspect.Parameter("keywords", inspect.Parameter.KEYWORD_ONLY, default=[], annotation=Annotated[
             List[str], typer.Option("--keyword", help="A keyword (nb) for the catalogue (repeatable).")]),
         inspect.Parameter("yes", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
-            bool, typer.Option("--yes", "-y", help="Ask nothing: take the defaults (and fail naming what is missing).")]),
+            bool, typer.Option("--yes", "-y",
+                               help="Ask nothing: take the defaults (and fail naming what is missing).")]),
         inspect.Parameter("csv", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
-            bool, typer.Option("--csv", help="The workbook as a folder of CSV files (data/workbook/) instead of .xlsx.")]),
+            bool, typer.Option("--csv",
+                               help="The workbook as a folder of CSV files (data/workbook/) instead of .xlsx.")]),
         inspect.Parameter("force", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=Annotated[
-            bool, typer.Option("--force", help="Add the dataset to a folder that is not empty (never overwrites a file).")]),
+            bool, typer.Option("--force",
+                               help="Add the dataset to a folder that is not empty (never overwrites a file).")]),
     ]
 
     def init(**kwargs):
@@ -273,7 +278,9 @@ _init_command()
 
 @command()
 def extract(
-    paths: List[Path] = typer.Argument(None, help="Source documents to extract (default: every document in data/sources/sources.yaml)."),
+    paths: List[Path] = typer.Argument(None,
+                                       help="Source documents to extract (default: every document in "
+                                            "data/sources/sources.yaml)."),
     out: Path = typer.Option(None, "--out", help="Records folder (default: data/records)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
@@ -287,7 +294,9 @@ def extract(
 
 @command()
 def build(
-    reason: bool = typer.Option(False, "--reason", help="Materialise RDFS inferences (owlrl) into the named graph …/graph/inferred. Slow on large data; see README."),
+    reason: bool = typer.Option(False, "--reason",
+                                help="Materialise RDFS inferences (owlrl) into the named graph …/graph/inferred. Slow "
+                                     "on large data; see README."),
     out: Path = typer.Option(None, "--out", help="Output folder (default: build/)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output."),
 ) -> None:
@@ -335,14 +344,30 @@ def _built_first(quiet: bool = False) -> None:
 
 @command()
 def validate(
-    files: List[Path] = typer.Argument(None, help="RDF files to validate (.ttl .nt .nq .trig .jsonld .rdf), all graphs merged. Default: the built dataset build/dataset.nq (built first if missing)."),
-    fmt: str = typer.Option("text", "--format", "-f", help="text, turtle (the full sh:ValidationReport) or json (documented in shapes/README.md)."),
-    lang: str = typer.Option("nb", "--lang", help="Language of messages (any tag your shapes use, e.g. de; falls back to en, then untagged); headings in nb or en."),
-    inference: str = typer.Option("none", "--inference", help="none (data + subclass axioms) or rdfs (whole ontology, RDFS closure; changes answers, see shapes/README.md)."),
-    engine: str = typer.Option("turbo", "--engine", help="turbo (pyshacl-turbo, the default: W3C suite 120/120) or pyshacl (the reference, slow)."),
-    shapes: Path = typer.Option(None, "--shapes", help="A SHACL shapes file or folder, any SHACL Core + SHACL-SPARQL (default: our profile in shapes/)."),
-    ontology: Path = typer.Option(None, "--ontology", help="An RDF file whose rdfs:subClassOf axioms join the data (default: ours with our profile, none with --shapes)."),
-    fail_on: str = typer.Option("violation", "--fail-on", help="Exit 1 when a result of this severity or worse exists: violation, warning or info."),
+    files: List[Path] = typer.Argument(None,
+                                       help="RDF files to validate (.ttl .nt .nq .trig .jsonld .rdf), all graphs "
+                                            "merged. Default: the built dataset build/dataset.nq (built first if "
+                                            "missing)."),
+    fmt: str = typer.Option("text", "--format", "-f",
+                            help="text, turtle (the full sh:ValidationReport) or json (documented in shapes/README.md)."),
+    lang: str = typer.Option("nb", "--lang",
+                             help="Language of messages (any tag your shapes use, e.g. de; falls back to en, then "
+                                  "untagged); headings in nb or en."),
+    inference: str = typer.Option("none", "--inference",
+                                  help="none (data + subclass axioms) or rdfs (whole ontology, RDFS closure; changes "
+                                       "answers, see shapes/README.md)."),
+    engine: str = typer.Option("turbo", "--engine",
+                               help="turbo (pyshacl-turbo, the default: W3C suite 120/120) or pyshacl (the reference, "
+                                    "slow)."),
+    shapes: Path = typer.Option(None, "--shapes",
+                                help="A SHACL shapes file or folder, any SHACL Core + SHACL-SPARQL (default: our "
+                                     "profile in shapes/)."),
+    ontology: Path = typer.Option(None, "--ontology",
+                                  help="An RDF file whose rdfs:subClassOf axioms join the data (default: ours with our "
+                                       "profile, none with --shapes)."),
+    fail_on: str = typer.Option("violation", "--fail-on",
+                                help="Exit 1 when a result of this severity or worse exists: violation, warning or "
+                                     "info."),
 ) -> None:
     """Validate the dataset (or your own RDF files) against the SHACL profile (or your own shapes).
 
@@ -387,10 +412,13 @@ def validate(
 @command()
 def query(
     name: str = typer.Argument(None, help="Name of a ready-made question (a file queries/NAME.rq). Omit to list them."),
-    param: List[str] = typer.Option([], "--param", "-p", help="Parameter as key=value (repeatable); see the question's header."),
-    endpoint: str = typer.Option(None, "--endpoint", help="Run against this SPARQL endpoint URL instead of the local build."),
+    param: List[str] = typer.Option([], "--param", "-p",
+                                    help="Parameter as key=value (repeatable); see the question's header."),
+    endpoint: str = typer.Option(None, "--endpoint",
+                                 help="Run against this SPARQL endpoint URL instead of the local build."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
-    show: bool = typer.Option(False, "--show", help="Print the SPARQL (with parameters filled in) instead of running it."),
+    show: bool = typer.Option(False, "--show",
+                              help="Print the SPARQL (with parameters filled in) instead of running it."),
 ) -> None:
     """Run a ready-made research question against the local build or any SPARQL endpoint.
 
@@ -449,22 +477,49 @@ def _print_table(title: str, cols: list[str], table: list[list[str]], fmt: str) 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Interface to listen on."),
     port: int = typer.Option(8000, "--port", help="TCP port."),
-    timeout: float = typer.Option(10.0, "--timeout", help="Seconds a SPARQL query may run before it is stopped (its worker process is killed)."),
-    max_results: int = typer.Option(10_000, "--max-results", help="Cap on result rows / triples; larger results are cut and flagged in the X-SPARQL-Truncated header."),
-    base_iri: str = typer.Option(None, "--base-iri", help="Base IRI of the dataset's resources (default: KG_BASE_IRI, else base_iri in kg.toml)."),
-    data: Path = typer.Option(None, "--data", help="N-Quads or TriG file to serve (default: the dataset's build/dataset.nq, built first if missing)."),
-    service_allow: List[str] = typer.Option([], "--service-allow", help="SPARQL endpoint IRI that SERVICE may call (repeatable); all others are refused."),
-    workers: int = typer.Option(2, "--workers", "--fast-workers", help="Fast-lane query processes (forked copy-on-write): every query starts here."),
-    slow_workers: int = typer.Option(2, "--slow-workers", help="Slow-lane processes: queries still running after --fast-budget move here (reniced) and may run to --timeout; when all are busy, further long queries get 503 + Retry-After at once."),
-    fast_budget: float = typer.Option(0.25, "--fast-budget", help="Seconds a query may run in the fast lane before it moves to the slow lane."),
-    slow_per_client: int = typer.Option(1, "--slow-per-client", help="Slow-lane queries one client address may have at once (429 beyond; 0 = no limit, e.g. behind a proxy)."),
-    memory_limit: int = typer.Option(256, "--memory-limit", help="MB a query process may grow beyond its size at start (the shared store is not counted); over it the query is stopped with 507."),
-    max_response: float = typer.Option(16, "--max-response-mb", help="MB cap on a serialised SPARQL result (507 beyond; rows are capped by --max-results)."),
-    cache_mb: int = typer.Option(64, "--cache-mb", help="MB for the SPARQL result cache (pages and resources get half of it each)."),
+    timeout: float = typer.Option(10.0, "--timeout",
+                                  help="Seconds a SPARQL query may run before it is stopped (its worker process is "
+                                       "killed)."),
+    max_results: int = typer.Option(10_000, "--max-results",
+                                    help="Cap on result rows / triples; larger results are cut and flagged in the "
+                                         "X-SPARQL-Truncated header."),
+    base_iri: str = typer.Option(None, "--base-iri",
+                                 help="Base IRI of the dataset's resources (default: KG_BASE_IRI, else base_iri in "
+                                      "kg.toml)."),
+    data: Path = typer.Option(None, "--data",
+                              help="N-Quads or TriG file to serve (default: the dataset's build/dataset.nq, built "
+                                   "first if missing)."),
+    service_allow: List[str] = typer.Option([], "--service-allow",
+                                            help="SPARQL endpoint IRI that SERVICE may call (repeatable); all others "
+                                                 "are refused."),
+    workers: int = typer.Option(2, "--workers", "--fast-workers",
+                                help="Fast-lane query processes (forked copy-on-write): every query starts here."),
+    slow_workers: int = typer.Option(2, "--slow-workers",
+                                     help="Slow-lane processes: queries still running after --fast-budget move here "
+                                          "(reniced) and may run to --timeout; when all are busy, further long queries "
+                                          "get 503 + Retry-After at once."),
+    fast_budget: float = typer.Option(0.25, "--fast-budget",
+                                      help="Seconds a query may run in the fast lane before it moves to the slow lane."),
+    slow_per_client: int = typer.Option(1, "--slow-per-client",
+                                        help="Slow-lane queries one client address may have at once (429 beyond; 0 = "
+                                             "no limit, e.g. behind a proxy)."),
+    memory_limit: int = typer.Option(256, "--memory-limit",
+                                     help="MB a query process may grow beyond its size at start (the shared store is "
+                                          "not counted); over it the query is stopped with 507."),
+    max_response: float = typer.Option(16, "--max-response-mb",
+                                       help="MB cap on a serialised SPARQL result (507 beyond; rows are capped by "
+                                            "--max-results)."),
+    cache_mb: int = typer.Option(64, "--cache-mb",
+                                 help="MB for the SPARQL result cache (pages and resources get half of it each)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No access log."),
-    header_timeout: float = typer.Option(10.0, "--header-timeout", help="Seconds a client has to send a request's line and headers (slowloris bound); then 408 and the connection is closed."),
-    check_max_upload_mb: float = typer.Option(10, "--check-max-upload-mb", help="MB a file uploaded to the check page (/check) may have; 413 beyond."),
-    check_timeout: float = typer.Option(60.0, "--check-timeout", help="Seconds one check on /check may run (in a query worker, with its memory limit); then 504."),
+    header_timeout: float = typer.Option(10.0, "--header-timeout",
+                                         help="Seconds a client has to send a request's line and headers (slowloris "
+                                              "bound); then 408 and the connection is closed."),
+    check_max_upload_mb: float = typer.Option(10, "--check-max-upload-mb",
+                                              help="MB a file uploaded to the check page (/check) may have; 413 beyond."),
+    check_timeout: float = typer.Option(60.0, "--check-timeout",
+                                        help="Seconds one check on /check may run (in a query worker, with its memory "
+                                             "limit); then 504."),
     no_check: bool = typer.Option(False, "--no-check", help="No check page (/check): uploads are not taken."),
 ) -> None:
     """Serve the dataset: read-only SPARQL 1.1 endpoint (/sparql), linked-data pages, query page (/query).
@@ -499,7 +554,8 @@ def _print_issues(issues) -> None:
 @app.command()
 def template(
     out: Optional[Path] = typer.Argument(None, help="The .xlsx file to write (e.g. programme.xlsx)."),
-    csv_dir: Optional[Path] = typer.Option(None, "--csv", help="Write the same sheets as CSV files into this folder instead."),
+    csv_dir: Optional[Path] = typer.Option(None, "--csv",
+                                           help="Write the same sheets as CSV files into this folder instead."),
 ) -> None:
     """Write an empty workbook (xlsx, or CSV files) for a programme, with help and drop-down lists.
 
@@ -523,7 +579,8 @@ def export_template(
     out: Optional[Path] = typer.Argument(None, help="The .xlsx file to write."),
     csv_dir: Optional[Path] = typer.Option(None, "--csv", help="Write CSV files into this folder instead."),
     records: Optional[Path] = typer.Option(None, "--records", help="Records folder to export (default: data/records)."),
-    authority: Optional[Path] = typer.Option(None, "--authority", help="Actor authority file (default: data/authority/actors.yaml)."),
+    authority: Optional[Path] = typer.Option(None, "--authority",
+                                             help="Actor authority file (default: data/authority/actors.yaml)."),
 ) -> None:
     """Write an existing dataset's programmes and actors into one workbook, to edit and import again.
 
@@ -555,10 +612,14 @@ def export_template(
 @command("import")
 def import_(
     workbook: Path = typer.Argument(..., help="A workbook (.xlsx) or a folder of CSV files (one per sheet)."),
-    out: Optional[Path] = typer.Option(None, "--out", help="Records folder to write hp<year>.json into (default: data/records)."),
-    authority: Optional[Path] = typer.Option(None, "--authority", help="Actor authority file to write from the sheet Aktører (default: data/authority/actors.yaml)."),
+    out: Optional[Path] = typer.Option(None, "--out",
+                                       help="Records folder to write hp<year>.json into (default: data/records)."),
+    authority: Optional[Path] = typer.Option(None, "--authority",
+                                             help="Actor authority file to write from the sheet Aktører (default: "
+                                                  "data/authority/actors.yaml)."),
     dry_run: bool = typer.Option(False, "--check", help="Only check the workbook; write nothing."),
-    fmt: str = typer.Option("text", "--format", help="text, or json (every issue with its sheet, row, column and hint)."),
+    fmt: str = typer.Option("text", "--format",
+                            help="text, or json (every issue with its sheet, row, column and hint)."),
 ) -> None:
     """Check a workbook and import it as records: one hp<year>.json per programme year, and the actors.
 
@@ -609,7 +670,9 @@ UserOpt = Annotated[Optional[str], typer.Option("--user", help="Store user (or K
 PasswordOpt = Annotated[Optional[str], typer.Option("--password", help="Store password (or KG_STORE_PASSWORD).")]
 ConnectTimeoutOpt = Annotated[float, typer.Option("--connect-timeout", help=_TIMEOUT_HELP)]
 ReadTimeoutOpt = Annotated[float, typer.Option("--read-timeout", help=_TIMEOUT_HELP)]
-RetriesOpt = Annotated[int, typer.Option("--retries", help="Retries of a request after a connection error or HTTP 408/429/5xx (0–10).")]
+RetriesOpt = Annotated[int, typer.Option("--retries",
+                                         help="Retries of a request after a connection error or HTTP 408/429/5xx "
+                                              "(0–10).")]
 
 
 def _push_target(to, store, gsp_url, update_url, query_url, user, password, connect_timeout=10.0,

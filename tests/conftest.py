@@ -1,5 +1,5 @@
 """Shared fixtures: the real dataset built once per session from the committed records, apps and servers on it
-and on the mini serve fixture, a headless browser. (Helpers the tests import are in conftest_serve.py.)"""
+and on the mini serve fixture, a headless browser. (Helpers the tests import are in serve_helpers.py.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest_serve import free_port, make_app, run_server
+from serve_helpers import free_port, make_app, run_server
 
 from kg import build, config
 from kg.store import load_store
@@ -106,7 +106,7 @@ def real_inputs(built_dataset):
                   config.base_iri())
 
 
-# ---------------------------------------------------------------------- kg serve (helpers: conftest_serve.py)
+# ---------------------------------------------------------------------- kg serve (helpers: serve_helpers.py)
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):

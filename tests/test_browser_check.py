@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest_serve import ARTIFACTS, BROWSER_MARKS
+from serve_helpers import ARTIFACTS, BROWSER_MARKS
 
 from kg import config
 from kg.workbook import template

@@ -8,7 +8,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest_serve import ARTIFACTS, BROWSER_MARKS
+from serve_helpers import ARTIFACTS, BROWSER_MARKS
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("websockets", reason="websockets is a test dependency (pip install -e '.[test]')")

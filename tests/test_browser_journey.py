@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest_serve import ARTIFACTS, BROWSER_MARKS
+from serve_helpers import ARTIFACTS, BROWSER_MARKS
 
 pytestmark = BROWSER_MARKS
 pytest.importorskip("websockets", reason="websockets is a test dependency (pip install -e '.[test]')")

@@ -302,7 +302,7 @@ def test_a_slow_upload_gets_408(tmp_path):
     import socket
 
     import uvicorn
-    from conftest_serve import free_port, make_app
+    from serve_helpers import free_port, make_app
 
     app = make_app(tmp_path, check_body_timeout=1.0)
     port = free_port()

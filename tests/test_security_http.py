@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pyoxigraph as ox
 import pytest
-from conftest_serve import BASE, FIXTURE, K1_2025, K3_2025, run_server, write_manifest
+from serve_helpers import BASE, FIXTURE, K1_2025, K3_2025, run_server, write_manifest
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 K1_PATH = "/plan/inkluderende-innlandet/programme/2025/measure/K1"
@@ -394,7 +394,7 @@ def test_void_states_the_licence(client):
 
 def test_slow_post_body_gets_408(tmp_path):
     import anyio
-    from conftest_serve import make_app
+    from serve_helpers import make_app
 
     app = make_app(tmp_path, body_timeout=0.5)
     sent = []

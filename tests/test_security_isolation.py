@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest_serve import fixture_store, free_port
+from serve_helpers import fixture_store, free_port
 
 from kg.serve.executor import Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool
 

@@ -10,7 +10,7 @@ import threading
 
 import pyoxigraph as ox
 import pytest
-from conftest_serve import fixture_store
+from serve_helpers import fixture_store
 
 from kg.serve import guard
 from kg.serve.executor import Job, PoolConfig, QueryPool

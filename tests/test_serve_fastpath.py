@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl, unquote
 
 import pyoxigraph as ox
 import pytest
-from conftest_serve import BASE, K1_2025, fixture_store, named_quads_nq, write_manifest
+from serve_helpers import BASE, K1_2025, fixture_store, named_quads_nq, write_manifest
 
 from kg.serve import results
 from kg.serve.protocol import _unquote_ascii, parse_qs_list

@@ -6,7 +6,7 @@ import re
 
 import pyoxigraph as ox
 import pytest
-from conftest_serve import BASE, K1_2024, K1_2025, K3_2025, SCRIPT
+from serve_helpers import BASE, K1_2024, K1_2025, K3_2025, SCRIPT
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 K1_PATH = "/plan/inkluderende-innlandet/programme/2025/measure/K1"
@@ -217,7 +217,7 @@ def test_void_hook(client):
 
 
 def test_render_resource_is_reusable_for_static_sites():
-    from conftest_serve import fixture_store
+    from serve_helpers import fixture_store
 
     from kg.web.pages import render_resource
 

@@ -9,7 +9,7 @@ import time
 
 import pyoxigraph as ox
 import pytest
-from conftest_serve import BASE, K1_2025, K3_2025, fixture_store
+from serve_helpers import BASE, K1_2025, K3_2025, fixture_store
 
 from kg.serve.protocol import choose, negotiate
 

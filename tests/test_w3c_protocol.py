@@ -58,7 +58,7 @@ def w3c(request, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("w3c")
     if request.param == "http":
         import httpx
-        from conftest_serve import run_server
+        from serve_helpers import run_server
 
         with run_server(tmp, nquads=ox.serialize(suite_store(), format=ox.RdfFormat.N_QUADS)) as url:
             with httpx.Client(base_url=url, timeout=10) as c:
