@@ -830,8 +830,13 @@ def up(
     if no_serve:
         return
     typer.secho(f"4/4 serve on http://{host}:{port}/", bold=True)
-    serve(host=host, port=port, timeout=10.0, max_results=10_000, base_iri=None, data=None,
-          service_allow=[], workers=2, quiet=False)
+    from .serve import ServeError
+    from .serve import serve as run_server
+
+    try:  # kg serve's defaults (kg.serve.serve), not the typer command: its parameters are option objects
+        run_server(host, port)
+    except ServeError as e:
+        _plain_fail(str(e))
 
 
 def reference(width: int = 100) -> str:
