@@ -140,7 +140,8 @@ def _load(path: Path, _mtime: int | None) -> Authority:
         for i, entry in enumerate(items, 1):
             line = at.get((section, i))
             if not isinstance(entry, dict) or not entry.get("id") or not entry.get("label"):
-                raise AuthorityError(path, line, f"{kind} #{i}: every {kind} needs an 'id' and a 'label' (got {entry!r})")
+                raise AuthorityError(path, line,
+                                     f"{kind} #{i}: every {kind} needs an 'id' and a 'label' (got {entry!r})")
             ident = entry["id"]
             lines[ident] = line
             where = f"{kind} {ident!r}"
@@ -149,15 +150,18 @@ def _load(path: Path, _mtime: int | None) -> Authority:
             if ident in auth.actors or ident in auth.groups:
                 raise AuthorityError(path, line, f"{where}: duplicate id")
             if kind == "actor" and entry.get("type") not in ACTOR_TYPES:
-                raise AuthorityError(path, line, f"{where}: type {entry.get('type')!r} is not one of {', '.join(ACTOR_TYPES)}")
+                raise AuthorityError(path, line,
+                                     f"{where}: type {entry.get('type')!r} is not one of {', '.join(ACTOR_TYPES)}")
             if kind == "group" and entry.get("member_type") not in ACTOR_TYPES:
-                raise AuthorityError(path, line, f"{where}: member_type {entry.get('member_type')!r} is not one of {', '.join(ACTOR_TYPES)}")
+                raise AuthorityError(path, line, f"{where}: member_type {entry.get('member_type')!r} is not one of "
+                                                 f"{', '.join(ACTOR_TYPES)}")
             store[ident] = entry
             for name in _names(entry):
                 key = normalise(str(name))
                 other = auth.index.get(key)
                 if other and other[1] != ident:
-                    raise AuthorityError(path, line, f"{where}: alias {name!r} is already claimed by {other[0]} {other[1]!r}")
+                    raise AuthorityError(path, line,
+                                         f"{where}: alias {name!r} is already claimed by {other[0]} {other[1]!r}")
                 auth.index[key] = (kind, ident)
 
     for ident, entry in auth.actors.items():
