@@ -269,7 +269,8 @@ def report(res: dict) -> str:
 
     cl = 1e6 / ceil[c1]["rps"] if ceil.get(c1, {}).get("rps") else None
     if cl:
-        lines.append(f"- client + loopback round trip (trivial server, the slower of the two ceiling runs): {cl:.0f} µs")
+        lines.append(f"- client + loopback round trip (trivial server, the slower of the two ceiling runs): "
+                     f"{cl:.0f} µs")
     for name in ("uvicorn + bare ASGI (constant answer)", "uvicorn + Starlette (constant answer)"):
         v = us(name, "constant answer")
         if v:
@@ -289,7 +290,8 @@ def report(res: dict) -> str:
     m = res.get("kg_memory")
     if m:
         lines += ["", f"- kg serve memory ({m['processes']} processes: server and query workers), sampled every "
-                  f"{m.get('mean_interval_s') or m['interval_s']} s over the whole run: peak RSS sum {m['peak_rss_mb']:.0f} MB, peak PSS sum "
+                  f"{m.get('mean_interval_s') or m['interval_s']} s over the whole run: peak RSS sum "
+                  f"{m['peak_rss_mb']:.0f} MB, peak PSS sum "
                   f"{m['peak_pss_mb']:.0f} MB; after the load RSS {m['after_rss_mb']:.0f} MB, PSS "
                   f"{m['after_pss_mb']:.0f} MB (target < 1 GB: "
                   f"{'**PASS**' if m['peak_rss_mb'] < 1024 else '**FAIL**'})"]

@@ -220,17 +220,22 @@ def report(res: dict) -> str:
                   f"counted at the time they waited): p50 {ms(cl['p50'])} ms, p99 "
                   f"{ms(cl['p99'])} ms, max {ms(cl['max'])} ms; {cl.get('ok_share', 0):.1%} answered 200 "
                   f"(target p99 < 100 ms with ≥ 99 % answered 200 — a lane that only says 503 is not serving: "
-                  f"{'**PASS**' if cl['p99'] is not None and cl['p99'] < 0.1 and cl.get('ok_share', 0) >= 0.99 else '**FAIL**'})",
+                  f"""{'**PASS**' if cl['p99'] is not None and cl['p99'] < 0.1 and cl.get('ok_share', 0) >= 0.99
+                       else '**FAIL**'})""",
                   (f"- overload: {ov['n503']:,} × 503, {ov['with_retry_after']:,} with Retry-After, slowest class's "
                    f"503 p99 {ms(ov['worst_p99_503'])} ms (quick 503 + Retry-After expected)" if ov.get("n503")
                    else "- overload: no 503"),
                   f"- peak memory of the process tree ({m['peak_processes']} processes at most, {m['samples']} "
-                  f"samples, one per {m.get('mean_interval_s') or round(run['duration'] / max(1, m['samples']), 2)} s): RSS sum {m['peak_rss_mb']:,.0f} MB, PSS sum {m['peak_pss_mb']:,.0f} MB (target < 1 GB: "
+                  f"samples, one per "
+                  f"{m.get('mean_interval_s') or round(run['duration'] / max(1, m['samples']), 2)} s): "
+                  f"RSS sum {m['peak_rss_mb']:,.0f} MB, PSS sum {m['peak_pss_mb']:,.0f} MB (target < 1 GB: "
                   f"{'**PASS**' if m['peak_rss_mb'] < 1024 and not run['killed_for_memory'] else '**FAIL**'})"
-                  + (f"; **killed at {m['limit_hit_at_s']} s for passing {a['kill_mb']:g} MB (the bench's safety bound)**"
+                  + (f"; **killed at {m['limit_hit_at_s']} s for passing {a['kill_mb']:g} MB "
+                     "(the bench's safety bound)**"
                      if run["killed_for_memory"] else ""),
                   f"- server alive after the run: {'yes' if run['alive_after'] else '**NO**'}"
-                  + (f"; `ASK` right after: {run['ask_after']['status']} in {run['ask_after']['latency_s'] * 1000:.0f} ms"
+                  + (f"; `ASK` right after: {run['ask_after']['status']} in "
+                     f"{run['ask_after']['latency_s'] * 1000:.0f} ms"
                      if run.get("ask_after") else "")
                   + (f"; `/health`: {run['health_after']['status']}" if run.get("health_after") else ""), ""]
     return "\n".join(lines)

@@ -156,8 +156,8 @@ def run_worker_engine(engine: str, data: Path, clients, repeat, budget, limit, l
     while skip < len(names):
         if time.monotonic() > t_end:
             for n in names[skip:]:
-                out["questions"].setdefault(n,
-                                            {"warm": {}})["error"] = f"not run: {engine} time budget ({total:g} s) used up"
+                out["questions"].setdefault(n, {"warm": {}})["error"] = (
+                    f"not run: {engine} time budget ({total:g} s) used up")
             break
         cmd = [sys.executable, __file__, "--_worker", engine, "--_skip", str(skip), "--_data", str(data),
                "--clients", ",".join(map(str, clients)), "--repeat", str(repeat), "--budget", str(budget)]
@@ -505,9 +505,12 @@ def main(argv: list[str] | None = None) -> int:
             log(f"[{label}] {e} done in {time.perf_counter() - t:.0f} s")
     date = dt.date.today().isoformat()
     lines = ["## Ready-made questions: pyoxigraph vs rdflib vs Virtuoso", "",
-             f"`{' '.join(['.venv/bin/python', 'bench/bench_queries.py'] + (argv if argv is not None else sys.argv[1:]))}` — "
-             f"{len(questions())} questions, default parameters; repeat {a.repeat} per client, warm budget {a.budget:g} s "
-             f"per cell, limit {a.limit:g} s, rdflib total {a.rdflib_total or 'uncapped'} s per dataset; {os.cpu_count()} CPU cores; total {time.perf_counter() - t_all:.0f} s.",
+             f"""`{' '.join(['.venv/bin/python', 'bench/bench_queries.py']
+                          + (argv if argv is not None else sys.argv[1:]))}` — """
+             f"{len(questions())} questions, default parameters; repeat {a.repeat} per client, "
+             f"warm budget {a.budget:g} s "
+             f"per cell, limit {a.limit:g} s, rdflib total {a.rdflib_total or 'uncapped'} s per dataset; "
+             f"{os.cpu_count()} CPU cores; total {time.perf_counter() - t_all:.0f} s.",
              "Cold = first execution after loading (1 client). Warm p50/p99 over n runs in total across the clients. "
              "Times include serialising the whole result as SPARQL JSON (Virtuoso: over HTTP). "
              "pyoxigraph is `kg.store.load_store` (materialised set-union default graph); rdflib is "

@@ -82,17 +82,18 @@ def report(results: list[dict], repeat: int) -> str:
              f"Python {platform.python_version()}, {repeat} timed runs per query after one warm-up, one thread.", ""]
     lines += ["| data | triples | documents | index build | index size |", "|---|---:|---:|---:|---:|"]
     for r in results:
-        lines.append(f"| {r['name']} | {r['triples']:,} | {r['docs']:,} | {r['build_s']:.2f} s | {r['bytes'] / 1e6:.1f} MB |")
+        lines.append(f"| {r['name']} | {r['triples']:,} | {r['docs']:,} | {r['build_s']:.2f} s | "
+                     f"{r['bytes'] / 1e6:.1f} MB |")
     lines += ["", "| data | query kind | queries | hits (min–max) | p50 ms | p95 ms | max ms |",
               "|---|---|---:|---:|---:|---:|---:|"]
     for r in results:
         for kind, ts in r["times"].items():
             tot = r["totals"][kind]
-            lines.append(f"| {r['name']} | {kind} | {len(tot)} | {min(tot):,}–{max(tot):,} | {statistics.median(ts):.2f} | "
-                         f"{pct(ts, 95):.2f} | {max(ts):.2f} |")
+            lines.append(f"| {r['name']} | {kind} | {len(tot)} | {min(tot):,}–{max(tot):,} | "
+                         f"{statistics.median(ts):.2f} | {pct(ts, 95):.2f} | {max(ts):.2f} |")
         a = r["all"]
-        lines.append(f"| {r['name']} | **all** | {sum(len(t) for t in r['totals'].values())} | | **{statistics.median(a):.2f}** | "
-                     f"{pct(a, 95):.2f} | {max(a):.2f} |")
+        lines.append(f"| {r['name']} | **all** | {sum(len(t) for t in r['totals'].values())} | | "
+                     f"**{statistics.median(a):.2f}** | {pct(a, 95):.2f} | {max(a):.2f} |")
     return "\n".join(lines) + "\n"
 
 

@@ -243,8 +243,8 @@ def main(argv=None) -> int:
             ratio = f"{r['kg']['wall'] / r['jena']['wall']:.2f}"
         same = ", ".join(f"{k}: {'yes' if r[k]['identical_to_kg'] else 'NO'}" for k in ("pyshacl", "jena")
                          if "identical_to_kg" in r[k]) or "–"
-        lines.append(f"| {r['triples']:,} | {fmt_cell(r['kg'])} | {fmt_cell(r['pyshacl'])} | {fmt_cell(r['jena'])} | {ratio} | "
-                     f"{fmt_counts(r['kg'])} | {fmt_counts(r['pyshacl'])} | {fmt_counts(r['jena'])} | "
+        lines.append(f"| {r['triples']:,} | {fmt_cell(r['kg'])} | {fmt_cell(r['pyshacl'])} | {fmt_cell(r['jena'])} | "
+                     f"{ratio} | {fmt_counts(r['kg'])} | {fmt_counts(r['pyshacl'])} | {fmt_counts(r['jena'])} | "
                      f"{'/'.join(str(r['expected'][k]) for k in SEVS)} | {same} |")
     agree = all(r["kg"].get("counts") == r["expected"]
                 and all(e.get("identical_to_kg", True) for e in (r["pyshacl"], r["jena"])) for r in rows)
@@ -259,7 +259,8 @@ def main(argv=None) -> int:
     if real:
         tot = real["build"]["wall"] + real["validate"]["wall"]
         lines += ["", "## Real data", "",
-                  f"`kg build` {real['build']['wall']:.2f} s + `kg validate --format json` {real['validate']['wall']:.2f} s = **{tot:.2f} s**; "
+                  f"`kg build` {real['build']['wall']:.2f} s + `kg validate --format json` "
+                  f"{real['validate']['wall']:.2f} s = **{tot:.2f} s**; "
                   f"`kg validate` (text report) alone {real['validate'].get('wall_text', 0):.2f} s "
                   f"(results V/W/I: {'/'.join(str(real['counts'][k]) for k in SEVS) if real['counts'] else '–'})."]
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -162,8 +162,8 @@ def _parse(path: Path, data, at: dict) -> Authority:
                 raise AuthorityError(path, line,
                                      f"{where}: type {entry.get('type')!r} is not one of {', '.join(ACTOR_TYPES)}")
             if kind == "group" and entry.get("member_type") not in ACTOR_TYPES:
-                raise AuthorityError(path, line,
-                                     f"{where}: member_type {entry.get('member_type')!r} is not one of {', '.join(ACTOR_TYPES)}")
+                raise AuthorityError(path, line, f"{where}: member_type {entry.get('member_type')!r} is not one of "
+                                                 f"{', '.join(ACTOR_TYPES)}")
             store[ident] = entry
             for name in _names(entry):
                 key = normalise(str(name))

@@ -307,7 +307,8 @@ def create(folder: Path, answers: dict, languages: list[str], keywords: list[str
             os.replace(tmp, folder)
         else:   # an empty folder (or --force): move the entries in; none of them exists there yet
             clash = [str(p.relative_to(tmp)) for p in tmp.rglob("*")
-                     if (folder / p.relative_to(tmp)).exists() and not (p.is_dir() and (folder / p.relative_to(tmp)).is_dir())]
+                     if (folder / p.relative_to(tmp)).exists()
+                     and not (p.is_dir() and (folder / p.relative_to(tmp)).is_dir())]
             if clash:
                 raise ScaffoldError(f"{folder}: {', '.join(sorted(clash))} exist(s) already — move them away first")
             shutil.copytree(tmp, folder, dirs_exist_ok=True)

@@ -144,7 +144,8 @@ def by_path(path: Path) -> Source:
             check(src, path)
             return src
     raise SourceError(
-        f"{path}: not a registered source document (add it to {config.dataset().source_registry} with its id, kind and sha256)"
+        f"{path}: not a registered source document (add it to {config.dataset().source_registry} "
+        "with its id, kind and sha256)"
     )
 
 

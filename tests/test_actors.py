@@ -49,7 +49,8 @@ def raw_fields() -> list[tuple[str, int, str, str]]:
 
 def test_raw_fields_found():
     fields = raw_fields()
-    assert sum(1 for f in fields if f[0].startswith("001") and f[2] == "Ansvarlig") == 51  # 48 at line start + 3 indented
+    # 48 at line start + 3 indented
+    assert sum(1 for f in fields if f[0].startswith("001") and f[2] == "Ansvarlig") == 51
     assert sum(1 for f in fields if f[0].startswith("002") and f[2] == "Ansvarlig") == 40
     assert sum(1 for f in fields if f[0].startswith("000") and f[2] == "Ansvarlig") == 40
 
@@ -134,7 +135,8 @@ def test_split(text, parts):
 
 
 def test_remarks_are_not_actors():
-    text = "Innlandet fylkeskommune, NAV, Elverum-, Gjøvik- og Lillehammer-regionene. Det kan også være relevant for andre kommuner og regioner."
+    text = ("Innlandet fylkeskommune, NAV, Elverum-, Gjøvik- og Lillehammer-regionene. "
+            "Det kan også være relevant for andre kommuner og regioner.")
     ms = actors.mentions(text)
     assert [m.get("actor") or m.get("group") for m in ms] == [
         "innlandet-fylkeskommune", "nav", "region-elverum", "region-gjovikregionen", "region-lillehammerregionen"]
@@ -163,7 +165,8 @@ def test_four_pilot_municipalities_a11_2025():
 
 
 def test_group_members_are_innlandet_municipalities():
-    names = {m["name"] for m in yaml.safe_load((config.AUTHORITY / "municipalities.yaml").read_text())["municipalities"]}
+    names = {m["name"]
+             for m in yaml.safe_load((config.AUTHORITY / "municipalities.yaml").read_text())["municipalities"]}
     for g in actors.load_authority().groups.values():
         for member in g.get("members") or []:
             assert member in names, (g["id"], member)

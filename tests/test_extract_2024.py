@@ -67,7 +67,8 @@ def test_fields_checked_by_hand(rec):
     assert m["L7"]["links"]["other"] == ["Kulturstrategi for Innlandet fylkeskommune",
                                          "Mobilitetsstrategi for Innlandet"]
     # K10: linked only vaguely
-    assert m["K10"]["links"]["measures"] == [] and m["K10"]["links"]["unspecified"] == "koblet til mange satsinger og strategier"
+    assert (m["K10"]["links"]["measures"] == []
+            and m["K10"]["links"]["unspecified"] == "koblet til mange satsinger og strategier")
     # A7: misspelt label "Samarbeidspartere" still read as partners
     assert m["A7"]["partners"]["text"].startswith("Innlandet fylkeskommune, Høgskolen i Innlandet og danske forskere")
     assert m["A12"]["priority"]["horizon"] == "long"
@@ -178,7 +179,8 @@ def test_deterministic():
     a = dumps_json(hp2024.extract(get("hp2024")))
     b = dumps_json(hp2024.extract(get("hp2024")))
     assert a == b
-    assert dumps_json(hp2024.extract_fields(get("hp2024-fields"))) == dumps_json(hp2024.extract_fields(get("hp2024-fields")))
+    assert (dumps_json(hp2024.extract_fields(get("hp2024-fields")))
+            == dumps_json(hp2024.extract_fields(get("hp2024-fields"))))
 
 
 def test_bad_structure_is_an_error_naming_file_and_line(tmp_path, monkeypatch):

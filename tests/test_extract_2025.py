@@ -55,7 +55,8 @@ def test_plan_programme_focus_areas(rec):
     fa = {f["code"]: f for f in rec["focus_areas"]}
     assert list(fa) == ["K", "A", "L"]
     assert fa["A"]["title"] == "Arbeidsliv og arbeidsplassutvikling" and fa["A"]["lines"] == [376, 378]
-    assert fa["L"]["goal"] == "I 2030 har Innlandet attraktive, tilgjengelige og bærekraftige byer og lokalsamfunn for alle."
+    assert fa["L"]["goal"] == ("I 2030 har Innlandet attraktive, tilgjengelige og bærekraftige byer "
+                               "og lokalsamfunn for alle.")
     assert all(f["goal_year"] == 2030 for f in fa.values())
 
 
@@ -85,8 +86,8 @@ def test_k2a_k2b_share_one_field_block(rec, by_id):
     assert a["links"]["measures"] == ["K1", "K3", "K4"]
     assert a["shared_fields"] == {"with": "K2B", "lines": [128, 131]} and b["shared_fields"]["with"] == "K2A"
     assert kinds(rec, "shared-field-block", "measure K2A")[0]["lines"] == [128, 131]
-    assert [x["correction"]["from"] for x in kinds(rec, "id-normalised") if x["subject"] in ("measure K2A",
-                                                                                             "measure K2B")] == ["K2 A", "K2 B"]
+    assert [x["correction"]["from"] for x in kinds(rec, "id-normalised")
+            if x["subject"] in ("measure K2A", "measure K2B")] == ["K2 A", "K2 B"]
 
 
 def test_k3_money_and_marker(by_id):
@@ -114,7 +115,8 @@ def test_k5(by_id):
     assert m["title"] == "Strategi for fleksibel og desentralisert høyere utdanning med handlingsprogram"
     assert m["partners"]["text"].startswith("Universitetet i Innlandet, NTNU, Fagskolen i Innlandet, Karriere "
                                             "Innlandet, høgskolesentrene")
-    assert m["partners"]["text"].endswith("interkommunale politiske råd og arbeidslivet") and m["partners"]["lines"] == [188, 190]
+    assert (m["partners"]["text"].endswith("interkommunale politiske råd og arbeidslivet")
+            and m["partners"]["lines"] == [188, 190])
     assert m["links"]["measures"] == ["K9", "A1", "A2", "A3", "A4", "A5", "A6"]
     assert m["description_lines"] == [168, 185] and m["money"] == []
 
@@ -122,9 +124,12 @@ def test_k5(by_id):
 def test_wrapped_titles(by_id):
     assert by_id["K9"]["title"] == "Sør-samisk bosetting og kultur - Kunnskapsformidling, kompetanseheving"
     assert by_id["K9"]["markers"] == ["nytt tiltak"] and by_id["K9"]["heading"]["lines"] == [246, 247]
-    assert by_id["K12"]["title"] == "Desentralisert kompetanseutvikling hos lærere i barnehage, grunnskole og videregående skole"
-    assert by_id["A12"]["title"] == "Samarbeid mellom næringsklynger og kompetanse-/forskingsmiljøene – Innlandsporteføljen"
-    assert by_id["L15"]["title"] == "Nærbutikken som møteplass og velferds-sentral i små lokalsamfunn (bygdelivsbutikker)"
+    assert by_id["K12"]["title"] == ("Desentralisert kompetanseutvikling hos lærere i barnehage, grunnskole "
+                                     "og videregående skole")
+    assert by_id["A12"]["title"] == ("Samarbeid mellom næringsklynger og kompetanse-/forskingsmiljøene "
+                                     "– Innlandsporteføljen")
+    assert by_id["L15"]["title"] == ("Nærbutikken som møteplass og velferds-sentral i små lokalsamfunn "
+                                     "(bygdelivsbutikker)")
 
 
 def test_a10_a11_prioritet_label(rec, by_id):
@@ -221,8 +226,8 @@ def test_l17(by_id):
     assert m["responsible"]["text"] == "Regionsenterkommunene og Innlandet fylkeskommune"
     assert m["partners"]["text"] == ("Statens vegvesen, Statsforvalteren, handelsstands- og næringsforeninger, "
                                      "Bane NOR (varierer mellom samarbeidene)")
-    assert m["partners"]["lines"] == [1185,
-                                      1186] and m["partners"]["raw"].endswith("Bane\nNOR (varierer mellom samarbeidene)")
+    assert (m["partners"]["lines"] == [1185, 1186]
+            and m["partners"]["raw"].endswith("Bane\nNOR (varierer mellom samarbeidene)"))
     assert m["links"]["measures"] == ["L14", "L15", "L16"]
     assert (m["priority"]["horizon"], m["priority"]["status_phrase"]) == ("short", "arbeidet er satt i gang")
     assert m["description"].endswith("areal- og transportstrategier.")
@@ -256,7 +261,8 @@ def test_referenced_documents(rec):
     docs = {d["key"]: d for d in rec["referenced_documents"]}
     assert docs["nou-2024-8"]["identifier"] == "NOU 2024: 8"
     assert docs["nou-2024-8"]["title"] == "Likestillingens neste steg. Mannsutvalgets rapport"
-    assert docs["meld-st-33-2023-2024"]["title"] == "En forsterket arbeidslinje" and docs["meld-st-33-2023-2024"]["lines"] == [1200, 1200]
+    assert (docs["meld-st-33-2023-2024"]["title"] == "En forsterket arbeidslinje"
+            and docs["meld-st-33-2023-2024"]["lines"] == [1200, 1200])
     assert docs["meld-st-15-2022-2023"]["lines"] == [1204, 1205]
     assert docs["meld-st-15-2022-2023"]["title"].endswith("utjamning av sosiale helseforskjellar")
     assert sum(d["scope"] == "national" for d in docs.values()) == 13
@@ -268,7 +274,8 @@ def test_allocation_status(rec):
     k5 = rows[0]
     assert (k5["measure"], k5["allocated"], k5["used"], k5["carried_over"], k5["line"]) == ("K5", 900_000, 290_500,
                                                                                             609_500, 1254)
-    assert k5["title_in_table"] == "Strategi for fleksibel og desentral høyere utdanning" and k5["status"] == "Arbeidet pågår"
+    assert (k5["title_in_table"] == "Strategi for fleksibel og desentral høyere utdanning"
+            and k5["status"] == "Arbeidet pågår")
     att = next(r for r in rows if r["title_in_table"] == "Attraktive kommunesentre i distriktene")
     assert (att["allocated"], att["used"], att["carried_over"], att["measure"]) == (2_000_000, 125_000, 1_875_000, None)
     bolig = next(r for r in rows if r["measure"] == "L14")

@@ -50,7 +50,8 @@ def test_full_run_writes_records_and_tables(full_run):
     k3 = next(r for r in rows25 if r["id"] == "K3")
     assert (k3["is_new"], k3["money_nok_total_mentioned"], k3["status_phrase"]) == ("1", "2000000", "")
     a7 = next(r for r in rows25 if r["id"] == "A7")
-    assert a7["other_links"] == "handlingsprogrammene for Regional plan for samfunnstryggleik;Regional plan for klima, energi og miljø"
+    assert a7["other_links"] == ("handlingsprogrammene for Regional plan for samfunnstryggleik;"
+                                 "Regional plan for klima, energi og miljø")
     anomalies = list(csv.DictReader((full_run / "anomalies.csv").open(encoding="utf-8")))
     ours = [a for a in anomalies if a["source"] == "hp2025"]
     assert len(ours) == len(rec["anomalies"])

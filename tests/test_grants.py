@@ -89,7 +89,8 @@ def test_municipality_register():
                                                                                                   "3454")
     assert "Jevnaker" not in num and "Lunner" not in num
     assert all(n.startswith("34") for n in num.values())
-    assert data["register"]["id"] == "urn:ssb:classification:klass:131" and data["register"]["valid_from"] == "2024-01-01"
+    assert (data["register"]["id"] == "urn:ssb:classification:klass:131"
+            and data["register"]["valid_from"] == "2024-01-01")
     # regions are exactly the ten listed in the 2024 programme
     text = sources.get("hp2024").lines()
     listed = [l[2:].split(" (")[0] for l in text[33:43]]

@@ -37,8 +37,10 @@ def row(html: str, number: str) -> str:
 
 
 def test_places_table_from_the_sources(real):
-    assert "Kongsvinger- og Fjell-regionene" in (config.SOURCES / "001_af88ce2a34d40677.txt").read_text(encoding="utf-8").splitlines()[674]
-    assert "Tolga, Kongsvinger, Sel, Sør-Fron, Åsnes og Gran" in (config.SOURCES / "003_5de66993df999f09.txt").read_text(encoding="utf-8").splitlines()[20]
+    assert "Kongsvinger- og Fjell-regionene" in (
+        config.SOURCES / "001_af88ce2a34d40677.txt").read_text(encoding="utf-8").splitlines()[674]
+    assert "Tolga, Kongsvinger, Sel, Sør-Fron, Åsnes og Gran" in (
+        config.SOURCES / "003_5de66993df999f09.txt").read_text(encoding="utf-8").splitlines()[20]
     r = real.get("/places", headers=HTML)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
     html = r.text
@@ -54,7 +56,8 @@ def test_places_table_from_the_sources(real):
     # every link is relative and resolves; the per-municipality filter link gives the same measures
     hrefs = re.findall(r'href="([^"]+)"', html)
     assert hrefs and not any(h.startswith("/") for h in hrefs)
-    flt = re.search(r'href="(\./measures\?programme=plan/inkluderende-innlandet/programme/2025&amp;municipality=3401)"', kongsvinger)
+    flt = re.search(r'href="(\./measures\?programme=plan/inkluderende-innlandet/programme/2025'
+                    r'&amp;municipality=3401)"', kongsvinger)
     assert flt
     table = real.get(urljoin("/places", flt.group(1).replace("&amp;", "&")), headers=HTML).text
     assert re.findall(r'<tr data-id="([^"]+)"', table) == ["A15"]

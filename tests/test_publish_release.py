@@ -98,7 +98,8 @@ def test_tables(fx_release):
     actors = {r["id"]: r for r in csv.DictReader(open(fx_release / "tables" / "actors.csv", encoding="utf-8"))}
     # fixture: NAV is partner of all three measures of each year, Karriere Innlandet of K2 (2024) and K2A (2025)
     assert actors["nav"]["partner_2024"] == "3" and actors["nav"]["partner_2025"] == "3"
-    assert actors["karriere-innlandet"]["partner_2024"] == "1" and actors["karriere-innlandet"]["parent"] == "innlandet-fylkeskommune"
+    assert (actors["karriere-innlandet"]["partner_2024"] == "1"
+            and actors["karriere-innlandet"]["parent"] == "innlandet-fylkeskommune")
     assert actors["innlandet-fylkeskommune"]["responsible_2025"] == "3"
     assert actors["kommunene"]["kind"] == "group" and actors["nav"]["iri"] == BASE + "actor/nav"
     alloc = list(csv.DictReader(open(fx_release / "tables" / "allocations.csv", encoding="utf-8")))
@@ -116,9 +117,8 @@ def test_void_statistics(fx_release):
     meta = json.loads((fx_release / "metadata" / "release.json").read_text())
     assert rows == meta["graphs"] and rows[BASE + "graph/hp2024"] == 14
     ds = {r["p"].value.rsplit("#", 1)[1]: int(r["v"].value) for r in s.query(
-        f"SELECT ?p ?v WHERE {{ <{BASE}dataset> ?p ?v FILTER(DATATYPE(?v) = xsd:integer) }}".replace("SELECT",
-                                                                                                     "PREFIX xsd: "
-                                                                                                     "<http://www.w3.org/2001/XMLSchema#> SELECT"))}
+        f"SELECT ?p ?v WHERE {{ <{BASE}dataset> ?p ?v FILTER(DATATYPE(?v) = xsd:integer) }}".replace(
+            "SELECT", "PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT"))}
     assert ds["triples"] == meta["quads"] - 1        # one triple is in two graphs
     # rp:ActionProgramme, rp:Measure, org:Organization, owl:Class, and sh:ValidationReport (validation graph)
     assert ds["classes"] == 5
@@ -137,7 +137,8 @@ def test_existing_release_is_never_overwritten(fx_release, fixture_inputs):
 def _break_fixture(inp):
     """Drop the title of measure 2025/K1: the fixture shape requires one (a Violation)."""
     nq = inp.build_dir / "dataset.nq"
-    lines = [l for l in nq.read_text().splitlines() if not ("2025/measure/K1>" in l.split(" ")[0] and "rdf-schema#label" in l)]
+    lines = [l for l in nq.read_text().splitlines()
+             if not ("2025/measure/K1>" in l.split(" ")[0] and "rdf-schema#label" in l)]
     nq.write_text("\n".join(lines) + "\n")
     from kg.buildinfo import file_entry
     manifest = json.loads((inp.build_dir / "manifest.json").read_text())
@@ -183,10 +184,8 @@ def test_changelog_between_releases(tmp_path, fixture_inputs):
     del rec["measures"][1]
     (inp.records_dir / "hp2025.json").write_text(json.dumps(rec, ensure_ascii=False))
     y = inp.authority_dir / "actors.yaml"
-    y.write_text(y.read_text().replace("label: NAV", "label: Arbeids- og velferdsetaten (NAV)").replace("groups:",
-                                                                                                        "  - id: ks\n  "
-                                                                                                        "  label: KS\n "
-                                                                                                        "   type: interest-organisation\ngroups:"))
+    y.write_text(y.read_text().replace("label: NAV", "label: Arbeids- og velferdsetaten (NAV)").replace(
+        "groups:", "  - id: ks\n    label: KS\n    type: interest-organisation\ngroups:"))
     out = release("1.1", root / "1.1", inputs=inp, log=QUIET)
     log = json.loads((out / "changelog.json").read_text())
     assert log["from"] == "1.0" and log["to"] == "1.1"
@@ -197,7 +196,8 @@ def test_changelog_between_releases(tmp_path, fixture_inputs):
     assert k1["fields"] == {"title": {"from": "Inkluderende oppvekstmiljø",
                                       "to": "Inkluderende oppvekstmiljø og fritid"}}
     md = (out / "CHANGELOG.md").read_text()
-    assert "# Changes from 1.0 to 1.1" in md and "title: Inkluderende oppvekstmiljø → Inkluderende oppvekstmiljø og fritid" in md
+    assert ("# Changes from 1.0 to 1.1" in md
+            and "title: Inkluderende oppvekstmiljø → Inkluderende oppvekstmiljø og fritid" in md)
     meta = json.loads((out / "metadata" / "release.json").read_text())
     assert meta["previous"] == "1.0"
 

@@ -45,7 +45,8 @@ def by_key(rows, key):
 
 IFK = "Innlandet fylkeskommune"
 COUNTY, DISTRICT, URBAN = "fylkessatsing", "distriktssatsing", "by- og regionsentersatsing"
-K_AREA, A_AREA, L_AREA = "Kompetanse og livslang læring", "Arbeidsliv og arbeidsplassutvikling", "Lokalsamfunn, møteplasser og kultur"
+K_AREA, A_AREA, L_AREA = ("Kompetanse og livslang læring", "Arbeidsliv og arbeidsplassutvikling",
+                          "Lokalsamfunn, møteplasser og kultur")
 
 
 # ---------------------------------------------------------------- catalogue ---------------------------
@@ -156,8 +157,9 @@ def test_measures_by_focus_area_2024(store):
 # "Ansvarlig:" fields naming Innlandet fylkeskommune itself (not "Innlandet fylkeskommune ved …", L11's
 # sub-units); K2A and K2B share the field block at 001:128.
 IFK_RESPONSIBLE_2025 = {
-    "K2A", "K2B", "K3", "K4", "K5", "K6", "K7", "K8", "K9", "K10", "K11",  # 001:128 (shared),151,162,187,201,214,240,267,292,314
-    "K12",                                              # 001:340 "Innlandet fylkeskommune, Statsforvalteren, kommunene og …"
+    # K2A … K11: 001:128 (shared),151,162,187,201,214,240,267,292,314
+    "K2A", "K2B", "K3", "K4", "K5", "K6", "K7", "K8", "K9", "K10", "K11",
+    "K12",  # 001:340 "Innlandet fylkeskommune, Statsforvalteren, kommunene og …"
     "A1", "A3", "A4", "A5", "A7", "A8", "A9",           # 001:395,444,460,472,508,531,552
     "A12", "A14", "A15",                                # 001:599 "… og Regionalt partnerskap", 641, 674
     "L1", "L3", "L4", "L5", "L7", "L8", "L9",           # 001:690,784,798,822,863,894,927
@@ -335,7 +337,8 @@ def test_measures_by_horizon_2024(store):
 # ---------------------------------------------------------------- money ------------------------------
 
 MONEY_2025 = {  # (measure, NOK) → (basis, from, to)
-    ("K3", 2_000_000): ("per year", "2025", "2028"),   # 001:148-149 "Årlig bevilgning 2.0 mill. kr. for perioden 2025-2028"
+    # 001:148-149 "Årlig bevilgning 2.0 mill. kr. for perioden 2025-2028"
+    ("K3", 2_000_000): ("per year", "2025", "2028"),
     ("K4", 5_000_000): ("per year", "2025", "2028"),   # 001:160 "Årlig bevilgning 5.0 mill. kr. 2025-2028"
     ("A3", 4_000_000): ("total", "2025", ""),          # 001:442 "Bevilgning for 2025: 4 mill. kr."
     ("A4", 1_000_000): ("per year", "2025", "2028"),   # 001:457 "1 million kroner årlig for perioden 2025-2028"
@@ -406,7 +409,8 @@ def test_allocation_status_rows(store):
                                         1_875_000)    # 001:1414-1415 "2,0 mill. 125 000 1 875 / 000"
     assert first["Attraktive"]["tableId"] == ""                         # no measure of that title in 2025
     assert num(first["Boligutvikling"]) == (1_000_000, 1_000_000, 0)     # 001:1439
-    assert first["Boligutvikling"]["tableId"] == "L14"                   # 2025 L14 "Boligutvikling i distriktene" 001:1109
+    # 2025 L14 "Boligutvikling i distriktene" 001:1109
+    assert first["Boligutvikling"]["tableId"] == "L14"
     assert first["Frivillighetsstrategi"]["titleMatches"] == "yes"     # "… for Innlandet." vs 001:848
     assert "1 780 000 kr for 2025" in first["Utviklingsprosjekt"]["status"]  # 001:1355-1356
     assert first["Folkeverksted"]["status"] == "Rapport er mottatt og arbeidet sluttført"  # 001:1580-1581
@@ -549,10 +553,12 @@ def test_changed_responsible(store):
     assert a14["from"] == "2024 A11"
     assert "Interkommunalt politisk råd på Hadeland" in a14["after"].split(" | ")
     assert "Interkommunalt politisk råd på Hadeland" not in a14["before"].split(" | ")
-    k12 = rows["2025 K12"]   # 000:84 "… kommunene og voksenopplæringssentrene" → 001:340 "… kommunene og Karriere Innlandet"
+    # 000:84 "… kommunene og voksenopplæringssentrene" → 001:340 "… kommunene og Karriere Innlandet"
+    k12 = rows["2025 K12"]
     assert "voksenopplæringssentrene" in k12["before"].split(" | ")
     assert "Karriere Innlandet" in k12["after"].split(" | ")
-    l15 = rows["2025 L15"]   # 000:254 "Innlandet fylkeskommune" → 001:1138 "Innlandet fylkeskommune og Distriktssenteret"
+    # 000:254 "Innlandet fylkeskommune" → 001:1138 "Innlandet fylkeskommune og Distriktssenteret"
+    l15 = rows["2025 L15"]
     assert set(l15["before"].split(" | ")) == {IFK}
     assert set(l15["after"].split(" | ")) == {IFK, "Distriktssenteret"}
     # not a change: "Høgskolen i Innlandet og NTNU i Innlandet" (000:101) → "Universitetet i Innlandet og
@@ -566,7 +572,8 @@ def test_partner_pairs_2025(store):
     rows = ask(store, "partner-pairs", year=2025)
     pairs = {frozenset((r["a"], r["b"])): int(r["shared"]) for r in rows}
     # both named in Ansvarlig/Samarbeidspartnere of K1, K5, K8, K12, A1, A4, A8, A10, A12, L1, L2, L3,
-    # L4, L8, L9, L14, L16, L17 (001:109 … 001:1185; "Statsforvalteren i Innladet" 001:533, "Statsforvalteren IMDi" 001:785)
+    # L4, L8, L9, L14, L16, L17 (001:109 … 001:1185; "Statsforvalteren i Innladet" 001:533,
+    # "Statsforvalteren IMDi" 001:785)
     assert pairs[frozenset((IFK, "Statsforvalteren i Innlandet"))] == 18
     # NAV (not NAV Innlandet) with Innlandet fylkeskommune: K1, K2A, K2B, K5, K8, K13, A1, A3, A5, A11, L8
     assert pairs[frozenset((IFK, "NAV"))] == 11

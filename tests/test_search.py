@@ -195,7 +195,8 @@ ORDER BY DESC(?score)"""
     rows = r.json()["results"]["bindings"]
     assert M25 + "K2A" in [b["m"]["value"] for b in rows]
     assert all(b["score"]["datatype"].endswith("#double") for b in rows)
-    ask = "PREFIX search: <https://w3id.org/regplan/search#> ASK { FILTER(search:matches(<%sK3>, \"russemarkering\")) }" % M25
+    ask = ("PREFIX search: <https://w3id.org/regplan/search#> "
+           "ASK { FILTER(search:matches(<%sK3>, \"russemarkering\")) }" % M25)
     assert real.get("/sparql", params={"query": ask},
                     headers={"Accept": "application/sparql-results+json"}).json()["boolean"] is True
 

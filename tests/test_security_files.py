@@ -92,7 +92,8 @@ def test_manifest_is_written_last_and_lists_exactly_the_build_files(built_datase
         assert entry == file_entry(path=folder / name)
         assert entry["bytes"] == (folder / name).stat().st_size
     # written last: its mtime is not older than either data file
-    assert all((folder / "manifest.json").stat().st_mtime_ns >= (folder / n).stat().st_mtime_ns for n in manifest["files"])
+    assert all((folder / "manifest.json").stat().st_mtime_ns >= (folder / n).stat().st_mtime_ns
+               for n in manifest["files"])
     assert verify_build(folder)["files"] == manifest["files"]
 
 

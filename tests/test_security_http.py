@@ -234,7 +234,8 @@ def test_embedded_json_ld_cannot_break_out_of_its_script_element(hostile):
     assert html.count("<script") == html.count("</script>") == 1  # nothing in the data opened or closed one
     triples = list(ox.parse(blocks[0].encode(), format=ox.RdfFormat.JSON_LD))
     assert any(t.object == ox.Literal(BREAKOUT) for t in triples)
-    assert any(t.subject.value == K3_2025 and t.predicate.value.endswith("measureId") and t.object.value == "K3" for t in triples)
+    assert any(t.subject.value == K3_2025 and t.predicate.value.endswith("measureId") and t.object.value == "K3"
+               for t in triples)
 
 
 # ---------------------------------------------------------------- security headers

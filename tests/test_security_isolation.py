@@ -31,7 +31,8 @@ SORT_BOMB = "SELECT * { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f LIMIT 1"  # 3.6 GB 
 def _dataset(path: Path, n: int = 4000) -> Path:
     with open(path, "w") as f:
         for i in range(n):
-            f.write(f'<http://example.org/s{i}> <http://example.org/p{i % 7}> "value {i} {"x" * 40}" <http://example.org/g> .\n')
+            f.write(f'<http://example.org/s{i}> <http://example.org/p{i % 7}> "value {i} {"x" * 40}" '
+                    '<http://example.org/g> .\n')
     return path
 
 
@@ -138,8 +139,8 @@ def test_big_query_does_not_freeze_the_server(srv):
     url = srv[0]
     cached = _q(url, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")
     assert _get(cached)[0] == 200
-    big = ("SELECT * WHERE { <http://example.org/s1> ?p ?o # service\n FILTER(?o IN (" + ",".join(f'"v{i}"' for i in range(5000))
-           + ")) }").encode()
+    big = ("SELECT * WHERE { <http://example.org/s1> ?p ?o # service\n FILTER(?o IN ("
+           + ",".join(f'"v{i}"' for i in range(5000)) + ")) }").encode()
     out = []
     threads = [threading.Thread(target=lambda: out.append(_get(url + "/sparql", data=big))) for _ in range(3)]
     for t in threads:
@@ -203,7 +204,8 @@ def test_zygote_death_is_survived(srv):
         time.sleep(0.1)
     assert status == 200, codes
     assert codes <= {200, 503}, codes  # never a 500 while it restarts
-    assert h2["status"] == "ok" and h2["pool"]["zygote_restarts"] == 1 and h2["pool"]["zygote_pid"] != h["pool"]["zygote_pid"]
+    assert (h2["status"] == "ok" and h2["pool"]["zygote_restarts"] == 1
+            and h2["pool"]["zygote_pid"] != h["pool"]["zygote_pid"])
     assert "seccomp" in h2["pool"]["network_barriers"]  # the fresh zygote is sandboxed too
     print(f"zygote restart took {h2['pool']['last_zygote_restart_s']} s")
 

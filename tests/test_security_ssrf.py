@@ -35,7 +35,8 @@ CORPUS = [
     'SELECT * WHERE {{ ?s ?p ?o FILTER(?o != "#") SERVICE <{u}> {{ ?a ?b ?c }} }}',           # '#' in a string
     'SELECT * WHERE {{ ?s ?p ?o FILTER(?o != "\\u0022 #") SERVICE <{u}> {{ ?a ?b ?c }} }}',   # \\u quote in a string
     "SELECT * WHERE {{ ?s ?p ?o .SERVICE<{u}>{{?a ?b ?c}} }}",                                 # no spaces
-    "SELECT * WHERE {{ OPTIONAL {{ ?a ?b ?c FILTER(?a<'b>c') }} SERVICE <{u}> {{ ?s ?p ?o }} FILTER('' = '') }}",  # '<' op vs IRI
+    "SELECT * WHERE {{ OPTIONAL {{ ?a ?b ?c FILTER(?a<'b>c') }} SERVICE <{u}> {{ ?s ?p ?o }} FILTER('' = '') "
+    "}}",  # '<' op vs IRI
     "PREFIX e: <http://e/> SELECT * WHERE {{ OPTIONAL {{ ?s ?p e:a\\' }} SERVICE <{u}> {{ ?x ?y ?z }} FILTER('' = '') "
     "}}",  # \\' in a name
     "SELECT * WHERE {{ ?s ?p ?o }} #\r{{ \nORDER BY ?s",  # placeholder replaced below (comment then a real SERVICE)

@@ -42,7 +42,8 @@ def test_resource_conneg_machine_formats(client, accept, fmt):
     assert ("measureId", "K1") in out and ("responsible", BASE + "actor/statsforvalteren") in out
     # incoming: K3 links to K1 and the 2024 K1 is continued by it, with their labels
     assert any(t.object == k1 and t.subject.value == K3_2025 for t in triples)
-    assert any(t.subject.value == BASE + "actor/statsforvalteren" and t.object.value == "Statsforvalteren i Innlandet" for t in triples)
+    assert any(t.subject.value == BASE + "actor/statsforvalteren" and t.object.value == "Statsforvalteren i Innlandet"
+               for t in triples)
 
 
 @pytest.mark.parametrize("suffix,mt", [("ttl", "text/turtle"), ("jsonld", "application/ld+json"),
@@ -84,7 +85,8 @@ def test_measure_page(client):
     for partner in ("Innlandet fylkeskommune", "KS", "NAV"):
         assert partner in re.search(r'class="partners">(.*?)</td>', html, re.S).group(1)
     assert "begge veier" in text and 'href="./K3"' in html  # K1 <-> K3 linked both ways
-    assert "Viderefører (forgjenger)" in text and "/plan/inkluderende-innlandet/programme/2024/measure/K1" in _hrefs(html, K1_PATH)
+    assert ("Viderefører (forgjenger)" in text
+            and "/plan/inkluderende-innlandet/programme/2024/measure/K1" in _hrefs(html, K1_PATH))
     assert re.search(r'class="predecessor"><a [^>]*>K1 Inkluderende oppvekstmiljø</a> \(2024\)', html)
     assert "Gjennom et trygt og inkluderende oppvekstmiljø" in text
     assert re.search(r'Handlingsprogram 2025 – Regional plan for det inkluderende Innlandet</a>, '
@@ -106,7 +108,9 @@ def test_escaping_of_literals(client):
     assert SCRIPT not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     r = client.get("/sparql",
-                   params={"query": f"SELECT ?c WHERE {{ <{K3_2025}> <http://www.w3.org/2000/01/rdf-schema#comment> ?c }}", "format": "json"})
+                   params={"query": f"SELECT ?c WHERE {{ <{K3_2025}> "
+                                    f"<http://www.w3.org/2000/01/rdf-schema#comment> ?c }}",
+                           "format": "json"})
     assert r.json()["results"]["bindings"][0]["c"]["value"] == SCRIPT  # data itself unchanged
 
 
@@ -116,7 +120,8 @@ def test_actor_page(client):
     assert "<h1>NAV</h1>" in html
     assert "Arbeids- og velferdsetaten" in text  # alias
     partner = re.search(r'class="measures role-partner">(.*?)</table>', html, re.S).group(1)
-    assert _text(partner).split() == "År Satsing 2025 K1 Inkluderende oppvekstmiljø 2024 K1 Inkluderende oppvekstmiljø".split()
+    assert _text(partner).split() == ("År Satsing 2025 K1 Inkluderende oppvekstmiljø "
+                                      "2024 K1 Inkluderende oppvekstmiljø").split()
     ki = client.get("/actor/karriere-innlandet", headers=HTML).text
     assert "Del av:" in ki and 'href="./innlandet-fylkeskommune"' in ki
     assert "Innlandet fylkeskommune" in ki  # nb label preferred over "Innlandet County Council"
@@ -189,7 +194,8 @@ def test_query_page_lists_ready_made_questions(client):
     for n in names:
         assert f'data-name="{n}"' in html
     assert 'data-view="actor-network"' in html and 'data-view="money-per-focus-area"' in html
-    assert "<script" in html and "cdn" not in html.lower() and "https://" not in re.sub(r'https://(w3id\.org|data\.norge\.no)[^"<\s]*', "", html)
+    assert ("<script" in html and "cdn" not in html.lower()
+            and "https://" not in re.sub(r'https://(w3id\.org|data\.norge\.no)[^"<\s]*', "", html))
 
 
 def test_builtin_views_run(client):

@@ -67,7 +67,8 @@ def test_long_query_is_killed_while_others_are_served(server):
     th.start()
     time.sleep(0.5)
     t0 = time.monotonic()
-    body = urllib.request.urlopen(server + "/sparql?format=csv&query=" + urllib.request.quote("SELECT (1 AS ?one) {}"), timeout=5).read()
+    body = urllib.request.urlopen(server + "/sparql?format=csv&query=" + urllib.request.quote("SELECT (1 AS ?one) {}"),
+                                  timeout=5).read()
     assert body.decode().splitlines() == ["one", "1"] and time.monotonic() - t0 < 2.5  # served by the other worker
     th.join(30)
     assert status["code"] == 504 and "stopped" in status["body"] and status["secs"] < 10

@@ -46,7 +46,8 @@ def test_select_in_every_results_format(client, accept, fmt):
 
 
 def test_results_keep_language_and_datatype(client):
-    q = f"SELECT ?t ?n WHERE {{ <{K3_2025}> <http://purl.org/dc/terms/title> ?t ; <https://w3id.org/regplan/ontology#sourceLineStart> ?n }}"
+    q = (f"SELECT ?t ?n WHERE {{ <{K3_2025}> <http://purl.org/dc/terms/title> ?t ; "
+         f"<https://w3id.org/regplan/ontology#sourceLineStart> ?n }}")
     for fmt, mt in ((ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
                     (ox.QueryResultsFormat.XML, "application/sparql-results+xml"),
                     (ox.QueryResultsFormat.TSV, "text/tab-separated-values")):

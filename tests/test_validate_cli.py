@@ -59,7 +59,8 @@ def test_cli_exit_1_on_violations_and_text_names_measures_by_id_and_title():
     assert "6 violations, 3 warnings, 0 info" in out
     assert "2025 A3 Kobling til intet" in out and "2025 A4 Selvkobling" in out
     # grouped by severity: every violation is listed before the warnings heading
-    assert out.index("Violations (6)") < out.index("2025 A8 Feil nivå") < out.index("Warnings (3)") < out.index("2025 A4")
+    assert (out.index("Violations (6)") < out.index("2025 A8 Feil nivå") < out.index("Warnings (3)")
+            < out.index("2025 A4"))
     assert "The measure lists itself under 'links to other measures'." in out
 
 

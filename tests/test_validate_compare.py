@@ -1,4 +1,5 @@
-"""The default engine (pyshacl-turbo) gives the same results as pySHACL (the reference), on the fixtures and the real data.
+"""The default engine (pyshacl-turbo) gives the same results as pySHACL (the reference), \
+on the fixtures and the real data.
 
 Same set of (focus, path, value, source shape, component, severity); messages equal too, except that
 pySHACL drops the language tag of SPARQL-constraint messages (so those compare by text only).

@@ -55,8 +55,8 @@ SYNTAXES = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".jsonld
 def files(tmp_path: Path, case: str, suffix: str = ".ttl") -> tuple[Path, Path]:
     body, data, _ = CASES[case]
     shapes = tmp_path / "shapes.ttl"
-    shapes.write_text(PREFIXES + f"ex:S a sh:NodeShape ; sh:targetNode ex:x ; sh:property [ sh:path ex:p ; {body} ] .\n",
-                      encoding="utf-8")
+    shapes.write_text(PREFIXES + f"ex:S a sh:NodeShape ; sh:targetNode ex:x ; "
+                                 f"sh:property [ sh:path ex:p ; {body} ] .\n", encoding="utf-8")
     ttl = PREFIXES + f"ex:x {data} .\n"
     path = tmp_path / f"data{suffix}"
     if suffix == ".ttl":

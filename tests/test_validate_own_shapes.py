@@ -20,7 +20,8 @@ SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 ex:BookShape a sh:NodeShape ; sh:targetClass ex:Book ;
   sh:property [ sh:path ex:isbn ; sh:minCount 1 ;
                 sh:message "Ein Buch braucht eine ISBN."@de , "A book needs an ISBN."@en ] ;
-  sh:sparql [ sh:select "SELECT $this ?value WHERE { $this <https://example.org/own#year> ?value . FILTER(?value > 2100) }" ;
+  sh:sparql [ sh:select "SELECT $this ?value WHERE { $this <https://example.org/own#year> ?value . \
+FILTER(?value > 2100) }" ;
               sh:message "Jahr {?value} liegt in der Zukunft."@de , "Year {?value} is in the future."@en ] .
 ex:OrgShape a sh:NodeShape ; sh:targetClass org:Organization ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
 """

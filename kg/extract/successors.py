@@ -189,10 +189,12 @@ def link(rec2024: dict, rec2025: dict) -> dict:
                                       "warning", measures=[measure_ref(b['id'], y_new)]))
         for s, i, jj, ev in cand:
             if jj == j and i in taken_old and ev["description"] >= SPLIT_MIN:
-                anomalies.append(_anomaly("possible-split", f"measure {y_new}/{b['id']}",
-                                          f"no predecessor of its own, but it continues much of the description of "
-                                          f"2024/{old[i]['id']} (description score {ev['description']}), whose "
-                                          f"successor is {next(p['to'] for p in pairs if p['from'] == f'{y_old}/' + old[i]['id'])}", measures=[measure_ref(b['id'], y_new)]))
+                anomalies.append(_anomaly(
+                    "possible-split", f"measure {y_new}/{b['id']}",
+                    f"no predecessor of its own, but it continues much of the description of "
+                    f"2024/{old[i]['id']} (description score {ev['description']}), whose "
+                    f"successor is {next(p['to'] for p in pairs if p['from'] == f'{y_old}/' + old[i]['id'])}",
+                    measures=[measure_ref(b['id'], y_new)]))
     return {
         "source": {"id": "successors", "derived_from": [rec2024["source"]["id"], rec2025["source"]["id"]],
                    "title": "Successor links between the 2024 and 2025 action programmes (derived)",
@@ -231,7 +233,8 @@ def derive_titles(rec2024: dict, rec2025: dict, pairs: list[dict], cand: list[tu
         title = re.sub(r"\s*\((?:nytt tiltak|nytt|videreføres)\)\s*$", "", succ["title"]).strip()
         out.append({"measure": p["from"], "title": title,
                     "basis": f"title of 2025 successor {nid} (hp2025 lines {succ['lines'][0]}–{succ['lines'][1]}); "
-                             f"the 2025 description continues the 2024 text (description score {p['evidence']['description']})"})
+                             "the 2025 description continues the 2024 text "
+                             f"(description score {p['evidence']['description']})"})
     return out
 
 

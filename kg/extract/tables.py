@@ -1,4 +1,5 @@
-"""CSV views of the records (read as model objects, kg.records.model), for review in a spreadsheet (the JSON records stay the reference).
+"""CSV views of the records (read as model objects, kg.records.model), for review in a spreadsheet \
+(the JSON records stay the reference).
 
 measures.csv — one row per measure of every programme record (hp2024, hp2025), document order:
   year                      programme year

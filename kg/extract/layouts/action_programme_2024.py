@@ -277,7 +277,8 @@ def _build_measures(parsed: dict, src: Source, with_descriptions: bool) -> tuple
         m["lines"] = [first, p["field_span"][1]]
         if prio["withdrawn"]:
             anomalies.append(anomaly("withdrawn-measure", f"measure {mid}",
-                                     f"priority says {f['priority']['text']!r}: recorded with status 'withdrawn', not dropped",
+                                     f"priority says {f['priority']['text']!r}: "
+                                     "recorded with status 'withdrawn', not dropped",
                                      f["priority"]["lines"], severity="info", measures=[mid]))
         anomalies.extend(_field_anomalies(mid, p, links))
         measures.append(m)
@@ -369,7 +370,8 @@ def numbering_check(measures: list[dict], lines: list[str]) -> list[dict]:
                     target = by_id.get(ref.group(1))
                     if target is None:
                         out.append(anomaly("numbering-mismatch", f"measure {m['id']}",
-                                           f"description refers to {ref.group(1)}, which does not exist under the derived numbering",
+                                           f"description refers to {ref.group(1)}, "
+                                           "which does not exist under the derived numbering",
                                            k, measures=[m['id']]))
                         continue
                     resp = target["responsible"]["text"]
@@ -395,7 +397,8 @@ def numbering_check(measures: list[dict], lines: list[str]) -> list[dict]:
     for m in measures:
         if m["id"] in m["links"]["measures"]:
             out.append(anomaly("numbering-mismatch", f"measure {m['id']}",
-                               f"its links field ({m['links']['text']!r}) names its own derived id {m['id']}: either the "
+                               f"its links field ({m['links']['text']!r}) names its own derived id {m['id']}: "
+                               "either the "
                                "field was written under another numbering (e.g. that of 2023) or the id is a typo",
                                m["links"]["lines"], measures=[m['id']]))
     mutual = sorted({tuple(sorted((m["id"], t))) for m in measures for t in m["links"]["measures"]
@@ -496,7 +499,8 @@ def _place_checks(centrality: list[dict], regions: list[dict]) -> list[dict]:
     for e in centrality:
         if e["municipality"] not in names:
             out.append(anomaly("unknown-municipality", f"centrality {e['municipality']}",
-                               f"{e['municipality']!r} is not one of the {len(names)} municipalities in the authority file",
+                               f"{e['municipality']!r} is not one of the {len(names)} municipalities "
+                               "in the authority file",
                                e["line"]))
     span = [centrality[0]["line"], centrality[-1]["line"]] if centrality else None
     for name in sorted(names - listed):
@@ -668,7 +672,8 @@ def _frame_differences(parsed: dict, fields_parsed: dict) -> list[dict]:
                      f"{what}: hp2024 lines {a_span} / hp2024-fields lines {b_span}", a_span,
                      severity="info" if tag != "replace" else "warning")
         a_.update(fields_lines=b_span, text=ta or None, fields_text=tb or None,
-                  differences=["only-in-hp2024" if tag == "delete" else "only-in-hp2024-fields" if tag == "insert" else "text"])
+                  differences=["only-in-hp2024" if tag == "delete"
+                               else "only-in-hp2024-fields" if tag == "insert" else "text"])
         out.append(a_)
     return out
 

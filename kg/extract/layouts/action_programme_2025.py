@@ -379,7 +379,8 @@ def _items_measure(m, desc, fields, path, anomalies):
                         "units": [{"text": it["responsible"]["text"], "item": it["title"],
                                    "line": it["responsible"]["lines"][0]} for it in items]}
     anomalies.append(anomaly("nonstandard-field-block", subject,
-                             f"{len(items)} listed plans each with its own 'Ansvarlig:'; responsible = the {len(units)} distinct units; "
+                             f"{len(items)} listed plans each with its own 'Ansvarlig:'; "
+                             f"responsible = the {len(units)} distinct units; "
                              "no Samarbeidspartnere/Koblinger/Prioritering fields", m["responsible"]["lines"], "info",
                              measures=[m['id']]))
     for label in ("Samarbeidspartnere", "Koblinger til andre satsinger", "Prioritering"):
@@ -455,7 +456,9 @@ def _parse_links(text: str, lines, mid: str, anomalies) -> dict:
             continue
         if re.fullmatch(r"\d+(?:\.\d+)+", item):
             anomalies.append(anomaly("unknown-link-target", subject,
-                                     f"link {item!r} is a section number; the 2025 programme does not number its sections", lines, "warning", measures=[mid]))
+                                     f"link {item!r} is a section number; "
+                                     "the 2025 programme does not number its sections",
+                                     lines, "warning", measures=[mid]))
         other.append(item)
     return {"measures": out_ids, "other": other}
 
@@ -492,7 +495,8 @@ def _money(desc, m, anomalies) -> list[dict]:
             year = int(ym.group(1))
         basis = "per-year" if re.search(r"\bårlig\b", sentence, re.IGNORECASE) else "total"
         rest = text[end:s1]
-        rest = re.sub(r"\b(årlig|kr\.?|kroner)\b|(?:for )?(?:perioden |årene )?(?:ut )?\d{4}(?:\s*(?:[-–]|og)\s*\d{4})?", " ", rest, flags=re.IGNORECASE)
+        rest = re.sub(r"\b(årlig|kr\.?|kroner)\b|(?:for )?(?:perioden |årene )?(?:ut )?"
+                      r"\d{4}(?:\s*(?:[-–]|og)\s*\d{4})?", " ", rest, flags=re.IGNORECASE)
         rest = re.sub(r"^[\s.,:–-]+|[\s.,:–-]+$", "", re.sub(r"\s+", " ", rest))
         rest = re.sub(r"^til\s+", "", rest)
         # a purpose needs at least two words ("i Innlandet" names a place, not a purpose)
@@ -513,17 +517,20 @@ def _share_fields(measures, blocks, path, anomalies):
         if m["responsible"] is not None or m.get("items"):
             continue
         nxt = measures[k + 1] if k + 1 < len(measures) else None
-        same_base = nxt is not None and blocks[k]["letter"] == blocks[k + 1]["letter"] and blocks[k]["num"] == blocks[k + 1]["num"]
+        same_base = (nxt is not None and blocks[k]["letter"] == blocks[k + 1]["letter"]
+                     and blocks[k]["num"] == blocks[k + 1]["num"])
         if not same_base or nxt["responsible"] is None:
             raise ExtractError(path, blocks[k]["head_line"],
-                               f"measure {m['id']}: no field block (Ansvarlig/Samarbeidspartnere/Koblinger/Prioritering) before the next heading")
+                               f"measure {m['id']}: no field block "
+                               "(Ansvarlig/Samarbeidspartnere/Koblinger/Prioritering) before the next heading")
         for key in ("responsible", "partners", "links", "priority"):
             m[key] = None if nxt[key] is None else {**nxt[key], "mentions": [], "shared_with": nxt["id"]}
         nxt_lines = nxt["responsible"]["lines"][0], (nxt["priority"] or nxt["responsible"])["lines"][1]
         m["shared_fields"] = {"with": nxt["id"], "lines": list(nxt_lines)}
         nxt["shared_fields"] = {"with": m["id"], "lines": list(nxt_lines)}
         anomalies.append(anomaly("shared-field-block", f"measure {m['id']}",
-                                 f"{m['id']} has no field block of its own; the block after {nxt['id']} applies to both {m['id']} and {nxt['id']}",
+                                 f"{m['id']} has no field block of its own; "
+                                 f"the block after {nxt['id']} applies to both {m['id']} and {nxt['id']}",
                                  list(nxt_lines), "info", measures=[m['id']]))
 
 
@@ -631,8 +638,9 @@ def _attach_stray_urls(measures, blocks, anomalies):
             best, score = None, 0
             for owner in itemised:
                 for it in owner["items"]:
-                    words = {w for w in re.findall(r"[a-zæøå]+", it["title"].lower().replace("å", "a").replace("ø",
-                                                                                                               "o")) if len(w) > 3}
+                    words = {w for w in re.findall(r"[a-zæøå]+",
+                                                   it["title"].lower().replace("å", "a").replace("ø", "o"))
+                             if len(w) > 3}
                     s = len(words & slug_words)
                     if s > score and it["url"] is None:
                         best, score = (owner, it), s
@@ -640,7 +648,9 @@ def _attach_stray_urls(measures, blocks, anomalies):
                 best[1]["url"] = url
                 best[1]["url_line"] = n
                 anomalies.append(anomaly("misplaced-content", f"measure {m['id']}",
-                                         f"URL of {best[0]['id']} item {best[1]['title']!r} printed inside {m['id']}'s text", n, "info", measures=[m['id']]))
+                                         f"URL of {best[0]['id']} item {best[1]['title']!r} "
+                                         f"printed inside {m['id']}'s text",
+                                         n, "info", measures=[m['id']]))
             else:
                 m.setdefault("urls", []).append({"url": url, "line": n})
 
@@ -668,8 +678,11 @@ def _cross_check_garbled(lines, end, measures, anomalies):
     ids = [m["id"] for m in measures]
     if g_ids != ids:
         anomalies.append(anomaly("garbled-duplicate-mismatch", "programme",
-                                 f"measure ids differ: readable copy {len(ids)} ({', '.join(i for i in ids if i not in g_ids) or '-'} only here), "
-                                 f"garbled copy {len(g_ids)} ({', '.join(i for i in g_ids if i not in ids) or '-'} only there)", [end + gs + 1, end + ge + 1]))
+                                 f"measure ids differ: readable copy {len(ids)} "
+                                 f"({', '.join(i for i in ids if i not in g_ids) or '-'} only here), "
+                                 f"garbled copy {len(g_ids)} "
+                                 f"({', '.join(i for i in g_ids if i not in ids) or '-'} only there)",
+                                 [end + gs + 1, end + ge + 1]))
     by_id = {m["id"]: m for m in measures}
     labels = r"(Ansvarlig|Samarbeidspartnere|Koblinger til andre satsinger|Prioritering|Prioritet):"
     for idx, (mid, k, gtitle) in enumerate(heads):

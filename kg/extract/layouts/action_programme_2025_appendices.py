@@ -196,7 +196,8 @@ def _allocation_status(lines, v2, dist, end, measures, anomalies, path):
         if status_k is None:
             raise ExtractError(path, anchor + 1, "allocation status row without 'Status:'")
         r = status_k + 1
-        while (r < dist and lines[r].strip() and lines[r].strip() != "Tiltak" and not lines[r].strip().startswith("Til sammen")
+        while (r < dist and lines[r].strip() and lines[r].strip() != "Tiltak"
+               and not lines[r].strip().startswith("Til sammen")
                and fold(lines[r]) not in {fold(t) for t in _FOCUS_TITLES}):
             r += 1
         rows.append(_status_row(lines, i, anchor, r, doubled, measures, anomalies, path))
@@ -315,7 +316,9 @@ def _check_status_sums(rows, totals, anomalies):
     for row in rows:
         if row["allocated"] != row["used"] + row["carried_over"]:
             anomalies.append(anomaly("table-sum-mismatch", f"allocation row {row['title_in_table']!r}",
-                                     f"allocated {row['allocated']} ≠ used {row['used']} + carried over {row['carried_over']}", row["line"]))
+                                     f"allocated {row['allocated']} ≠ used {row['used']} "
+                                     f"+ carried over {row['carried_over']}",
+                                     row["line"]))
     sums = {n: sum(r[n] for r in rows) for n in ("allocated", "used", "carried_over")}
     totals["sums"] = sums
     for n, col in (totals.get("stated_totals") or {}).items():
@@ -398,10 +401,12 @@ def _check_row_title(row, by_id, measures, anomalies):
     best, score = best_measure(row["title_in_table"], measures)
     row["title_score"] = own
     if own < 0.75:
-        hint = f"; the title is that of {best['id']} ({best['title']!r})" if best and best["id"] != mid and score >= 0.75 else ""
+        hint = (f"; the title is that of {best['id']} ({best['title']!r})"
+                if best and best["id"] != mid and score >= 0.75 else "")
         row["title_matches"] = best["id"] if hint else None
         anomalies.append(anomaly("id-title-mismatch", subject,
-                                 f"table row {mid} {row['title_in_table']!r} does not match {mid} {by_id[mid]['title']!r}{hint}",
+                                 f"table row {mid} {row['title_in_table']!r} does not match "
+                                 f"{mid} {by_id[mid]['title']!r}{hint}",
                                  row["lines"], measures=[mid]))
 
 
@@ -419,7 +424,8 @@ def _check_remark_refs(row, by_id, measures, anomalies):
             best, score = best_measure(phrase, measures)
             if best and best["id"] != ref and score >= 0.8 > title_score(phrase, by_id[ref]["title"]):
                 anomalies.append(anomaly("id-title-mismatch", subject,
-                                         f"remark calls {phrase!r} {ref}, but {ref} is {by_id[ref]['title']!r}; {best['id']} is {best['title']!r}",
+                                         f"remark calls {phrase!r} {ref}, but {ref} is {by_id[ref]['title']!r}; "
+                                         f"{best['id']} is {best['title']!r}",
                                          row["lines"], measures=[row['measure']]))
 
 

@@ -194,7 +194,8 @@ def extract(src: Source) -> dict:
         for mun in municipalities:
             if not mun["in_register"]:
                 anomalies.append(_anomaly("outside-register", f"project {n}",
-                                          f"{mun['name']!r} is not an Innlandet municipality (municipalities.yaml); kept by name only",
+                                          f"{mun['name']!r} is not an Innlandet municipality (municipalities.yaml); "
+                                          "kept by name only",
                                           [line, line], severity="info"))
         for reg in regions:
             if reg["region"] is None:
@@ -209,7 +210,8 @@ def extract(src: Source) -> dict:
         link = re.search(r"Oversikt over tildelte prosjekter finner du i egen lenke", body)
         anomalies.append(_anomaly(
             "count-mismatch", "grant round",
-            f"the lead states {rnd['projects_stated']} projects; the text identifies {len(projects)} projects or groups of "
+            f"the lead states {rnd['projects_stated']} projects; "
+            f"the text identifies {len(projects)} projects or groups of "
             f"projects ({named} by name) and refers to a separate list"
             + (f" (line {_line_of(text, link.start())})" if link else "") + " that is not part of the capture",
             rnd["lines"]))

@@ -78,7 +78,8 @@ def extract(src: Source) -> dict:
             marker = re.match(r"(\d+)\s+(?=[A-ZÆØÅ])", sentence)
             if marker:  # a stray footnote number from the capture ("... sluttført. 3 Handlingsplanen ...")
                 anomalies.append(anomaly("capture-artefact", f"section {section}",
-                                         f"stray footnote marker {marker.group(1)!r} before {sentence[marker.end():][:40]!r}",
+                                         f"stray footnote marker {marker.group(1)!r} "
+                                         f"before {sentence[marker.end():][:40]!r}",
                                          [n, n], "info", correction("statement", marker.group(0), "",
                                                                     "footnote number, not text")))
                 sentence = sentence[marker.end():]
