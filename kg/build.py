@@ -2,7 +2,8 @@
 
 Writes build/dataset.trig and build/dataset.nq (each atomically), then build/manifest.json last with
 triple counts per graph and the SHA-256 of both files (kg.buildinfo checks a build is whole before use). Named graphs: one per source document, `successors`, `authority`,
-`ontology`, and `inferred` with --reason (RDFS/OWL 2 RL closure by owlrl, kept apart from asserted data).
+`ontology`, and `inferred` with --reason (the RDFS closure by owlrl's RDFS semantics, kept apart from asserted
+data).
 """
 
 from __future__ import annotations
@@ -210,7 +211,8 @@ def collect_quads(records_dir: Path | None = None, mint: Minter | None = None, p
 
 
 def infer(quads: list[ox.Quad], graph_iri: str) -> list[ox.Quad]:
-    """OWL 2 RL closure (owlrl) of the asserted data + ontology; returns only the new triples."""
+    """The RDFS closure (owlrl.RDFS_Semantics, not OWL 2 RL) of the asserted data + ontology; returns only the
+    new triples."""
     import owlrl
     import rdflib
 

@@ -74,10 +74,12 @@ def similarity(a: str, b: str) -> float:
 
 
 def slug(text: str) -> str:
-    """Lower-case ASCII slug: æ→ae, ø→o, å→a, other runs of non-alphanumerics → '-'."""
+    """Lower-case ASCII slug: æ→ae, ø→o, å→a, other accents dropped (é→e), other runs of non-alphanumerics
+    → '-' ('Hamarregionen' → 'hamarregionen', 'NOU 2024: 8' → 'nou-2024-8'). Record keys and IRIs use it."""
     text = text.lower()
     for a, b in (("æ", "ae"), ("ø", "o"), ("å", "a")):
         text = text.replace(a, b)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
 
 

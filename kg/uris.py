@@ -6,18 +6,9 @@ focus area, goal, lineage, actor, group, municipality, region, document, source.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from . import config
 from .namespaces import CONCEPT
-
-
-def slug(text: str) -> str:
-    """Readable ASCII slug: 'Hamarregionen' -> 'hamarregionen', 'NOU 2024: 8' -> 'nou-2024-8'."""
-    t = text.lower().replace("æ", "ae").replace("ø", "o").replace("å", "a")
-    t = unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", t).strip("-")
+from .text import slug
 
 
 class Minter:
