@@ -14,9 +14,13 @@ from difflib import SequenceMatcher
 SUSPENDED = frozenset({"og", "eller", "til", "samt"})
 _SUSPENDED_ALT = "|".join(sorted(SUSPENDED))
 
+#: month names in order, Norwegian (bokmål, lower case) and English
+MONTH_NAMES_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+                  "november", "desember")
+MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                  "November", "December")
 #: Norwegian month names → month number.
-MONTHS = {m: i for i, m in enumerate(("januar", "februar", "mars", "april", "mai", "juni", "juli", "august",
-                                      "september", "oktober", "november", "desember"), 1)}
+MONTHS = {m: i for i, m in enumerate(MONTH_NAMES_NB, 1)}
 
 #: Page footers of the PDF text ("12 – Handlingsprogram 2025", "Handlingsprogram 2025 – 7", "3| Handlingsprogram 2025").
 PAGE_FOOTER_RE = re.compile(

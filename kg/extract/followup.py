@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from ..text import fold
+from ..text import MONTHS, fold
 
 #: (rule id, concept, pattern on the lower-cased status text, what the rule reads). First match wins:
 #: order matters ("rapport er mottatt og arbeidet videreføres" is ongoing, not completed).
@@ -134,8 +134,6 @@ def _section_at(sections: list[tuple[int, str]], line: int) -> str | None:
 
 # --- plan pages (statements) ---------------------------------------------------------------------
 
-MONTHS_NB = {"januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7, "august": 8,
-             "september": 9, "oktober": 10, "november": 11, "desember": 12}
 #: (kind, pattern): the sentence forms of a plan page that set up a recurring follow-up step
 SCHEDULE_FORMS: tuple[tuple[str, re.Pattern], ...] = (
     ("status-note", re.compile(r"^(?P<reporter>\w+) skal i et (?P<document>\w+) hvert år i (?P<month>\w+) "
@@ -156,7 +154,7 @@ def schedule(statements: list[dict]) -> list[dict]:
             if not m:
                 continue
             g = m.groupdict()
-            month = MONTHS_NB.get((g.get("month") or "").lower())
+            month = MONTHS.get((g.get("month") or "").lower())
             freq = FREQUENCIES.get(g.get("freq") or "") or ("yearly" if "hvert år" in st["text"] else None)
             entry = {"kind": kind, "what": g.get("what") or g.get("document"), "document": g.get("document"),
                      "reporter": g.get("reporter"), "recipient": g.get("recipient"), "frequency": freq, "month": month,

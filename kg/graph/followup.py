@@ -12,16 +12,13 @@ from __future__ import annotations
 
 from ..namespaces import DCT, QB, RP, SKOS
 from ..records.model import IndicatorRecord, PlanStatementsRecord, ProgrammeRecord
+from ..text import MONTH_NAMES_EN, MONTH_NAMES_NB
 from ..uris import concept
 from .common import At, Sink, decimal, gyear, lit, posint
 
 MONEY = (("allocated", "allocated", "allocated"), ("used", "used", "used"),
          ("carried_over", "carriedOver", "carried-over"), ("decided", "decided", "decided"))
 ROW_TABLES = {"allocation-status": "allocation-status", "distribution": "distribution"}
-MONTHS_NB = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-             "november", "desember")
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-             "November", "December")
 KIND_LABELS = {"status-note": ("Statusnotat", "Status note"), "report": ("Rapport", "Report"),
                "revision": ("Rullering", "Revision"), "indicator-update": ("Indikatoroppdatering", "Indicator update")}
 
@@ -140,7 +137,7 @@ def map_plan_followup(rec: PlanStatementsRecord, sink: Sink) -> None:
             sink.add(node, RP + "sourceText", lit(e.text))
             nb, en = KIND_LABELS[e.kind]
             if e.month:
-                nb, en = f"{nb} i {MONTHS_NB[e.month - 1]}", f"{en} in {MONTHS_EN[e.month - 1]}"
+                nb, en = f"{nb} i {MONTH_NAMES_NB[e.month - 1]}", f"{en} in {MONTH_NAMES_EN[e.month - 1]}"
             sink.add(node, SKOS + "prefLabel", lit(nb, lang="nb"))
             sink.add(node, SKOS + "prefLabel", lit(en, lang="en"))
             sink.provenance(node, [e.line])
