@@ -90,6 +90,7 @@ class Authority:
     composites: dict[str, list[str]]  # normalised phrase -> [actor/group id, ...]
     remarks: list[str]  # phrases that are remarks, not actors
     index: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalised alias -> (kind, id)
+    composites_as_written: list[dict] = field(default_factory=list)  # {text, parts, note} as in the file
 
     def entry(self, ident: str) -> tuple[str, dict] | None:
         if ident in self.actors:
@@ -119,16 +120,21 @@ def load_authority(path: Path | None = None) -> Authority:
     return _load(path, mtime)
 
 
+def _read_yaml(path: Path) -> tuple[str, object]:
+    """The file's text and its parsed YAML; a syntax error names the file and line."""
+    text = path.read_text(encoding="utf-8")
+    try:
+        return text, yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise AuthorityError(path, mark.line + 1 if mark else 1, f"not valid YAML: {exc}") from exc
+
+
 @lru_cache(maxsize=8)
 def _load(path: Path, _mtime: int | None) -> Authority:
     if not path.exists():
         raise AuthorityError(path, 1, "actor authority file is missing")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise AuthorityError(path, mark.line + 1 if mark else 1, f"not valid YAML: {exc}") from exc
+    text, data = _read_yaml(path)
     return _parse(path, data, _entry_lines(text))
 
 
@@ -194,6 +200,7 @@ def _parse(path: Path, data, at: dict) -> Authority:
         if key in auth.index or key in auth.composites:
             raise AuthorityError(path, line, f"composite {phrase!r}: phrase is already an alias or composite")
         auth.composites[key] = list(refs)
+        auth.composites_as_written.append({"text": str(phrase), "parts": list(refs), "note": comp.get("note")})
 
     for i, rem in enumerate(data.get("remarks") or [], 1):
         text = rem.get("text") if isinstance(rem, dict) else rem
@@ -245,12 +252,7 @@ def municipalities(path: Path | None = None, required: bool = True) -> Municipal
 
 @lru_cache(maxsize=8)
 def _load_municipalities(path: Path, _mtime: int) -> Municipalities:
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise AuthorityError(path, mark.line + 1 if mark else 1, f"not valid YAML: {exc}") from exc
+    text, data = _read_yaml(path)
     meta = data if isinstance(data, dict) else {}
     rows = data.get("municipalities") if isinstance(data, dict) else data
     if not isinstance(rows, list):

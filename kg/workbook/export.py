@@ -125,15 +125,15 @@ def _actor_rows(auth: Authority) -> list[dict]:
     return out
 
 
-def _composite_rows(raw: dict) -> list[dict]:
-    """Composites and remarks as written in actors.yaml (the Authority keeps only their normalised keys)."""
-    out = [{"name": c["text"], "kind": "composite", "members": c.get("parts"), "note": c.get("note")}
-           for c in raw.get("composites") or []]
-    out += [{"name": r.get("text") if isinstance(r, dict) else r, "kind": "remark"} for r in raw.get("remarks") or []]
+def _composite_rows(auth: Authority) -> list[dict]:
+    """Composites and remarks as written in actors.yaml."""
+    out = [{"name": c["text"], "kind": "composite", "members": c["parts"], "note": c["note"]}
+           for c in auth.composites_as_written]
+    out += [{"name": text, "kind": "remark"} for text in auth.remarks]
     return out
 
 
-def rows_from_records(programmes: list[ProgrammeRecord], auth: Authority, auth_raw: dict,
+def rows_from_records(programmes: list[ProgrammeRecord], auth: Authority,
                       successors: SuccessorsRecord | None) -> dict[str, list]:
     """Workbook rows for the given programme records (model objects with their programme part; any
     order, written by year) and authority."""
@@ -147,7 +147,7 @@ def rows_from_records(programmes: list[ProgrammeRecord], auth: Authority, auth_r
     rows: dict[str, list] = {s.name: [] for s in SHEETS}
     for rec in sorted(programmes, key=lambda r: r.programme.year):
         _programme_rows(rec, predecessor, rows)
-    rows["Aktører"] = _actor_rows(auth) + _composite_rows(auth_raw)
+    rows["Aktører"] = _actor_rows(auth) + _composite_rows(auth)
     return rows
 
 
@@ -155,8 +155,6 @@ def export_dataset(records_dir, authority_file) -> dict[str, list]:
     """Rows for every programme record (kind 'programme' with a programme year) of a records folder,
     read through the records model."""
     from pathlib import Path
-
-    import yaml
 
     from ..authority import load_authority
     from ..records.validate import load_file
@@ -170,5 +168,4 @@ def export_dataset(records_dir, authority_file) -> dict[str, list]:
         elif isinstance(rec, SuccessorsRecord):
             successors = rec
     auth = load_authority(authority_file)
-    raw = yaml.safe_load(Path(authority_file).read_text(encoding="utf-8"))
-    return rows_from_records(programmes, auth, raw, successors)
+    return rows_from_records(programmes, auth, successors)
