@@ -1,5 +1,6 @@
 """Releases (`kg publish`), dataset metadata (DCAT, VoID), changelog/diff and push to SPARQL stores.
 
-One module per job: release (orchestration, atomic), dumps, tables, docs, validation, dcat, void,
-checksums, diff, site, push. See README.md in this folder.
+One module per job: release (orchestration, atomic), dumps, tables, validation, dcat, void, checksums,
+diff, site, push. The release layout and the DCAT-AP(-NO) choices are described in the repository's
+README ("Releases, changelog and pushing to a triple store").
 """

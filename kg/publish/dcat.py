@@ -1,7 +1,7 @@
 """DCAT catalog / dataset / distributions / data service of a release (DCAT-AP-NO 2 and DCAT-AP 3).
 
 Two profile variants differ in exactly two places, because the official shapes disagree
-(see kg/publish/README.md):
+(see the README, "DCAT-AP-NO 2.00 vs DCAT-AP 3: the known conflicts"):
 
 | | `dcat-ap-3` (canonical, `metadata/catalog.ttl`) | `dcat-ap-no-2` (`metadata/catalog-dcat-ap-no.ttl`) |
 |---|---|---|
