@@ -422,10 +422,11 @@ def query(
 ) -> None:
     """Run a ready-made research question against the local build or any SPARQL endpoint.
 
-    Examples:  kg query                      (list the questions)
-               kg query actor-involvement -p actor=NAV
-               kg query money-by-focus-area --format csv
-               kg query measures-by-focus-area --endpoint http://127.0.0.1:8000/sparql
+    Examples:
+      kg query                      (list the questions)
+      kg query actor-involvement -p actor=NAV
+      kg query money-by-focus-area --format csv
+      kg query measures-by-focus-area --endpoint http://127.0.0.1:8000/sparql
     """
     from . import queries
 
@@ -837,6 +838,28 @@ def up(
         run_server(host, port)
     except ServeError as e:
         _plain_fail(str(e))
+
+
+def reflow(doc: str | None) -> str | None:
+    """A docstring as --help text that fits any terminal: the line breaks inside a paragraph are the
+    source's wrapping, so they are joined (typer keeps them, and an 80-column terminal then shows
+    ragged lines); a line that starts with a space or "- " starts a line of its own (examples, lists)."""
+    if not doc:
+        return doc
+    paragraphs = []
+    for para in inspect.cleandoc(doc).split("\n\n"):
+        lines: list[str] = []
+        for line in para.split("\n"):
+            if lines and not line.startswith((" ", "- ")):
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.rstrip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+for _info in app.registered_commands:
+    _info.help = _info.help or reflow(_info.callback.__doc__)
 
 
 def reference(width: int = 100) -> str:
