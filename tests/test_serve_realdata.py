@@ -48,6 +48,15 @@ def test_k1_2025_page_matches_source(real):
         assert f'href="./{mid}"' in links
     assert "linje 98–113" in text
     assert 'href="../../2024/measure/K1"' in re.search(r'class="predecessor">(.*?)</td>', html, re.S).group(1)
+    assert _text(re.search(r'class="predecessor">(.*?)</td>', html, re.S).group(1)).strip() == (
+        "K1 Inkluderende oppvekstmiljø (2024)")
+
+
+def test_predecessor_without_title_shows_its_year_once(real):
+    """2024's K2 has no title in the 2024 text (titleMissing): its label "K2 (2024)" carries the year,
+    which the predecessor row does not add a second time."""
+    html = real.get(K1.replace("/K1", "/K2A"), headers=HTML).text
+    assert _text(re.search(r'class="predecessor">(.*?)</td>', html, re.S).group(1)).strip() == "K2 (2024)"
 
 
 def test_k3_money_and_machine_formats(real):

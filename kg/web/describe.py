@@ -304,13 +304,15 @@ def _year_of(store: ox.Store, lab: Labeler, programme) -> str | None:
 
 
 def _with_year(store: ox.Store, lab: Labeler, measures: list) -> list[tuple[Value, str | None]]:
-    """Distinct measures with the year of their programme, oldest first."""
+    """Distinct measures with the year of their programme, oldest first. The year to show is None when
+    the label says it already (a measure without a title is labelled "K2 (2024)")."""
     out = {}
     for m in measures:
         if isinstance(m, ox.NamedNode) and m.value not in out:
             progs = _objects(store, m, RP + "inProgramme")
             out[m.value] = (_value(lab, m), _year_of(store, lab, progs[0]) if progs else None)
-    return sorted(out.values(), key=lambda vy: (vy[1] or "", vy[0].label))
+    ordered = sorted(out.values(), key=lambda vy: (vy[1] or "", vy[0].label))
+    return [(v, None if y and v.label.endswith(f"({y})") else y) for v, y in ordered]
 
 
 def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
