@@ -57,6 +57,8 @@ def test_predecessor_without_title_shows_its_year_once(real):
     which the predecessor row does not add a second time."""
     html = real.get(K1.replace("/K1", "/K2A"), headers=HTML).text
     assert _text(re.search(r'class="predecessor">(.*?)</td>', html, re.S).group(1)).strip() == "K2 (2024)"
+    # nor the programme row its programme's year ("Handlingsprogram 2025", not "… 2025 (2025)")
+    assert "Handlingsprogram 2025</a></td>" in html and 'class="year">2025</span>)' not in html
 
 
 def test_k3_money_and_machine_formats(real):
