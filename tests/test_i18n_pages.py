@@ -109,6 +109,25 @@ def test_every_page_kind_in_both_languages(real, path, nb, en):
     assert "Accept-Language" in b.headers["vary"]
 
 
+def test_landing_labels_follow_the_language_whichever_came_first(built_dataset):
+    """The landing page's statistics (with the programmes' labels) are computed once per language: asked
+    in English first, the Norwegian page still lists "Handlingsprogram 2025", and the reverse."""
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import Settings, create_app
+    from kg.store import load_store
+
+    for first, second in ((EN, HTML), (HTML, EN)):
+        app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
+                                                             build_dir=Path(built_dataset).parent),
+                         dataset_path=built_dataset)
+        with TestClient(app) as c:
+            pages = {id(h): _visible(c.get("/", headers=h).text) for h in (first, second)}
+        app.state.kg.pool.close()
+        assert "Action programme 2025" in pages[id(EN)] and "Handlingsprogram 2025" not in pages[id(EN)]
+        assert "Handlingsprogram 2025" in pages[id(HTML)] and "Action programme 2025" not in pages[id(HTML)]
+
+
 def test_source_page_in_english(real):
     from kg import sources
     sid = sorted(sources.registry())[0]

@@ -176,7 +176,7 @@ class KGApp:
         self.page_cache = _LRU(settings.cache_entries, cache // 2)
         self.ld_cache = _LRU(4 * settings.cache_entries, cache // 2)
         self._health: tuple[float, bool, str] = (0.0, False, "")
-        self._stats: dict | None = None
+        self._stats: dict[str, dict] = {}  # page language -> landing statistics (labels are per language)
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ SPARQL
@@ -327,9 +327,11 @@ class KGApp:
         key = ("landing", tuple(files), i18n.current())
         hit = self.page_cache.get(key)
         if hit is None:
-            if self._stats is None:
-                self._stats = pages.dataset_stats(self.store, self.base, self.labeler)
-            body = pages.render_landing(self.store, self.base, stats=self._stats, downloads=files, downloads_note=note,
+            lang = i18n.current()
+            if lang not in self._stats:
+                self._stats[lang] = pages.dataset_stats(self.store, self.base, self.labeler)
+            body = pages.render_landing(self.store, self.base, stats=self._stats[lang], downloads=files,
+                                        downloads_note=note,
                                         void=True, current="", download_index=True)
             hit = (body, link_header(pages.landing_signposts(self.base, files, True)))
             self.page_cache.put(key, hit)
