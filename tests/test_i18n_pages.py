@@ -128,6 +128,25 @@ def test_landing_labels_follow_the_language_whichever_came_first(built_dataset):
         assert "Handlingsprogram 2025" in pages[id(HTML)] and "Action programme 2025" not in pages[id(HTML)]
 
 
+def test_search_facets_in_the_page_language(real):
+    """The index keeps one label per facet value; the page and the JSON give them in the page language
+    (levels from the concept scheme's nb/en labels, kinds from the text catalogue)."""
+    def labels(headers, fmt):
+        r = real.get("/search?q=ungdom" + ("&format=json" if fmt == "json" else ""), headers=headers)
+        if fmt == "json":
+            return {f: [v["label"] for v in vals] for f, vals in r.json()["facets"].items()}
+        return _visible(r.text)
+
+    nb, en = labels(HTML, "json"), labels(EN, "json")
+    assert "fylkessatsing" in nb["level"] and "Satsing" in nb["kind"]
+    assert "county measure" in en["level"] and "Measure" in en["kind"] and "fylkessatsing" not in en["level"]
+    page = labels(EN, "html")
+    assert "county measure" in page and "fylkessatsing" not in page
+    # a snippet from the actors' names says so in the page language
+    snippets = [h["snippet"] for h in real.get("/search?q=nav&format=json", headers=EN).json()["hits"]]
+    assert any(s.startswith("Actors: ") for s in snippets) and not any(s.startswith("Aktører: ") for s in snippets)
+
+
 def test_source_page_in_english(real):
     from kg import sources
     sid = sorted(sources.registry())[0]

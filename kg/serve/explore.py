@@ -108,6 +108,7 @@ class Explore:
             res = await anyio.to_thread.run_sync(lambda: self.index.search(q, filters, limit, offset))
         except search_index.SearchError as e:
             return _error(400, str(e), request)
+        self._localise(res)
         headers = {"Vary": "Accept", "Cache-Control": "public, max-age=300"}
         current = _current(request)
         href = links.href_for(self.kg.base, current)
@@ -117,6 +118,19 @@ class Explore:
                 h["href"] = href(h["iri"])  # relative to this request's URL
             return JSONResponse(data, headers=headers)
         return HTMLResponse(render_search(res, href, current), headers=headers)
+
+    def _localise(self, res: search_index.Result) -> None:
+        """Facet labels and snippet prefixes in the page's language. The index holds one label per value
+        (written when it was built); a value that is a resource (focus area, level, actor) takes its label
+        in the page language from the store, the others (kinds, changes) from the text catalogue."""
+        for vals in res.facets.values():
+            for v in vals:
+                found = self.kg.labeler.find(v.value) if v.value.startswith(("http://", "https://")) else None
+                v.label = found or i18n.t(v.label)
+        prefixes = {prefix for _, prefix in search_index.SNIPPET_FIELDS if prefix}
+        for h in res.hits:  # "Aktører: …" when the snippet comes from the actors, not the description
+            if h.snippet and h.snippet[0][0] in prefixes:
+                h.snippet[0] = (i18n.t(h.snippet[0][0]), False)
 
     # ------------------------------------------------------------------ query page downloads
 
@@ -279,7 +293,7 @@ def render_search(res: search_index.Result, href, current: str = "search") -> st
                 params = base + [(ff, vv) for ff, vv in chosen if (ff, vv) != (f, v.value)]
             else:
                 params = base + chosen + [(f, v.value)]
-            items.append({"label": i18n.t(v.label), "count": v.count, "selected": v.selected,
+            items.append({"label": v.label, "count": v.count, "selected": v.selected,
                           "url": _url(here, params)})
         facets.append({"name": f, "title": i18n.t(FACETS[f]), "entries": items})
     page = base + chosen

@@ -205,6 +205,7 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Last ned": "Download",
     # search facets and kinds, sort orders, change labels
     "Aktør": "Actor", "Endring": "Change", "Referert dokument": "Referenced document",
+    "Aktører: ": "Actors: ", "Dokumenter: ": "Documents: ", "Status: ": "Status: ",
     "Tilskuddsprosjekt": "Grant project", "Planutsagn": "Plan statement", "Mål": "Goal", "Tatt ut": "Withdrawn",
     "Ikke videreført": "Not continued", "dokumentrekkefølge": "document order", "tittel": "title",
     "ansvarlig": "responsible", "prioritering": "priority",
