@@ -147,6 +147,25 @@ def test_search_facets_in_the_page_language(real):
     assert any(s.startswith("Actors: ") for s in snippets) and not any(s.startswith("Aktører: ") for s in snippets)
 
 
+def test_counts_take_singular_and_plural():
+    from kg.web.pages import count
+
+    assert count(1, "satsing", "satsinger") == "1 satsing" and count(2, "satsing", "satsinger") == "2 satsinger"
+    tokens = i18n.enter("lang=en", None, "/places")
+    try:
+        assert count(1, "satsing", "satsinger") == "1 measure" and count(0, "prosjekt", "prosjekter") == "0 projects"
+    finally:
+        i18n.leave(tokens)
+
+
+def test_places_page_counts_in_english(real):
+    """Fjellregionen: 6 municipalities, measures A12 and L11 in 2024 and A15 in 2025 through its groups,
+    2 grant projects."""
+    text = _visible(real.get("/places", headers=EN).text)
+    assert "(6 municipalities · 2 measures 2024 · 1 measure 2025 · 2 projects)" in text
+    assert "1 measures" not in text
+
+
 def test_source_page_in_english(real):
     from kg import sources
     sid = sorted(sources.registry())[0]

@@ -184,6 +184,7 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     # places
     "kommuner": "municipalities", "regioner": "regions", "i": "in", "Kommune": "Municipality", "Nr.": "No.",
     "Tilskuddsprosjekter": "Grant projects", "prosjekter": "projects", "tabell": "table",
+    "kommune": "municipality", "prosjekt": "project", "region": "region",
     "Satsinger (id) per handlingsprogram og tilskuddsprosjekter per kommune":
     "Measures (id) per action programme and grant projects per municipality",
     "places-note": "Measures and grant projects per municipality, grouped by region. A measure is listed at a "

@@ -66,7 +66,8 @@ def environment() -> jinja2.Environment:
         _env.filters["nok"] = _nok
         _env.filters["count"] = _count
         # one language per page: the request's (kg.web.i18n), Bokmål outside a request
-        _env.globals.update(_=i18n.t, lang=i18n.current, lang_url=i18n.switch_url, site_texts=site_texts)
+        _env.globals.update(_=i18n.t, lang=i18n.current, lang_url=i18n.switch_url, site_texts=site_texts,
+                            count=count)
     return _env
 
 
@@ -162,6 +163,11 @@ def followup_data(store: ox.Store, r: describe.Resource, lab: describe.Labeler) 
         out["plan_indicators"] = followup.plan_indicators(store, lab, node)
         out["indicators"] = followup.indicator_series(store, lab, [node])
     return out
+
+
+def count(n: int, one: str, many: str) -> str:
+    """ "1 satsing", "2 satsinger" (nb words, translated into the page language)."""
+    return f"{n} {i18n.t(one if n == 1 else many)}"
 
 
 def dataset_stats(store: ox.Store, base_iri: str, labeler: describe.Labeler | None = None) -> dict:
