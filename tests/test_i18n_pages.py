@@ -166,6 +166,15 @@ def test_places_page_counts_in_english(real):
     assert "1 measures" not in text
 
 
+def test_plan_statements_labelled_in_the_page_language(real):
+    """Nordland's plan page lists its 21 statements (data/sources/nordland…, line 35: statement 17, the June
+    council note): "Statement 17: …" in English, "Utsagn 17: …" in Norwegian, the text as written in both."""
+    en = _visible(real.get("/plan/nordland-ung-inkludering", headers=EN).text)
+    nb = _visible(real.get("/plan/nordland-ung-inkludering", headers=HTML).text)
+    assert "Statement 17: Gjennomføringsteamet skal i et rådsnotat hvert år i juni" in en and "Utsagn 17" not in en
+    assert "Utsagn 17: Gjennomføringsteamet skal i et rådsnotat hvert år i juni" in nb and "Statement 17" not in nb
+
+
 def test_source_page_in_english(real):
     from kg import sources
     sid = sorted(sources.registry())[0]

@@ -35,8 +35,9 @@ def map_record(rec: PlanStatementsRecord, file: str, sink: Sink, actors, municip
         sink.add(node, RP + "aboutPlan", plan)
         text = st.text
         sink.add(node, RP + "sourceText", lit(text))
-        sink.add(node, SKOS + "prefLabel",
-                 lit(f"Utsagn {st.n}: {text[:60]}…" if len(text) > 60 else f"Utsagn {st.n}: {text}", lang="nb"))
+        short = f"{text[:60]}…" if len(text) > 60 else text   # the statement as written (nb)
+        sink.add(node, SKOS + "prefLabel", lit(f"Utsagn {st.n}: {short}", lang="nb"))
+        sink.add(node, SKOS + "prefLabel", lit(f"Statement {st.n}: {short}", lang="en"))
         for topic in st.topics:
             sink.add(node, RP + "aspect", concept("aspect", ASPECTS[topic]))
         if "pilots" in st.topics:
