@@ -64,6 +64,12 @@ def test_predecessor_without_title_shows_its_year_once(real):
 def test_k3_money_and_machine_formats(real):
     html = real.get(K3, headers=HTML).text
     assert "2\u00a0000\u00a0000 NOK" in html  # line 149: "Årlig bevilgning 2.0 mill. kr. for perioden 2025-2028."
+    money = re.search(r'<td class="money">(.*?)</td>', html, re.S).group(1).replace("\u00a0", " ")
+    assert "<strong>2 000 000 NOK</strong> per år · 2025–2028" in money   # amount, basis, period
+    assert "<div>formål: Inkluderende russemarkering</div>" in money
+    assert "«Årlig bevilgning 2.0 mill. kr. for perioden 2025-2028.»" in money   # the text as written
+    assert "uttrekk" not in money and "hentet fra" not in money   # no raw property dump
+    assert 'href="../../../../../source/hp2025/text#L149">linje 149</a>' in html
     r = real.get(K3 + ".nt")
     assert r.status_code == 200
     assert '<https://w3id.org/regplan/ontology#measureId> "K3"' in r.text

@@ -329,12 +329,27 @@ def _measure_extra(store: ox.Store, lab: Labeler, node) -> dict:
     allocations = []
     for a in _objects(store, node, RP + "hasAllocation"):
         amount = _objects(store, a, SCHEMA + "value") or _objects(store, a, RP + "amount")
+        def first(p, a=a):
+            got = _objects(store, a, p)
+            return got[0] if got else None
+
+        basis, purpose, text = first(RP + "amountBasis"), first(RP + "purpose"), first(RP + "sourceText")
+        start, end = first(RP + "periodStart"), first(RP + "periodEnd")
+        shown = {RDF_TYPE.value, SCHEMA + "value", RP + "amount", SCHEMA + "currency", RP + "amountBasis",
+                 RP + "purpose", RP + "sourceText", RP + "periodStart", RP + "periodEnd", SKOS + "prefLabel",
+                 PROV + "wasDerivedFrom", RP + "extractionRun", RP + "sourceLineStart", RP + "sourceLineEnd"}
         allocations.append({
             "node": _value(lab, a),
             "amount": amount[0].value if amount else None,
-            "currency": (_objects(store, a, SCHEMA + "currency") or [None])[0],
+            "currency": first(SCHEMA + "currency"),
+            "basis": _value(lab, basis) if basis is not None else None,
+            "period": "–".join(dict.fromkeys(v.value for v in (start, end) if v is not None)) or None,
+            "purpose": purpose.value if purpose is not None else None,
+            "text": text.value if text is not None else None,
+            "sources": source_spans(store, lab, a),
+            # whatever else the amount says (a publisher's own properties), as property: value
             "properties": _grouped(lab, ((q.predicate, q.object) for q in store.quads_for_pattern(a, None, None, None)
-                                         if q.predicate != RDF_TYPE)),
+                                         if q.predicate.value not in shown)),
         })
     sources = source_spans(store, lab, node)
     return {

@@ -120,7 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {"en": {
     "Opptatt": "Busy", "Feil": "Error",
     # resource
     "Valideringsmerknader": "Validation notes", "Merknader fra uttrekket": "Extraction notes",
-    "Kilde": "Source", "linje": "line", "ark": "sheet", "rad": "row",
+    "Kilde": "Source", "linje": "line", "ark": "sheet", "rad": "row", "formål": "purpose",
     "Alle satsinger i programmet: filtrer, sorter, last ned CSV":
     "All measures of the programme: filter, sort, download CSV",
     "Handlingsprogram": "Action programme", "Satsingsområde": "Focus area", "Nivå": "Level",
