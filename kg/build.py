@@ -128,6 +128,7 @@ def _describe_sources(sink: Sink, run: str) -> None:
             sink.add(node, DCT + "source", src.url)
     sink.a(run, RP + "ExtractionRun", PROV + "Activity")
     sink.add(run, SKOS + "prefLabel", lit("Uttrekk av kildedokumentene", lang="nb"))
+    sink.add(run, SKOS + "prefLabel", lit("Extraction from the source documents", lang="en"))
     for src in registered.values():
         sink.add(run, PROV + "used", sink.mint.source(src.id))
 

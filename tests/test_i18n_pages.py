@@ -175,6 +175,11 @@ def test_plan_statements_labelled_in_the_page_language(real):
     assert "Utsagn 17: Gjennomføringsteamet skal i et rådsnotat hvert år i juni" in nb and "Statement 17" not in nb
 
 
+def test_extraction_run_labelled_in_english(real):
+    en = _visible(real.get("/plan/inkluderende-innlandet/programme/2025", headers=EN).text)
+    assert "Extraction from the source documents" in en and "Uttrekk av kildedokumentene" not in en
+
+
 def test_source_page_in_english(real):
     from kg import sources
     sid = sorted(sources.registry())[0]
