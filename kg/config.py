@@ -61,6 +61,11 @@ def sources_registry() -> Path:
     return ds.sources_yaml
 
 
+def dataset_nq() -> Path:
+    """The built dataset as `kg build` writes it: build/dataset.nq (of $KG_BUILD, else the dataset's build folder)."""
+    return _folder("BUILD") / "dataset.nq"
+
+
 def base_iri() -> str:
     """The base IRI every minted resource starts with: $KG_BASE_IRI, else the dataset's base_iri."""
     base = os.environ.get("KG_BASE_IRI") or _dataset.current().base_iri

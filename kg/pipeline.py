@@ -13,15 +13,10 @@ from pathlib import Path
 from . import config
 
 
-def dataset_file() -> Path:
-    """The dataset's built N-Quads file (it may not exist yet)."""
-    return config.BUILD / "dataset.nq"
-
-
 def ensure_built(note: Callable[[str], None] = lambda message: None, progress: bool = True) -> Path:
     """The built dataset, building it first (`kg build`) when there is none. Raises the build's
     errors (BuildError, RecordError) unchanged: they name the record file and JSON path."""
-    path = dataset_file()
+    path = config.dataset_nq()
     if path.exists():
         return path
     note(f"{path} is missing: building it first (kg build)…")
@@ -73,4 +68,4 @@ def prepare(reason: bool = False, progress: bool = True, on_step: Callable[[int,
     return files, path, report
 
 
-__all__ = ["StepFailed", "dataset_file", "ensure_built", "prepare"]
+__all__ = ["StepFailed", "ensure_built", "prepare"]

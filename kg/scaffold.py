@@ -284,7 +284,7 @@ def create(folder: Path, answers: dict, languages: list[str], keywords: list[str
     try:
         parsed = tomllib.loads(content["kg.toml"])
         dataset.parse(folder.resolve(), parsed, folder / dataset.CONFIG)
-    except dataset.DatasetError as e:   # name the flag, not the file that is not written yet
+    except dataset.DatasetError as e:   # the user typed a flag: name it (kg.toml is written only after this check)
         message = str(e).removeprefix(f"{folder / dataset.CONFIG}: ")
         key = message.split(":", 1)[0]
         raise ScaffoldError(f"{KEY_FLAGS.get(key, key)}: {message.split(': ', 1)[-1]}") from None

@@ -13,10 +13,6 @@ import pyoxigraph as ox
 from . import config
 
 
-def dataset_path() -> Path:
-    return config.BUILD / "dataset.nq"
-
-
 def load_store(path: Path | None = None, union_default: bool = True) -> ox.Store:
     """Load an N-Quads or TriG dataset (default: build/dataset.nq) into a fresh in-memory store.
 
@@ -26,7 +22,7 @@ def load_store(path: Path | None = None, union_default: bool = True) -> ox.Store
     focus area described by both the 2024 and 2025 programme would be counted twice), so queries
     run on this materialised default graph instead, without that flag.
     """
-    path = Path(path or dataset_path())
+    path = Path(path or config.dataset_nq())
     if not path.exists():
         raise FileNotFoundError(f"{path}: no built dataset — run `kg build` first")
     fmt = ox.RdfFormat.TRIG if path.suffix == ".trig" else ox.RdfFormat.N_QUADS

@@ -455,7 +455,7 @@ def validate_dataset(data: Sequence[Path] | ox.Store | None = None, shapes_dir: 
         raise ValidationUsageError(f"unknown engine {engine!r} (use {' or '.join(ENGINES)})")
     t0 = time.perf_counter()
     if data is None:
-        data = [config.BUILD / "dataset.nq"]
+        data = [config.dataset_nq()]
     ont_file = _ontology_for(shapes_dir, ontology)
     files = shape_files(shapes_dir)
     try:
@@ -549,7 +549,7 @@ def validate_build(shapes_dir: Path = SHAPES, inference: str = "none", engine: s
 
     try:  # never validate (and vouch for) a torn build; the report joins the build's manifest
         buildinfo.verify_build(config.BUILD, skip=("validation.ttl",))
-        report = validate_dataset([config.BUILD / "dataset.nq"], shapes_dir=shapes_dir, inference=inference,
+        report = validate_dataset([config.dataset_nq()], shapes_dir=shapes_dir, inference=inference,
                                   engine=engine)
         atomic_write_text(config.BUILD / "validation.ttl", report.to_turtle())
         buildinfo.add_file(config.BUILD, "validation.ttl")
@@ -572,7 +572,7 @@ def run(files: Sequence[Path] | None = None, shapes_dir: Path | None = None, inf
     if files:
         return validate_dataset(list(files), shapes_dir=shapes_dir, inference=inference, engine=engine,
                                 ontology=ontology if ontology is not None else "auto")
-    dataset = config.BUILD / "dataset.nq"
+    dataset = config.dataset_nq()
     if not dataset.exists():  # `kg validate` builds first (kg.pipeline.ensure_built); here it is an error
         raise ValidationUsageError(f"{dataset}: no built dataset (run kg build)")
     if ontology is None:

@@ -86,7 +86,7 @@ def resources(store: ox.Store, base: str) -> list[str]:
 
 
 def write_site(store: ox.Store, out: Path, base: str) -> None:
-    """Write the site into `out` (which must not exist yet)."""
+    """Write the site into `out`, a new folder (an existing one is refused)."""
     out.mkdir(parents=True)
     labeler = describe.Labeler(store)
     iris = resources(store, base)

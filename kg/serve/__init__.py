@@ -44,10 +44,10 @@ def serve(host: str = "127.0.0.1", port: int = 8000, timeout: float = 10.0, max_
     Raises ServeError (a named file, a torn build, a dataset that does not load) before listening."""
     import uvicorn
 
-    from ..store import dataset_path, load_store, materialise_union
+    from ..store import load_store, materialise_union
     from .app import Settings, create_app
 
-    path = Path(dataset) if dataset else dataset_path()
+    path = Path(dataset) if dataset else config.dataset_nq()
     if not path.exists():  # `kg serve` builds first (kg.pipeline.ensure_built); here it is an error
         raise ServeError(f"{path}: no such dataset file" + ("" if dataset else " (run kg build)"))
     from ..buildinfo import BuildIntegrityError, verify_dataset
