@@ -4,14 +4,10 @@ and on the mini serve fixture, a headless browser. (Helpers the tests import are
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from serve_helpers import free_port, make_app, run_server
+from serve_helpers import kg_serve_process, make_app, run_server
 
 from kg import build, config
 from kg.store import load_store
@@ -129,34 +125,12 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def real_server(built_dataset, tmp_path_factory):
-    port = free_port()
+    # A fresh build folder means the search index is built first, which on a loaded 2-core machine can
+    # take a while: wait generously (kg_serve_process stops at once if the process exits).
     log_path = tmp_path_factory.mktemp("explore-server") / "server.log"
-    log = open(log_path, "wb")
-    proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data", str(built_dataset),
-                             "--quiet"], stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent)
-    url = f"http://127.0.0.1:{port}"
-    # Ready when it answers (not when a given start-up line appears: `kg serve` prints several, e.g. about
-    # the query workers' sandbox). A fresh build folder means the search index is built first, which on a
-    # loaded 2-core machine can take a while: wait generously, but stop at once if the process exits.
-    deadline = time.monotonic() + 240
-    while True:
-        try:
-            urllib.request.urlopen(url + "/search?q=a", timeout=2).read()
-            break
-        except OSError:
-            code = proc.poll()
-            if code is not None or time.monotonic() > deadline:
-                proc.kill()
-                why = f"exited with code {code}" if code is not None else "not answering after 240 s"
-                raise RuntimeError(f"kg serve {why}; its log:\n{log_path.read_text()}")
-            time.sleep(0.2)
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with kg_serve_process(["--data", str(built_dataset), "--quiet"], log_path, probe="/search?q=a",
+                          wait=240) as (url, _proc):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -67,46 +67,52 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def run_server(tmp: Path, *extra: str, nquads: bytes | None = None):
-    """A real `kg serve` process on 127.0.0.1 (random free port) serving the mini dataset (or `nquads`)
-    from `tmp`; yields its URL. `server.log` is written next to the dataset (it must never be downloadable)."""
+def kg_serve_process(args: list[str], log_path: Path, probe: str = "/sparql", wait: float = 120):
+    """`python -m kg.cli serve --port P ARGS…` from the repository root on a free 127.0.0.1 port, its output
+    in `log_path`; yields (url, process) once `probe` answers — not when a given start-up line appears
+    (`kg serve` prints several) — and stops it afterwards. Fails at once, with the log, if it exits."""
     import subprocess
     import sys
     import time
     import urllib.request
 
+    port = free_port()
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "serve", "--port", str(port), *args],
+                                stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                urllib.request.urlopen(url + probe, timeout=2).read()
+                break
+            except OSError:
+                code = proc.poll()
+                if code is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    why = f"exited with code {code}" if code is not None else f"not answering after {wait:.0f} s"
+                    raise RuntimeError(f"kg serve {why}; its log:\n{log_path.read_text()}") from None
+                time.sleep(0.1)
+        try:
+            yield url, proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+@contextlib.contextmanager
+def run_server(tmp: Path, *extra: str, nquads: bytes | None = None):
+    """A real `kg serve` process serving the mini dataset (or `nquads`) from `tmp`; yields its URL.
+    `server.log` is written next to the dataset (it must never be downloadable)."""
     data = tmp / "dataset.nq"
     data.write_bytes(named_quads_nq() if nquads is None else nquads)
     write_manifest(tmp, ["dataset.nq"])  # server.log, written next to it below, is not part of the release
-    port = free_port()
-    log = open(tmp / "server.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data", str(data), "--timeout", "3",
-         "--max-results", "1000", "--quiet", *extra],
-        stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120  # ready when it answers (it prints several start-up lines first)
-    while True:
-        try:
-            urllib.request.urlopen(url + "/sparql", timeout=2).read()
-            break
-        except OSError:
-            code = proc.poll()
-            if code is not None or time.monotonic() > deadline:
-                proc.kill()
-                why = f"exited with code {code}" if code is not None else "not answering after 120 s"
-                raise RuntimeError(f"kg serve {why}; its log:\n{(tmp / 'server.log').read_text()}")
-            time.sleep(0.1)
-    try:
+    with kg_serve_process(["--data", str(data), "--timeout", "3", "--max-results", "1000", "--quiet", *extra],
+                          tmp / "server.log") as (url, _proc):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 #: marks of the headless-browser tests (tests/cdp.py drives Debian's chromium)

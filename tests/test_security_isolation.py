@@ -8,8 +8,6 @@ import json
 import os
 import signal
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -18,7 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from serve_helpers import fixture_store, free_port
+from serve_helpers import fixture_store, kg_serve_process
 
 from kg.serve.executor import Job, MemoryExceeded, PoolBusy, PoolConfig, QueryPool
 
@@ -61,34 +59,10 @@ def _rss(pid: int) -> int:
 def srv(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("iso")
     data = _dataset(tmp / "dataset.nq")
-    port = free_port()
-    log = open(tmp / "server.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--port", str(port), "--data", str(data), "--timeout", "6",
-         "--workers", "2", "--slow-workers", "2", "--slow-per-client", "0", "--memory-limit", "128",
-         "--max-response-mb", "1", "--base-iri", "http://example.org/"],
-        stdout=log, stderr=subprocess.STDOUT, cwd=Path(__file__).parent.parent,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(url + "/health", timeout=1).read()
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(f"kg serve did not start: {(tmp / 'server.log').read_text()}")
-            time.sleep(0.1)
-    try:
+    args = ["--data", str(data), "--timeout", "6", "--workers", "2", "--slow-workers", "2", "--slow-per-client", "0",
+            "--memory-limit", "128", "--max-response-mb", "1", "--base-iri", "http://example.org/"]
+    with kg_serve_process(args, tmp / "server.log", probe="/health", wait=60) as (url, proc):
         yield url, proc, tmp / "server.log"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_startup_names_the_network_barrier_and_health_is_json(srv):
