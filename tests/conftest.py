@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from serve_helpers import kg_serve_process, make_app, run_server
+from serve_helpers import app_client, kg_serve_process, make_app, run_server
 
 from kg import build, config
 from kg.store import load_store
@@ -49,16 +49,8 @@ def store(built_dataset):
 @pytest.fixture(scope="module")
 def real_client(built_dataset):
     """`kg serve`'s app on the real dataset, as a Starlette TestClient (its query workers closed afterwards)."""
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-
-    app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
-                                                         build_dir=Path(built_dataset).parent),
-                                                         dataset_path=built_dataset)
-    with TestClient(app) as c:
+    with app_client(built_dataset) as c:
         yield c
-    app.state.kg.pool.close()
 
 
 # ---------------------------------------------------------------------- publish / diff / push

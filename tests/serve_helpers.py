@@ -58,6 +58,24 @@ def make_app(tmp: Path, **settings):
     return create_app(fixture_store(), s, dataset_path=build / "dataset.nq")
 
 
+@contextlib.contextmanager
+def app_client(dataset: Path, **settings):
+    """`kg serve`'s app on a built dataset file, as a Starlette TestClient; its query workers are closed
+    afterwards. `settings`: extra kg.serve.app.Settings fields (e.g. check_tmp)."""
+    from starlette.testclient import TestClient
+
+    from kg.serve.app import Settings, create_app
+    from kg.store import load_store
+
+    app = create_app(load_store(dataset), Settings(base_iri=BASE, build_dir=Path(dataset).parent, **settings),
+                     dataset_path=dataset)
+    try:
+        with TestClient(app) as c:
+            yield c
+    finally:
+        app.state.kg.pool.close()
+
+
 def free_port() -> int:
     import socket
 

@@ -5,7 +5,6 @@ finds it; values are shown in Norwegian (booleans as Ja/Nei, no raw @nb tags, se
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -13,18 +12,8 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
-def real(built_dataset):
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
-    app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
-                                                         build_dir=Path(built_dataset).parent),
-                                                         dataset_path=built_dataset)
-    with TestClient(app) as c:
-        yield c
-    app.state.kg.pool.close()
+def real(real_client):
+    return real_client
 
 
 def test_nav_page_rolls_up_nav_innlandet(real):

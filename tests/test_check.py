@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 import rdflib
 from markupsafe import escape
+from serve_helpers import app_client
 
 from kg import config
 from kg.checking import check_upload
@@ -45,16 +46,8 @@ def scratch(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def check_client(built_dataset, scratch):
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-
-    app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
-                                                         build_dir=Path(built_dataset).parent, check_tmp=str(scratch)),
-                     dataset_path=built_dataset)
-    with TestClient(app) as c:
+    with app_client(built_dataset, check_tmp=str(scratch)) as c:
         yield c
-    app.state.kg.pool.close()
 
 
 def post(client, name: str, data: bytes, lang: str = "nb", **kw):

@@ -7,9 +7,9 @@ endpoint's status-by-year question and K4's timeline (nb and en) show the 2026 s
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
+from serve_helpers import app_client
 from typer.testing import CliRunner
 
 from kg import config
@@ -50,17 +50,8 @@ def next_year(tmp_path_factory, next_year_workbook):
 
 @pytest.fixture(scope="module")
 def served(next_year):
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
-    nq = next_year[1]
-    app = create_app(load_store(nq), Settings(base_iri="https://w3id.org/regplan/", build_dir=Path(nq).parent),
-                     dataset_path=nq)
-    with TestClient(app) as c:
+    with app_client(next_year[1]) as c:
         yield c
-    app.state.kg.pool.close()
 
 
 def test_the_2026_status_is_on_the_endpoint(served):

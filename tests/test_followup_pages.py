@@ -124,19 +124,8 @@ def test_status_text_is_escaped(lang):
 # ---------------------------------------------------------------- served: endpoint and pages --------------
 
 @pytest.fixture(scope="module")
-def real(built_dataset):
-    from pathlib import Path
-
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
-    app = create_app(load_store(built_dataset), Settings(base_iri=BASE, build_dir=Path(built_dataset).parent),
-                     dataset_path=built_dataset)
-    with TestClient(app) as c:
-        yield c
-    app.state.kg.pool.close()
+def real(real_client):
+    return real_client
 
 
 def test_endpoint_gives_the_vedlegg2_totals_and_the_status_texts(real):

@@ -4,9 +4,9 @@ Facts from the real built dataset (K1 2025: data/sources/001_af88ce2a34d40677.tx
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from serve_helpers import app_client
 
 from kg.web import i18n
 
@@ -16,18 +16,8 @@ EN = {"Accept": "text/html", "Accept-Language": "en-GB,en;q=0.9"}
 
 
 @pytest.fixture(scope="module")
-def real(built_dataset):
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
-    app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
-                                                         build_dir=Path(built_dataset).parent),
-                                                         dataset_path=built_dataset)
-    with TestClient(app) as c:
-        yield c
-    app.state.kg.pool.close()
+def real(real_client):
+    return real_client
 
 
 def _visible(html: str) -> str:
@@ -112,18 +102,9 @@ def test_every_page_kind_in_both_languages(real, path, nb, en):
 def test_landing_labels_follow_the_language_whichever_came_first(built_dataset):
     """The landing page's statistics (with the programmes' labels) are computed once per language: asked
     in English first, the Norwegian page still lists "Handlingsprogram 2025", and the reverse."""
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
     for first, second in ((EN, HTML), (HTML, EN)):
-        app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
-                                                             build_dir=Path(built_dataset).parent),
-                         dataset_path=built_dataset)
-        with TestClient(app) as c:
+        with app_client(built_dataset) as c:   # a fresh app: nothing cached yet
             pages = {id(h): _visible(c.get("/", headers=h).text) for h in (first, second)}
-        app.state.kg.pool.close()
         assert "Action programme 2025" in pages[id(EN)] and "Handlingsprogram 2025" not in pages[id(EN)]
         assert "Handlingsprogram 2025" in pages[id(HTML)] and "Action programme 2025" not in pages[id(HTML)]
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -18,18 +17,8 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
-def real(built_dataset):
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
-    app = create_app(load_store(built_dataset), Settings(base_iri="https://w3id.org/regplan/",
-                                                         build_dir=Path(built_dataset).parent),
-                                                         dataset_path=built_dataset)
-    with TestClient(app) as c:
-        yield c
-    app.state.kg.pool.close()
+def real(real_client):
+    return real_client
 
 
 def row(html: str, number: str) -> str:

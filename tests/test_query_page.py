@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -41,18 +40,8 @@ def test_language_headers_parse_and_errors(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def real(built_dataset):
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
-    path = built_dataset
-    app = create_app(load_store(path), Settings(base_iri="https://w3id.org/regplan/", build_dir=Path(path).parent),
-                     dataset_path=path)
-    with TestClient(app) as c:
-        yield c
-    app.state.kg.pool.close()
+def real(real_client):
+    return real_client
 
 
 def test_page_lists_the_titles_in_the_page_language(real):

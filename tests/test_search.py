@@ -140,18 +140,8 @@ def test_ensure_reuses_and_rebuilds(store, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def real(built_dataset):
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
-    path = built_dataset
-    app = create_app(load_store(path), Settings(base_iri="https://w3id.org/regplan/", build_dir=Path(path).parent),
-                     dataset_path=path)
-    with TestClient(app) as c:
-        yield c
-    app.state.kg.pool.close()
+def real(real_client):
+    return real_client
 
 
 def test_search_page_html_and_json(real):

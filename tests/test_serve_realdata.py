@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,18 +13,8 @@ K3 = "/plan/inkluderende-innlandet/programme/2025/measure/K3"
 
 
 @pytest.fixture(scope="module")
-def real(built_dataset):
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
-    path = built_dataset
-    app = create_app(load_store(path), Settings(base_iri="https://w3id.org/regplan/", build_dir=Path(path).parent),
-                     dataset_path=path)
-    with TestClient(app) as c:
-        yield c
-    app.state.kg.pool.close()
+def real(real_client):
+    return real_client
 
 
 def _text(html: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from pathlib import Path
 
 import pytest
 
@@ -27,18 +26,8 @@ def _spans(page: str, html: str) -> list[tuple[str, str, str]]:
 
 
 @pytest.fixture(scope="module")
-def real(built_dataset):
-    from starlette.testclient import TestClient
-
-    from kg.serve.app import Settings, create_app
-    from kg.store import load_store
-
-    path = built_dataset
-    app = create_app(load_store(path), Settings(base_iri="https://w3id.org/regplan/", build_dir=Path(path).parent),
-                     dataset_path=path)
-    with TestClient(app) as c:
-        yield c
-    app.state.kg.pool.close()
+def real(real_client):
+    return real_client
 
 
 def test_every_registered_source_is_served_with_numbered_lines(real):
