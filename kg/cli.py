@@ -315,10 +315,12 @@ def build(
         _report_built(path)
 
 
-def _build_failed(e: Exception):
+def _build_failed(e: Exception, prefix: str = ""):
+    """How a failed build ends a command (`kg build`, step 2 of `kg up`, the build `kg validate`/`kg serve`
+    make first): the record file and JSON path, or the file that could not be written."""
     if isinstance(e, OSError):  # kg.io.WriteError names the file; nothing half-written is left
-        _fail(f"{_os_error(e)} — the previous build is unchanged")
-    _fail(str(e))
+        _fail(f"{prefix}{_os_error(e)} — the previous build is unchanged")
+    _fail(f"{prefix}{e}")
 
 
 def _report_built(path: Path) -> None:
@@ -336,10 +338,8 @@ def _built_first(quiet: bool = False) -> None:
 
     try:
         ensure_built(note=(lambda m: None) if quiet else (lambda m: typer.echo(m, err=True)), progress=not quiet)
-    except (BuildError, RecordError) as e:
-        _fail(f"build failed: {e}")
-    except OSError as e:
-        _fail(f"build failed: {_os_error(e)}")
+    except (BuildError, RecordError, OSError) as e:
+        _build_failed(e, "build failed: ")
 
 
 @command()
